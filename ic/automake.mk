@@ -1,0 +1,16 @@
+# ic/: the daemon.  Everything but main() is in a convenience library that
+# the tests link too.
+noinst_LTLIBRARIES += ic/libic.la
+ic_libic_la_SOURCES = \
+	ic/controller.c ic/controller.h \
+	ic/engine.c ic/engine.h \
+	ic/options.c ic/options.h \
+	ic/sync-az.c ic/sync-az.h \
+	ic/sync-cfg.c ic/sync-cfg.h \
+	ic/sync-datapath.c ic/sync-datapath.h \
+	ic/sync-gateway.c ic/sync-gateway.h \
+	ic/sync-port.c ic/sync-port.h
+
+bin_PROGRAMS += ic/ovn-ic
+ic_ovn_ic_SOURCES = ic/ovn-ic.c
+ic_ovn_ic_LDADD = ic/libic.la lib/libovnic.la $(OVS_LIB)

@@ -1,0 +1,241 @@
+/* Copyright (c) 2026 The ovn-interconnect authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0 */
+
+#include <config.h>
+
+#include "ic/engine.h"
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "ovsdb-idl-provider.h"
+#include <string.h>
+
+#include "timeval.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(engine);
+
+struct ic_step_state {
+    const struct ic_step *step;
+    unsigned int seqnos[IC_MAX_INPUTS]; /* Input seqnos at the last run. */
+    bool ever_ran;
+    bool complete;              /* Result of the last run. */
+    uint64_t n_runs;
+    long long int last_duration_ms;
+};
+
+struct ic_engine {
+    struct ic_step_state *steps;
+    size_t n_steps;
+    struct ic_db **dbs;
+    void *aux;
+
+    bool force;                 /* Run every step on the next pass. */
+    const char *force_reason;
+    bool converged;             /* Last pass: all complete, nothing new. */
+    uint64_t n_passes;          /* Passes that ran at least one step. */
+    uint64_t n_recomputes;
+};
+
+static const char *db_names[IC_N_DBS] = {
+    [IC_DB_NB] = "NB",
+    [IC_DB_SB] = "SB",
+    [IC_DB_ICNB] = "IC-NB",
+    [IC_DB_ICSB] = "IC-SB",
+    [IC_DB_ICSB_GLOBAL] = "IC-SB (global writer)",
+};
+
+const char *
+ic_db_id_name(enum ic_db_id id)
+{
+    return id < IC_N_DBS ? db_names[id] : "unknown";
+}
+
+/* Creates an engine over 'steps', which must outlive it.  'dbs' gives the
+ * session for each database; 'aux' is passed to every step. */
+struct ic_engine *
+ic_engine_create(const struct ic_step *steps, size_t n_steps,
+                 struct ic_db *dbs[IC_N_DBS], void *aux)
+{
+    struct ic_engine *e = xzalloc(sizeof *e);
+    e->steps = xcalloc(n_steps, sizeof *e->steps);
+    e->n_steps = n_steps;
+    for (size_t i = 0; i < n_steps; i++) {
+        e->steps[i].step = &steps[i];
+    }
+    e->dbs = dbs;
+    e->aux = aux;
+    e->force = true;
+    e->force_reason = "start";
+    return e;
+}
+
+void
+ic_engine_destroy(struct ic_engine *e)
+{
+    if (e) {
+        free(e->steps);
+        free(e);
+    }
+}
+
+/* Makes the next pass run every step, whatever changed. */
+void
+ic_engine_force_recompute(struct ic_engine *e, const char *reason)
+{
+    if (!e->force) {
+        VLOG_DBG("full recompute requested: %s", reason);
+    }
+    e->force = true;
+    e->force_reason = reason;
+}
+
+static size_t
+n_inputs(const struct ic_step *step)
+{
+    size_t n = 0;
+    while (n < IC_MAX_INPUTS && step->inputs[n].table) {
+        n++;
+    }
+    return n;
+}
+
+/* Reads the current seqnos of 'st''s inputs into 'seqnos' and returns true
+ * if any differs from what the step saw when it last ran. */
+static bool
+inputs_changed(const struct ic_engine *e, const struct ic_step_state *st,
+               unsigned int seqnos[IC_MAX_INPUTS])
+{
+    bool changed = false;
+    size_t n = n_inputs(st->step);
+    for (size_t i = 0; i < n; i++) {
+        const struct ic_input *in = &st->step->inputs[i];
+        seqnos[i] = ovsdb_idl_table_get_seqno(e->dbs[in->db]->idl,
+                                              in->table);
+        if (seqnos[i] != st->seqnos[i]) {
+            changed = true;
+        }
+    }
+    return changed;
+}
+
+/* Makes the next pass run the step called 'name', whatever changed.  For
+ * steps with an input that is not a table. */
+void
+ic_engine_force_step(struct ic_engine *e, const char *name)
+{
+    for (size_t i = 0; i < e->n_steps; i++) {
+        if (!strcmp(e->steps[i].step->name, name)) {
+            e->steps[i].ever_ran = false;
+            return;
+        }
+    }
+    OVS_NOT_REACHED();
+}
+
+/* Runs one pass.  'writable_dbs' is a bitmap of the databases that have an
+ * open transaction the daemon may write to.  Steps that write to one of
+ * 'disabled_dbs' do not apply to this daemon now (the global writer's steps
+ * in any other daemon) and count as complete.  Returns true if any step
+ * ran. */
+bool
+ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
+              uint32_t disabled_dbs)
+{
+    bool forced = e->force;
+    bool any_ran = false;
+    bool all_complete = true;
+    bool any_postponed = false;
+
+    if (forced) {
+        e->n_recomputes++;
+        VLOG_DBG("full recompute: %s", e->force_reason);
+    }
+    for (size_t i = 0; i < e->n_steps; i++) {
+        struct ic_step_state *st = &e->steps[i];
+        unsigned int seqnos[IC_MAX_INPUTS];
+        bool changed = inputs_changed(e, st, seqnos);
+
+        if (st->step->outputs & disabled_dbs) {
+            continue;
+        }
+        if (!forced && !changed && st->ever_ran) {
+            all_complete = all_complete && st->complete;
+            continue;
+        }
+        if ((st->step->outputs & writable_dbs) != st->step->outputs) {
+            /* Keep the old seqnos, so that the step runs when it can. */
+            any_postponed = true;
+            all_complete = false;
+            continue;
+        }
+
+        long long int start = time_msec();
+        st->complete = st->step->run(e->aux);
+        st->last_duration_ms = time_msec() - start;
+        st->n_runs++;
+        st->ever_ran = true;
+        memcpy(st->seqnos, seqnos, sizeof st->seqnos);
+        all_complete = all_complete && st->complete;
+        any_ran = true;
+    }
+
+    if (!any_postponed) {
+        e->force = false;
+    }
+    if (any_ran) {
+        e->n_passes++;
+    }
+    e->converged = all_complete && !any_postponed;
+    return any_ran;
+}
+
+/* Returns true if the last pass found every step complete and none
+ * postponed.  Whether it also wrote nothing is for the caller to tell from
+ * the sessions' commit counters. */
+bool
+ic_engine_is_converged(const struct ic_engine *e)
+{
+    return e->converged;
+}
+
+uint64_t
+ic_engine_n_passes(const struct ic_engine *e)
+{
+    return e->n_passes;
+}
+
+/* Describes every step for "ovn-appctl engine/show". */
+void
+ic_engine_format(const struct ic_engine *e, struct ds *out)
+{
+    ds_put_format(out, "passes: %"PRIu64", full recomputes: %"PRIu64
+                  ", converged: %s\n", e->n_passes, e->n_recomputes,
+                  e->converged ? "yes" : "no");
+    for (size_t i = 0; i < e->n_steps; i++) {
+        const struct ic_step_state *st = &e->steps[i];
+        const struct ic_step *step = st->step;
+        ds_put_format(out, "%-14s runs=%-6"PRIu64" last=%lldms %s  %s\n",
+                      step->name, st->n_runs, st->last_duration_ms,
+                      !st->ever_ran ? "never-ran"
+                      : st->complete ? "complete" : "waiting",
+                      step->description);
+        ds_put_cstr(out, "    reads:");
+        size_t n = n_inputs(step);
+        for (size_t j = 0; j < n; j++) {
+            ds_put_format(out, " %s:%s", ic_db_id_name(step->inputs[j].db),
+                          step->inputs[j].table->name);
+        }
+        ds_put_cstr(out, "\n    writes:");
+        for (int db = 0; db < IC_N_DBS; db++) {
+            if (step->outputs & IC_OUT(db)) {
+                ds_put_format(out, " %s", ic_db_id_name(db));
+            }
+        }
+        ds_put_char(out, '\n');
+    }
+}

@@ -1,0 +1,214 @@
+/* Copyright (c) 2026 The ovn-interconnect authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0 */
+
+#include <config.h>
+
+#include "ic/options.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "command-line.h"
+#include "daemon.h"
+#include "openvswitch/vlog.h"
+#include "ovs-thread.h"
+#include "stream-ssl.h"
+#include "stream.h"
+#include "openvswitch/version.h"
+#include "util.h"
+
+/* Returns OVN's run directory: $OVN_RUNDIR or /var/run/ovn. */
+const char *
+ic_rundir(void)
+{
+    const char *dir = getenv("OVN_RUNDIR");
+    return dir && dir[0] ? dir : "/var/run/ovn";
+}
+
+static char *
+default_remote(const char *env, const char *socket)
+{
+    const char *remote = getenv(env);
+    return remote && remote[0] ? xstrdup(remote)
+           : xasprintf("unix:%s/%s", ic_rundir(), socket);
+}
+
+static void
+usage(void)
+{
+    printf("\
+%s: OVN interconnection controller (ovn-interconnect %s)\n\
+usage: %s [OPTIONS]\n\
+\n\
+Keeps a zone's OVN Northbound and Southbound databases and the\n\
+interconnection databases IC-NB and IC-SB reconciled.\n\
+\n\
+Options:\n\
+  --ovnnb-db=DATABASE       zone NB database (default: %s)\n\
+  --ovnsb-db=DATABASE       zone SB database (default: %s)\n\
+  --ic-nb-db=DATABASE       IC-NB database (default: %s)\n\
+  --ic-sb-db=DATABASE       IC-SB database (default: %s)\n\
+  --unixctl=SOCKET          override the default control socket\n\
+  -h, --help                display this help message\n\
+  -o, --options             list available options\n\
+  -V, --version             display version information\n",
+           program_name, PACKAGE_VERSION, program_name,
+           "$OVN_NB_DB or unix:$OVN_RUNDIR/ovnnb_db.sock",
+           "$OVN_SB_DB or unix:$OVN_RUNDIR/ovnsb_db.sock",
+           "$OVN_IC_NB_DB or unix:$OVN_RUNDIR/ovn_ic_nb_db.sock",
+           "$OVN_IC_SB_DB or unix:$OVN_RUNDIR/ovn_ic_sb_db.sock");
+    daemon_usage();
+    vlog_usage();
+    stream_usage("database", true, true, false);
+    exit(EXIT_SUCCESS);
+}
+
+void
+ic_cli_parse(int argc, char *argv[], struct ic_cli *cli)
+{
+    enum {
+        OPT_OVNNB_DB = UCHAR_MAX + 1,
+        OPT_OVNSB_DB,
+        OPT_ICNB_DB,
+        OPT_ICSB_DB,
+        OPT_UNIXCTL,
+        OPT_SSL_PRIVATE_KEY,
+        OPT_SSL_CERTIFICATE,
+        OPT_SSL_CA_CERT,
+        OPT_SSL_PROTOCOLS_,
+        OPT_SSL_CIPHERS_,
+        DAEMON_OPTION_ENUMS,
+        VLOG_OPTION_ENUMS,
+    };
+    static const struct option long_options[] = {
+        {"ovnnb-db", required_argument, NULL, OPT_OVNNB_DB},
+        {"ovnsb-db", required_argument, NULL, OPT_OVNSB_DB},
+        {"ic-nb-db", required_argument, NULL, OPT_ICNB_DB},
+        {"ic-sb-db", required_argument, NULL, OPT_ICSB_DB},
+        {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"help", no_argument, NULL, 'h'},
+        {"options", no_argument, NULL, 'o'},
+        {"version", no_argument, NULL, 'V'},
+        {"private-key", required_argument, NULL, 'p'},
+        {"certificate", required_argument, NULL, 'c'},
+        {"ca-cert", required_argument, NULL, 'C'},
+        {"ssl-protocols", required_argument, NULL, OPT_SSL_PROTOCOLS_},
+        {"ssl-ciphers", required_argument, NULL, OPT_SSL_CIPHERS_},
+        DAEMON_LONG_OPTIONS,
+        VLOG_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    char *short_options = ovs_cmdl_long_options_to_short_options(long_options);
+
+    memset(cli, 0, sizeof *cli);
+    char *nb = NULL, *sb = NULL, *icnb = NULL, *icsb = NULL;
+    for (;;) {
+        int c = getopt_long(argc, argv, short_options, long_options, NULL);
+        if (c == -1) {
+            break;
+        }
+        switch (c) {
+        DAEMON_OPTION_HANDLERS;
+        VLOG_OPTION_HANDLERS;
+
+        case OPT_OVNNB_DB:
+            free(nb);
+            nb = xstrdup(optarg);
+            break;
+        case OPT_OVNSB_DB:
+            free(sb);
+            sb = xstrdup(optarg);
+            break;
+        case OPT_ICNB_DB:
+            free(icnb);
+            icnb = xstrdup(optarg);
+            break;
+        case OPT_ICSB_DB:
+            free(icsb);
+            icsb = xstrdup(optarg);
+            break;
+        case OPT_UNIXCTL:
+            free(cli->unixctl_path);
+            cli->unixctl_path = xstrdup(optarg);
+            break;
+        case 'p':
+            free(cli->ssl_private_key);
+            cli->ssl_private_key = xstrdup(optarg);
+            break;
+        case 'c':
+            free(cli->ssl_certificate);
+            cli->ssl_certificate = xstrdup(optarg);
+            break;
+        case 'C':
+            free(cli->ssl_ca_cert);
+            cli->ssl_ca_cert = xstrdup(optarg);
+            break;
+        case OPT_SSL_PROTOCOLS_:
+            stream_ssl_set_protocols(optarg);
+            break;
+        case OPT_SSL_CIPHERS_:
+            stream_ssl_set_ciphers(optarg);
+            break;
+        case 'h':
+            usage();
+            OVS_NOT_REACHED();
+        case 'o':
+            ovs_cmdl_print_options(long_options);
+            exit(EXIT_SUCCESS);
+        case 'V':
+            printf("%s (ovn-interconnect) %s\n", program_name,
+                   PACKAGE_VERSION);
+            printf("Open vSwitch Library %s\n", OVS_PACKAGE_VERSION);
+            exit(EXIT_SUCCESS);
+        case '?':
+            exit(EXIT_FAILURE);
+        default:
+            abort();
+        }
+    }
+    free(short_options);
+    if (optind < argc) {
+        ovs_fatal(0, "non-option argument \"%s\" not allowed; use --help "
+                  "for usage", argv[optind]);
+    }
+
+    cli->dbs.nb_remote = nb ? nb : default_remote("OVN_NB_DB",
+                                                  "ovnnb_db.sock");
+    cli->dbs.sb_remote = sb ? sb : default_remote("OVN_SB_DB",
+                                                  "ovnsb_db.sock");
+    cli->dbs.icnb_remote = icnb ? icnb : default_remote("OVN_IC_NB_DB",
+                                                        "ovn_ic_nb_db.sock");
+    cli->dbs.icsb_remote = icsb ? icsb : default_remote("OVN_IC_SB_DB",
+                                                        "ovn_ic_sb_db.sock");
+}
+
+/* Reads the SSL key, certificate and CA certificate again, so that rotated
+ * files take effect without a restart.  Cheap when nothing changed. */
+void
+ic_cli_refresh_ssl(const struct ic_cli *cli)
+{
+    if (cli->ssl_private_key && cli->ssl_certificate) {
+        stream_ssl_set_key_and_cert(cli->ssl_private_key,
+                                    cli->ssl_certificate);
+    }
+    if (cli->ssl_ca_cert) {
+        stream_ssl_set_ca_cert_file(cli->ssl_ca_cert, false);
+    }
+}
+
+void
+ic_cli_destroy(struct ic_cli *cli)
+{
+    free(CONST_CAST(char *, cli->dbs.nb_remote));
+    free(CONST_CAST(char *, cli->dbs.sb_remote));
+    free(CONST_CAST(char *, cli->dbs.icnb_remote));
+    free(CONST_CAST(char *, cli->dbs.icsb_remote));
+    free(cli->unixctl_path);
+    free(cli->ssl_private_key);
+    free(cli->ssl_certificate);
+    free(cli->ssl_ca_cert);
+}

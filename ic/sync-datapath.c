@@ -1,0 +1,287 @@
+/* Copyright (c) 2026 The ovn-interconnect authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0 */
+
+#include <config.h>
+
+#include "ic/sync-datapath.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "lib/key-alloc.h"
+#include "lib/ovn-ic-nb-idl.h"
+#include "lib/ovn-ic-sb-idl.h"
+#include "lib/ovn-nb-idl.h"
+#include "lib/problems.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "smap.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(sync_datapath);
+
+#define KEYS_OWNER "datapath-keys"
+#define SWITCHES_OWNER "transit-switch"
+
+/* A transit switch name becomes a logical switch name and part of port
+ * names that operators type and that appear in match expressions, so it
+ * must be non-empty and free of white space, quotes and control
+ * characters. */
+bool
+transit_switch_name_is_valid(const char *name)
+{
+    if (!name[0]) {
+        return false;
+    }
+    for (const unsigned char *p = (const unsigned char *) name; *p; p++) {
+        if (isspace(*p) || iscntrl(*p) || *p == '"' || *p == '\'') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Returns true if 'dp' belongs to a transit switch rather than a transit
+ * router.  Bindings written by daemons that predate the type column have
+ * no type. */
+static bool
+dp_is_transit_switch(const struct icsbrec_datapath_binding *dp)
+{
+    return !dp->type || !strcmp(dp->type, "transit-switch");
+}
+
+static int
+compare_dps_by_key(const void *a_, const void *b_)
+{
+    const struct icsbrec_datapath_binding *const *a = a_;
+    const struct icsbrec_datapath_binding *const *b = b_;
+    return (*a)->tunnel_key < (*b)->tunnel_key ? -1
+           : (*a)->tunnel_key > (*b)->tunnel_key;
+}
+
+/* Global writer: IC-NB Transit_Switch -> IC-SB Datapath_Binding. */
+bool
+sync_datapath_keys_run(const struct sync_datapath_keys_ctx *ctx)
+{
+    struct ovsdb_idl *icsb = ctx->icsb_idl;
+    bool has_type = icsbrec_server_has_datapath_binding_table_col_type(icsb);
+    bool has_uuid
+        = icsbrec_server_has_datapath_binding_table_col_nb_ic_uuid(icsb);
+
+    problems_begin(ctx->problems, KEYS_OWNER);
+
+    /* Every key in use, by switches and routers alike, is taken. */
+    struct key_space keys;
+    key_space_init(&keys, IC_DP_KEY_MIN, IC_DP_KEY_MAX);
+
+    /* Visit bindings in key order, so that when a switch has several
+     * (two writers raced before this daemon held the lock) every daemon
+     * keeps the same one: the lowest key. */
+    size_t n_dps = 0, allocated = 16;
+    const struct icsbrec_datapath_binding **dps
+        = xmalloc(allocated * sizeof *dps);
+    const struct icsbrec_datapath_binding *dp;
+    ICSBREC_DATAPATH_BINDING_FOR_EACH (dp, icsb) {
+        if (n_dps >= allocated) {
+            dps = x2nrealloc(dps, &allocated, sizeof *dps);
+        }
+        dps[n_dps++] = dp;
+    }
+    qsort(dps, n_dps, sizeof *dps, compare_dps_by_key);
+
+    struct shash by_switch = SHASH_INITIALIZER(&by_switch);
+    for (size_t i = 0; i < n_dps; i++) {
+        dp = dps[i];
+        key_space_reserve(&keys, dp->tunnel_key);
+        if (!dp_is_transit_switch(dp)) {
+            continue;
+        }
+        if (!shash_add_once(&by_switch, dp->transit_switch, dp)) {
+            VLOG_INFO("deleting duplicate datapath binding of transit switch "
+                      "%s (key %"PRId64")", dp->transit_switch,
+                      dp->tunnel_key);
+            icsbrec_datapath_binding_delete(dp);
+            key_space_release(&keys, dp->tunnel_key);
+        }
+    }
+    free(dps);
+
+    /* Requested keys first, so that allocation never hands out a key that a
+     * switch asked for. */
+    struct shash wanted = SHASH_INITIALIZER(&wanted);
+    const struct icnbrec_transit_switch *ts;
+    ICNBREC_TRANSIT_SWITCH_FOR_EACH (ts, ctx->icnb_idl) {
+        if (!transit_switch_name_is_valid(ts->name)) {
+            continue;
+        }
+        shash_add_once(&wanted, ts->name, ts);
+    }
+
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &wanted) {
+        ts = node->data;
+        const char *req = smap_get(&ts->other_config, "requested-tnl-key");
+        if (!req) {
+            continue;
+        }
+        uint32_t key;
+        dp = shash_find_data(&by_switch, ts->name);
+        if (!key_parse(req, &key) || !key_space_contains(&keys, key)) {
+            problems_report(ctx->problems, KEYS_OWNER, ts->name,
+                            "requested-tnl-key \"%s\" is not a key in %u..%u; "
+                            "ignored", req, IC_DP_KEY_MIN, IC_DP_KEY_MAX);
+        } else if (dp && dp->tunnel_key == key) {
+            /* Already honoured. */
+        } else if (key_space_is_used(&keys, key)) {
+            problems_report(ctx->problems, KEYS_OWNER, ts->name,
+                            "requested-tnl-key %"PRIu32" is held by another "
+                            "datapath; keeping %s", key,
+                            dp ? "the current key" : "the switch unkeyed");
+            if (!dp) {
+                /* The operator asked for a key: do not silently use
+                 * another one. */
+                shash_find_and_delete(&wanted, ts->name);
+                continue;
+            }
+        } else {
+            if (dp) {
+                VLOG_INFO("transit switch %s: moving from key %"PRId64" to "
+                          "requested key %"PRIu32, ts->name, dp->tunnel_key,
+                          key);
+                key_space_release(&keys, dp->tunnel_key);
+            } else {
+                dp = icsbrec_datapath_binding_insert(ctx->icsb_txn);
+                icsbrec_datapath_binding_set_transit_switch(dp, ts->name);
+                shash_add(&by_switch, ts->name, dp);
+                VLOG_INFO("transit switch %s: requested key %"PRIu32,
+                          ts->name, key);
+            }
+            key_space_reserve(&keys, key);
+            icsbrec_datapath_binding_set_tunnel_key(dp, key);
+        }
+    }
+
+    bool complete = true;
+    SHASH_FOR_EACH (node, &wanted) {
+        ts = node->data;
+        dp = shash_find_and_delete(&by_switch, ts->name);
+        if (!dp) {
+            uint32_t key = key_space_allocate(&keys, ctx->key_hint);
+            if (!key) {
+                problems_report(ctx->problems, KEYS_OWNER, ts->name,
+                                "no free datapath key in %u..%u; the "
+                                "transit switch waits for one",
+                                IC_DP_KEY_MIN, IC_DP_KEY_MAX);
+                complete = false;
+                continue;
+            }
+            VLOG_INFO("transit switch %s: allocated key %"PRIu32,
+                      ts->name, key);
+            dp = icsbrec_datapath_binding_insert(ctx->icsb_txn);
+            icsbrec_datapath_binding_set_transit_switch(dp, ts->name);
+            icsbrec_datapath_binding_set_tunnel_key(dp, key);
+        }
+        if (has_type && (!dp->type || strcmp(dp->type, "transit-switch"))) {
+            icsbrec_datapath_binding_set_type(dp, "transit-switch");
+        }
+        if (has_uuid && (!dp->nb_ic_uuid
+                         || !uuid_equals(dp->nb_ic_uuid,
+                                         &ts->header_.uuid))) {
+            icsbrec_datapath_binding_set_nb_ic_uuid(dp, &ts->header_.uuid,
+                                                    1);
+        }
+    }
+
+    /* Bindings of transit switches that no longer exist. */
+    SHASH_FOR_EACH (node, &by_switch) {
+        dp = node->data;
+        VLOG_INFO("transit switch %s is gone: releasing key %"PRId64,
+                  dp->transit_switch, dp->tunnel_key);
+        icsbrec_datapath_binding_delete(dp);
+    }
+
+    shash_destroy(&by_switch);
+    shash_destroy(&wanted);
+    key_space_destroy(&keys);
+    problems_end(ctx->problems, KEYS_OWNER);
+    return complete;
+}
+
+/* Every zone: IC-NB Transit_Switch + IC-SB key -> NB Logical_Switch. */
+bool
+sync_datapath_switches_run(const struct sync_datapath_switches_ctx *ctx)
+{
+    problems_begin(ctx->problems, SWITCHES_OWNER);
+
+    struct shash keys = SHASH_INITIALIZER(&keys);
+    const struct icsbrec_datapath_binding *dp;
+    ICSBREC_DATAPATH_BINDING_FOR_EACH (dp, ctx->icsb_idl) {
+        if (dp_is_transit_switch(dp)) {
+            /* With duplicates, the lowest key wins, as for the writer. */
+            const struct icsbrec_datapath_binding *old
+                = shash_find_data(&keys, dp->transit_switch);
+            if (!old || dp->tunnel_key < old->tunnel_key) {
+                shash_replace(&keys, dp->transit_switch, dp);
+            }
+        }
+    }
+
+    struct shash switches = SHASH_INITIALIZER(&switches);
+    const struct nbrec_logical_switch *ls;
+    NBREC_LOGICAL_SWITCH_FOR_EACH (ls, ctx->nb_idl) {
+        const char *ts_name = smap_get(&ls->other_config, "interconn-ts");
+        if (ts_name && !shash_add_once(&switches, ts_name, ls)) {
+            VLOG_INFO("deleting duplicate logical switch for transit "
+                      "switch %s", ts_name);
+            nbrec_logical_switch_delete(ls);
+        }
+    }
+
+    bool complete = true;
+    const struct icnbrec_transit_switch *ts;
+    ICNBREC_TRANSIT_SWITCH_FOR_EACH (ts, ctx->icnb_idl) {
+        if (!transit_switch_name_is_valid(ts->name)) {
+            problems_report(ctx->problems, SWITCHES_OWNER, ts->name,
+                            "invalid transit switch name (empty, or with "
+                            "white space, quotes or control characters); "
+                            "not created");
+            continue;
+        }
+        ls = shash_find_and_delete(&switches, ts->name);
+        if (!ls) {
+            VLOG_INFO("creating logical switch for transit switch %s",
+                      ts->name);
+            ls = nbrec_logical_switch_insert(ctx->nb_txn);
+            nbrec_logical_switch_set_name(ls, ts->name);
+            nbrec_logical_switch_update_other_config_setkey(
+                ls, "interconn-ts", ts->name);
+        }
+
+        dp = shash_find_data(&keys, ts->name);
+        if (!dp) {
+            complete = false;   /* The global writer has not keyed it yet. */
+            continue;
+        }
+        char key[16];
+        snprintf(key, sizeof key, "%"PRId64, dp->tunnel_key);
+        const char *cur = smap_get(&ls->other_config, "requested-tnl-key");
+        if (!cur || strcmp(cur, key)) {
+            nbrec_logical_switch_update_other_config_setkey(
+                ls, "requested-tnl-key", key);
+        }
+    }
+
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &switches) {
+        VLOG_INFO("transit switch %s is gone: deleting its logical switch",
+                  node->name);
+        nbrec_logical_switch_delete(node->data);
+    }
+    shash_destroy(&switches);
+    shash_destroy(&keys);
+    problems_end(ctx->problems, SWITCHES_OWNER);
+    return complete;
+}

@@ -1,0 +1,63 @@
+/* Copyright (c) 2026 The ovn-interconnect authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0 */
+
+#ifndef SYNC_DATAPATH_H
+#define SYNC_DATAPATH_H 1
+
+/* Transit switches: global datapath keys and the zone's logical switches.
+ *
+ * Two steps, because they have different writers:
+ *
+ * sync_datapath_keys_run() runs only in the one daemon, across all zones,
+ * that holds the IC-SB lock "ovn_ic_sb" (the global writer).
+ *   Reads:  IC-NB Transit_Switch; IC-SB Datapath_Binding.
+ *   Writes: IC-SB Datapath_Binding.
+ *   Every transit switch gets exactly one Datapath_Binding with a tunnel key
+ *   from the interconnection range, allocated once.  A switch may ask for a
+ *   key with other_config:requested-tnl-key; a request that is invalid or
+ *   held by another switch is reported and not honoured.  Bindings of
+ *   deleted switches, and duplicates, are removed.  Bindings of transit
+ *   routers are left alone.
+ *
+ * sync_datapath_switches_run() runs in every zone.
+ *   Reads:  IC-NB Transit_Switch; IC-SB Datapath_Binding;
+ *           NB Logical_Switch.
+ *   Writes: NB Logical_Switch.
+ *   Every transit switch appears in the zone's NB as a logical switch of
+ *   the same name, marked other_config:interconn-ts=<name>, with
+ *   other_config:requested-tnl-key set to the global key once it exists.
+ *   Marked switches whose transit switch is gone are deleted. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct ovsdb_idl;
+struct ovsdb_idl_txn;
+struct problem_set;
+
+struct sync_datapath_keys_ctx {
+    struct ovsdb_idl *icnb_idl;
+    struct ovsdb_idl *icsb_idl;     /* The global writer's session. */
+    struct ovsdb_idl_txn *icsb_txn;
+    uint32_t *key_hint;             /* Last key allocated. */
+    struct problem_set *problems;
+};
+
+bool sync_datapath_keys_run(const struct sync_datapath_keys_ctx *);
+
+struct sync_datapath_switches_ctx {
+    struct ovsdb_idl *icnb_idl;
+    struct ovsdb_idl *icsb_idl;
+    struct ovsdb_idl *nb_idl;
+    struct ovsdb_idl_txn *nb_txn;
+    struct problem_set *problems;
+};
+
+bool sync_datapath_switches_run(const struct sync_datapath_switches_ctx *);
+
+bool transit_switch_name_is_valid(const char *name);
+
+#endif /* ic/sync-datapath.h */

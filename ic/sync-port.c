@@ -1,0 +1,414 @@
+/* Copyright (c) 2026 The ovn-interconnect authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0 */
+
+#include <config.h>
+
+#include "ic/sync-port.h"
+
+#include <string.h>
+
+#include "lib/key-alloc.h"
+#include "lib/ovn-ic-sb-idl.h"
+#include "lib/ovn-nb-idl.h"
+#include "lib/ovn-sb-idl.h"
+#include "lib/problems.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/vlog.h"
+#include "smap.h"
+#include "util.h"
+#include "uuid.h"
+
+VLOG_DEFINE_THIS_MODULE(sync_port);
+
+#define OWNER "port"
+
+/* What one pass knows about the world, indexed once. */
+struct port_view {
+    const struct sync_port_ctx *ctx;
+    struct shash transit_switches; /* TS name -> NB Logical_Switch. */
+    struct shash sb_ports;         /* logical_port -> SB Port_Binding. */
+    struct shash router_of_port;   /* LRP name -> NB Logical_Router. */
+    struct shash isb_ports;        /* logical_port -> IC-SB Port_Binding. */
+    struct shash ts_keys;          /* TS name -> struct key_space *. */
+    bool has_pb_type;              /* IC-SB Port_Binding has 'type'. */
+};
+
+static void
+port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
+{
+    v->ctx = ctx;
+    shash_init(&v->transit_switches);
+    shash_init(&v->sb_ports);
+    shash_init(&v->router_of_port);
+    shash_init(&v->isb_ports);
+    shash_init(&v->ts_keys);
+    v->has_pb_type
+        = icsbrec_server_has_port_binding_table_col_type(ctx->icsb_idl);
+
+    const struct nbrec_logical_switch *ls;
+    NBREC_LOGICAL_SWITCH_FOR_EACH (ls, ctx->nb_idl) {
+        const char *ts = smap_get(&ls->other_config, "interconn-ts");
+        if (ts) {
+            shash_add_once(&v->transit_switches, ts, ls);
+        }
+    }
+    const struct sbrec_port_binding *pb;
+    SBREC_PORT_BINDING_FOR_EACH (pb, ctx->sb_idl) {
+        shash_add_once(&v->sb_ports, pb->logical_port, pb);
+    }
+    const struct nbrec_logical_router *lr;
+    NBREC_LOGICAL_ROUTER_FOR_EACH (lr, ctx->nb_idl) {
+        for (size_t i = 0; i < lr->n_ports; i++) {
+            shash_add_once(&v->router_of_port, lr->ports[i]->name, lr);
+        }
+    }
+    const struct icsbrec_port_binding *isb;
+    ICSBREC_PORT_BINDING_FOR_EACH (isb, ctx->icsb_idl) {
+        if (v->has_pb_type && isb->type
+            && strcmp(isb->type, "transit-switch-port")) {
+            continue;           /* A transit router's port. */
+        }
+        shash_add_once(&v->isb_ports, isb->logical_port, isb);
+        struct key_space *ks = shash_find_data(&v->ts_keys,
+                                               isb->transit_switch);
+        if (!ks) {
+            ks = xmalloc(sizeof *ks);
+            key_space_init(ks, IC_PORT_KEY_MIN, IC_PORT_KEY_MAX);
+            shash_add(&v->ts_keys, isb->transit_switch, ks);
+        }
+        key_space_reserve(ks, isb->tunnel_key);
+    }
+}
+
+static void
+port_view_destroy(struct port_view *v)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &v->ts_keys) {
+        key_space_destroy(node->data);
+        free(node->data);
+    }
+    shash_destroy(&v->ts_keys);
+    shash_destroy(&v->isb_ports);
+    shash_destroy(&v->router_of_port);
+    shash_destroy(&v->sb_ports);
+    shash_destroy(&v->transit_switches);
+}
+
+static struct key_space *
+ts_key_space(struct port_view *v, const char *ts)
+{
+    struct key_space *ks = shash_find_data(&v->ts_keys, ts);
+    if (!ks) {
+        ks = xmalloc(sizeof *ks);
+        key_space_init(ks, IC_PORT_KEY_MIN, IC_PORT_KEY_MAX);
+        shash_add(&v->ts_keys, ts, ks);
+    }
+    return ks;
+}
+
+/* The values a local port publishes. */
+struct local_port {
+    const char *address;        /* Peer router port's SB "mac", or "". */
+    const char *gateway;        /* Chassis of "cr-<peer>", or "". */
+    char router_id[UUID_LEN + 1]; /* NB UUID of the peer router, or "". */
+};
+
+static void
+local_port_collect(struct port_view *v,
+                   const struct nbrec_logical_switch_port *lsp,
+                   struct local_port *lp)
+{
+    const char *peer = smap_get_def(&lsp->options, "router-port", "");
+
+    const struct sbrec_port_binding *peer_pb
+        = shash_find_data(&v->sb_ports, peer);
+    lp->address = peer_pb && peer_pb->n_mac ? peer_pb->mac[0] : "";
+
+    char *cr_name = xasprintf("cr-%s", peer);
+    const struct sbrec_port_binding *cr_pb
+        = shash_find_data(&v->sb_ports, cr_name);
+    free(cr_name);
+    lp->gateway = cr_pb && cr_pb->chassis ? cr_pb->chassis->name : "";
+
+    const struct nbrec_logical_router *lr
+        = shash_find_data(&v->router_of_port, peer);
+    if (lr) {
+        snprintf(lp->router_id, sizeof lp->router_id, UUID_FMT,
+                 UUID_ARGS(&lr->header_.uuid));
+    } else {
+        lp->router_id[0] = '\0';
+    }
+}
+
+static void
+publish_local_port(struct port_view *v, const char *ts,
+                   const struct nbrec_logical_switch_port *lsp,
+                   struct shash *stale)
+{
+    const struct sync_port_ctx *ctx = v->ctx;
+    const struct icsbrec_port_binding *isb
+        = shash_find_data(&v->isb_ports, lsp->name);
+
+    if (isb && isb->availability_zone != ctx->az) {
+        problems_report(ctx->problems, OWNER, lsp->name,
+                        "port name already published by availability zone "
+                        "%s; not published",
+                        isb->availability_zone
+                        ? isb->availability_zone->name : "(none)");
+        return;
+    }
+    if (isb && strcmp(isb->transit_switch, ts)) {
+        /* The port moved to another transit switch: its key belongs to the
+         * old one, so publish it afresh. */
+        icsbrec_port_binding_delete(isb);
+        isb = NULL;
+    }
+    if (!shash_find(&v->sb_ports, lsp->name)) {
+        return;                 /* Not yet seen by northd. */
+    }
+
+    struct local_port lp;
+    local_port_collect(v, lsp, &lp);
+
+    if (!isb) {
+        struct key_space *ks = ts_key_space(v, ts);
+        uint32_t hint = 0;
+        uint32_t key;
+        if (!key_parse(smap_get(&lsp->options, "requested-tnl-key"), &key)
+            || !key_space_reserve(ks, key)) {
+            key = key_space_allocate(ks, &hint);
+        }
+        if (!key) {
+            problems_report(ctx->problems, OWNER, lsp->name,
+                            "no free port key on transit switch %s", ts);
+            return;
+        }
+        VLOG_INFO("publishing port %s on transit switch %s (key %"PRIu32")",
+                  lsp->name, ts, key);
+        isb = icsbrec_port_binding_insert(ctx->icsb_txn);
+        icsbrec_port_binding_set_logical_port(isb, lsp->name);
+        icsbrec_port_binding_set_transit_switch(isb, ts);
+        icsbrec_port_binding_set_availability_zone(isb, ctx->az);
+        icsbrec_port_binding_set_tunnel_key(isb, key);
+        if (v->has_pb_type) {
+            icsbrec_port_binding_set_type(isb, "transit-switch-port");
+        }
+    } else {
+        shash_find_and_delete(stale, lsp->name);
+    }
+
+    if (strcmp(isb->address, lp.address)) {
+        icsbrec_port_binding_set_address(isb, lp.address);
+    }
+    if (strcmp(isb->gateway, lp.gateway)) {
+        icsbrec_port_binding_set_gateway(isb, lp.gateway);
+    }
+    const char *rid = smap_get_def(&isb->external_ids, "router-id", "");
+    if (strcmp(rid, lp.router_id)) {
+        if (lp.router_id[0]) {
+            icsbrec_port_binding_update_external_ids_setkey(
+                isb, "router-id", lp.router_id);
+        } else {
+            icsbrec_port_binding_update_external_ids_delkey(isb,
+                                                            "router-id");
+        }
+    }
+
+    char key[16];
+    snprintf(key, sizeof key, "%"PRId64, isb->tunnel_key);
+    const char *cur = smap_get(&lsp->options, "requested-tnl-key");
+    if (!cur || strcmp(cur, key)) {
+        nbrec_logical_switch_port_update_options_setkey(
+            lsp, "requested-tnl-key", key);
+    }
+}
+
+/* Returns false if some local port still waits for northd. */
+static bool
+sync_local_ports(struct port_view *v)
+{
+    const struct sync_port_ctx *ctx = v->ctx;
+    bool complete = true;
+
+    /* This zone's bindings; those not matched below are stale. */
+    struct shash stale = SHASH_INITIALIZER(&stale);
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &v->isb_ports) {
+        const struct icsbrec_port_binding *isb = node->data;
+        if (isb->availability_zone == ctx->az) {
+            shash_add(&stale, node->name, isb);
+        }
+    }
+
+    SHASH_FOR_EACH (node, &v->transit_switches) {
+        const struct nbrec_logical_switch *ls = node->data;
+        for (size_t i = 0; i < ls->n_ports; i++) {
+            const struct nbrec_logical_switch_port *lsp = ls->ports[i];
+            if (strcmp(lsp->type, "router")) {
+                continue;
+            }
+            publish_local_port(v, node->name, lsp, &stale);
+            if (!shash_find(&v->sb_ports, lsp->name)) {
+                complete = false;
+            }
+        }
+    }
+
+    SHASH_FOR_EACH (node, &stale) {
+        const struct icsbrec_port_binding *isb = node->data;
+        VLOG_INFO("withdrawing port %s from transit switch %s",
+                  isb->logical_port, isb->transit_switch);
+        icsbrec_port_binding_delete(isb);
+        shash_find_and_delete(&v->isb_ports, node->name);
+    }
+    shash_destroy(&stale);
+    return complete;
+}
+
+/* Other zones' ports -> NB remote switch ports and SB bindings. */
+
+static void
+bind_remote_port(struct port_view *v,
+                 const struct nbrec_logical_switch_port *lsp,
+                 const struct icsbrec_port_binding *isb)
+{
+    const struct sync_port_ctx *ctx = v->ctx;
+    if (smap_get(&lsp->options, "requested-chassis")) {
+        return;                 /* The CMS binds it; northd honours that. */
+    }
+    const struct sbrec_port_binding *pb
+        = shash_find_data(&v->sb_ports, lsp->name);
+    if (!pb) {
+        return;                 /* northd has not created it yet. */
+    }
+    const struct sbrec_chassis *chassis = NULL;
+    if (isb->gateway[0]) {
+        const struct sbrec_chassis *ch;
+        SBREC_CHASSIS_FOR_EACH (ch, ctx->sb_idl) {
+            if (!strcmp(ch->name, isb->gateway)) {
+                chassis = ch;
+                break;
+            }
+        }
+    }
+    if (pb->chassis != chassis) {
+        sbrec_port_binding_set_chassis(pb, chassis);
+    }
+}
+
+/* A remote switch port and the transit switch it is on. */
+struct remote_port {
+    const struct nbrec_logical_switch_port *lsp;
+    const struct nbrec_logical_switch *ls;
+};
+
+static void
+sync_remote_ports(struct port_view *v)
+{
+    const struct sync_port_ctx *ctx = v->ctx;
+
+    /* Remote ports present now, by name; those not matched are stale. */
+    struct shash stale = SHASH_INITIALIZER(&stale);
+    struct shash local = SHASH_INITIALIZER(&local);
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &v->transit_switches) {
+        const struct nbrec_logical_switch *ls = node->data;
+        for (size_t i = 0; i < ls->n_ports; i++) {
+            const struct nbrec_logical_switch_port *lsp = ls->ports[i];
+            if (strcmp(lsp->type, "remote")) {
+                shash_add_once(&local, lsp->name, lsp);
+            } else {
+                struct remote_port *rp = xmalloc(sizeof *rp);
+                *rp = (struct remote_port) { lsp, ls };
+                if (!shash_add_once(&stale, lsp->name, rp)) {
+                    free(rp);
+                }
+            }
+        }
+    }
+
+    SHASH_FOR_EACH (node, &v->isb_ports) {
+        const struct icsbrec_port_binding *isb = node->data;
+        if (isb->availability_zone == ctx->az) {
+            continue;
+        }
+        const struct nbrec_logical_switch *ls
+            = shash_find_data(&v->transit_switches, isb->transit_switch);
+        if (!ls) {
+            continue;
+        }
+        if (shash_find(&local, isb->logical_port)) {
+            problems_report(ctx->problems, OWNER, isb->logical_port,
+                            "availability zone %s publishes a port with the "
+                            "name of a local port; not mirrored",
+                            isb->availability_zone
+                            ? isb->availability_zone->name : "(none)");
+            continue;
+        }
+
+        /* A remote port that moved to another transit switch is recreated
+         * on the right one. */
+        const struct nbrec_logical_switch_port *lsp = NULL;
+        struct shash_node *rp_node = shash_find(&stale, isb->logical_port);
+        if (rp_node && ((struct remote_port *) rp_node->data)->ls == ls) {
+            struct remote_port *rp = rp_node->data;
+            lsp = rp->lsp;
+            shash_delete(&stale, rp_node);
+            free(rp);
+        }
+        if (!lsp) {
+            VLOG_INFO("adding remote port %s on transit switch %s",
+                      isb->logical_port, isb->transit_switch);
+            lsp = nbrec_logical_switch_port_insert(ctx->nb_txn);
+            nbrec_logical_switch_port_set_name(lsp, isb->logical_port);
+            nbrec_logical_switch_port_set_type(lsp, "remote");
+            nbrec_logical_switch_update_ports_addvalue(ls, lsp);
+        }
+
+        bool want_address = isb->address[0] != '\0';
+        if (want_address != (lsp->n_addresses == 1)
+            || (want_address && strcmp(lsp->addresses[0], isb->address))) {
+            const char *address = isb->address;
+            nbrec_logical_switch_port_set_addresses(lsp, &address,
+                                                    want_address);
+        }
+        char key[16];
+        snprintf(key, sizeof key, "%"PRId64, isb->tunnel_key);
+        const char *cur = smap_get(&lsp->options, "requested-tnl-key");
+        if (!cur || strcmp(cur, key)) {
+            nbrec_logical_switch_port_update_options_setkey(
+                lsp, "requested-tnl-key", key);
+        }
+        bind_remote_port(v, lsp, isb);
+    }
+
+    SHASH_FOR_EACH (node, &stale) {
+        struct remote_port *rp = node->data;
+        VLOG_INFO("removing remote port %s", rp->lsp->name);
+        nbrec_logical_switch_update_ports_delvalue(rp->ls, rp->lsp);
+        nbrec_logical_switch_port_delete(rp->lsp);
+        free(rp);
+    }
+    shash_destroy(&stale);
+    shash_destroy(&local);
+}
+
+bool
+sync_port_run(const struct sync_port_ctx *ctx)
+{
+    struct port_view v;
+    port_view_init(&v, ctx);
+    problems_begin(ctx->problems, OWNER);
+
+    bool complete = sync_local_ports(&v);
+    sync_remote_ports(&v);
+
+    problems_end(ctx->problems, OWNER);
+    port_view_destroy(&v);
+    return complete;
+}

@@ -1,0 +1,53 @@
+/* Copyright (c) 2026 The ovn-interconnect authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0 */
+
+#ifndef SYNC_PORT_H
+#define SYNC_PORT_H 1
+
+/* Ports on transit switches, in both directions.
+ *
+ * Reads:  NB Logical_Switch, Logical_Switch_Port, Logical_Router,
+ *         Logical_Router_Port; SB Port_Binding, Chassis;
+ *         IC-SB Port_Binding, Availability_Zone.
+ * Writes: IC-SB Port_Binding (this zone's ports);
+ *         NB Logical_Switch_Port (options:requested-tnl-key of local ports,
+ *         and the other zones' ports as type "remote");
+ *         SB Port_Binding.chassis of remote ports.
+ *
+ * Local: a switch port of type "router" on a transit switch is published as
+ * an IC-SB Port_Binding of this zone, with a tunnel key unique on the
+ * switch across all zones, the address of its peer router port (the SB
+ * "mac" column: "MAC IP/len ..."), the gateway chassis its chassis-redirect
+ * port is bound to, and external_ids:router-id naming the NB router.  The
+ * key is written back to the switch port as options:requested-tnl-key.
+ *
+ * Remote: every other zone's Port_Binding on a transit switch appears in
+ * the local NB as a switch port of type "remote" with the same name,
+ * address and key, and its SB Port_Binding is bound to the remote gateway's
+ * chassis (unless the CMS set options:requested-chassis, which northd
+ * then honours).  Only ports of type "remote" are ever deleted here. */
+
+#include <stdbool.h>
+
+struct icsbrec_availability_zone;
+struct ovsdb_idl;
+struct ovsdb_idl_txn;
+struct problem_set;
+
+struct sync_port_ctx {
+    const struct icsbrec_availability_zone *az;
+    struct ovsdb_idl *nb_idl;
+    struct ovsdb_idl_txn *nb_txn;
+    struct ovsdb_idl *sb_idl;
+    struct ovsdb_idl_txn *sb_txn;
+    struct ovsdb_idl *icsb_idl;
+    struct ovsdb_idl_txn *icsb_txn;
+    struct problem_set *problems;
+};
+
+bool sync_port_run(const struct sync_port_ctx *);
+
+#endif /* ic/sync-port.h */

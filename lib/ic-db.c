@@ -1,0 +1,222 @@
+/* Copyright (c) 2026 The ovn-interconnect authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0 */
+
+#include <config.h>
+
+#include "lib/ic-db.h"
+
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(ic_db);
+
+/* Creates a session labelled 'label' with the database at 'remote'
+ * described by 'class'.  If 'monitor_everything' is false, the caller must
+ * register the columns it wants with ovsdb_idl_add_column() and friends on
+ * 'idl' before the first ic_db_run().  Sessions may talk to any member of a
+ * Raft cluster: the daemon's own writes are serialized by locks, not by
+ * talking to the leader. */
+struct ic_db *
+ic_db_create(const char *label, const char *remote,
+             const struct ovsdb_idl_class *class, bool monitor_everything)
+{
+    struct ic_db *db = xzalloc(sizeof *db);
+    db->label = xstrdup(label);
+    db->remote = xstrdup(remote);
+    db->idl = ovsdb_idl_create(remote, class, monitor_everything, true);
+    ovsdb_idl_set_leader_only(db->idl, false);
+    return db;
+}
+
+void
+ic_db_destroy(struct ic_db *db)
+{
+    if (db) {
+        ovsdb_idl_txn_destroy(db->open_txn);
+        ovsdb_idl_txn_destroy(db->committing_txn);
+        ovsdb_idl_destroy(db->idl);
+        free(db->last_error);
+        free(db->remote);
+        free(db->label);
+        free(db);
+    }
+}
+
+/* Processes updates from the database and polls the commit in flight. */
+void
+ic_db_run(struct ic_db *db)
+{
+    ovsdb_idl_run(db->idl);
+
+    bool connected = ovsdb_idl_is_connected(db->idl);
+    if (connected && !db->was_connected) {
+        /* A fresh connection replaces the replica wholesale: whatever the
+         * daemon derived from the old one must be recomputed. */
+        if (ovsdb_idl_has_ever_connected(db->idl)) {
+            db->n_reconnects++;
+        }
+        VLOG_INFO("%s: connected to %s", db->label, db->remote);
+        db->needs_recompute = true;
+    } else if (!connected && db->was_connected) {
+        VLOG_WARN("%s: connection to %s lost, retrying", db->label,
+                  db->remote);
+    }
+    db->was_connected = connected;
+
+    if (db->committing_txn) {
+        ic_db_commit(db);
+    }
+}
+
+/* Opens a transaction for this pass if the session can take one, and
+ * returns it, or NULL. */
+struct ovsdb_idl_txn *
+ic_db_begin(struct ic_db *db)
+{
+    if (!db->open_txn && !db->committing_txn
+        && ovsdb_idl_is_connected(db->idl)
+        && ovsdb_idl_has_ever_connected(db->idl)
+        && ovsdb_idl_get_seqno(db->idl) != db->skip_seqno) {
+        db->open_txn = ovsdb_idl_txn_create(db->idl);
+    }
+    return db->open_txn;
+}
+
+/* Returns the transaction open for this pass, or NULL if the session cannot
+ * take writes now. */
+struct ovsdb_idl_txn *
+ic_db_txn(const struct ic_db *db)
+{
+    return db->open_txn;
+}
+
+static void
+ic_db_set_error(struct ic_db *db, const char *error)
+{
+    free(db->last_error);
+    db->last_error = error ? xstrdup(error) : NULL;
+}
+
+/* Commits the open transaction, or polls the one in flight. */
+void
+ic_db_commit(struct ic_db *db)
+{
+    bool fresh = db->open_txn != NULL;
+    if (fresh) {
+        ovs_assert(!db->committing_txn);
+        db->committing_txn = db->open_txn;
+        db->open_txn = NULL;
+    }
+    if (!db->committing_txn) {
+        if (fresh) {
+            db->pass_wrote = false;
+        }
+        return;
+    }
+
+    unsigned int precommit_seqno = ovsdb_idl_get_seqno(db->idl);
+    enum ovsdb_idl_txn_status status
+        = ovsdb_idl_txn_commit(db->committing_txn);
+    if (fresh) {
+        db->pass_wrote = status != TXN_UNCHANGED;
+    }
+    switch (status) {
+    case TXN_INCOMPLETE:
+        return;
+
+    case TXN_UNCHANGED:
+        break;
+
+    case TXN_SUCCESS:
+        db->n_commits++;
+        ic_db_set_error(db, NULL);
+        /* The database echoes the change back; wake up to see it. */
+        poll_immediate_wake();
+        break;
+
+    case TXN_TRY_AGAIN:
+        /* Someone else changed what we verified.  Open the next transaction
+         * only once the replica has moved past what this one was built on,
+         * then recompute. */
+        db->n_failures++;
+        db->skip_seqno = precommit_seqno;
+        db->needs_recompute = true;
+        poll_immediate_wake();
+        break;
+
+    case TXN_ABORTED:
+    case TXN_NOT_LOCKED:
+    case TXN_ERROR:
+    default: {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+        const char *error = ovsdb_idl_txn_get_error(db->committing_txn);
+        VLOG_WARN_RL(&rl, "%s: transaction failed (%s): %s", db->label,
+                     ovsdb_idl_txn_status_to_string(status),
+                     error ? error : "no details");
+        db->n_failures++;
+        ic_db_set_error(db, error ? error
+                        : ovsdb_idl_txn_status_to_string(status));
+        db->needs_recompute = true;
+        poll_immediate_wake();
+        break;
+    }
+    }
+    ovsdb_idl_txn_destroy(db->committing_txn);
+    db->committing_txn = NULL;
+}
+
+void
+ic_db_wait(const struct ic_db *db)
+{
+    ovsdb_idl_wait(db->idl);
+    if (db->committing_txn) {
+        ovsdb_idl_txn_wait(db->committing_txn);
+    }
+}
+
+bool
+ic_db_is_connected(const struct ic_db *db)
+{
+    return ovsdb_idl_is_connected(db->idl);
+}
+
+bool
+ic_db_has_ever_connected(const struct ic_db *db)
+{
+    return ovsdb_idl_has_ever_connected(db->idl);
+}
+
+/* Requests the OVSDB lock 'lock_name', or releases any lock if it is NULL.
+ * While a lock is set, every transaction asserts it. */
+void
+ic_db_set_lock(struct ic_db *db, const char *lock_name)
+{
+    ovsdb_idl_set_lock(db->idl, lock_name);
+}
+
+bool
+ic_db_has_lock(const struct ic_db *db)
+{
+    return ovsdb_idl_has_lock(db->idl);
+}
+
+void
+ic_db_set_probe_interval(struct ic_db *db, int probe_interval_ms)
+{
+    ovsdb_idl_set_probe_interval(db->idl, probe_interval_ms);
+}
+
+/* Appends a one-line description of 'db''s connection to 'out', as the
+ * *-connection-status commands print it. */
+void
+ic_db_format_status(const struct ic_db *db, struct ds *out)
+{
+    ds_put_cstr(out, ovsdb_idl_is_connected(db->idl)
+                     ? "connected" : "not connected");
+}

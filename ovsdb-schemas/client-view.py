@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Client-view schemas: the NB and SB columns that ovn-ic reads or writes.
+
+The daemon's NB and SB IDLs are generated from these subsets rather than from
+OVN's full schemas, so the list below is the reviewed list of everything the
+daemon depends on, and code that touches any other column does not compile.
+
+  client-view.py generate FULL.ovsschema OUT.ovsschema
+      Cuts the subset out of an installed OVN schema (done once, by hand,
+      when the list changes; the results are committed).
+  client-view.py check VIEW.ovsschema FULL.ovsschema
+      Exits non-zero unless every table and column of VIEW exists in FULL
+      with an identical type and the same isRoot flag, and every table a
+      kept reference column points to is kept too.
+"""
+
+import json
+import sys
+
+VIEWS = {
+    "OVN_Northbound": {
+        "NB_Global": ["name", "options", "external_ids"],
+        "Logical_Switch": ["name", "ports", "other_config", "external_ids"],
+        "Logical_Switch_Port": ["name", "type", "addresses", "options", "up",
+                                "external_ids"],
+        "Logical_Router": ["name", "ports", "static_routes", "options",
+                           "enabled", "external_ids", "load_balancer",
+                           "load_balancer_group"],
+        "Logical_Router_Port": ["name", "mac", "networks", "options",
+                                "enabled", "external_ids"],
+        "Logical_Router_Static_Route": ["ip_prefix", "nexthop", "policy",
+                                        "route_table", "output_port",
+                                        "options", "external_ids"],
+        "Load_Balancer": ["name", "vips"],
+        "Load_Balancer_Group": ["name", "load_balancer"],
+    },
+    "OVN_Southbound": {
+        "SB_Global": ["options"],
+        "Chassis": ["name", "hostname", "encaps", "other_config",
+                    "external_ids"],
+        "Encap": ["type", "options", "ip", "chassis_name"],
+        "Datapath_Binding": ["tunnel_key", "external_ids"],
+        "Port_Binding": ["logical_port", "type", "datapath", "chassis", "mac",
+                         "options", "external_ids", "tunnel_key", "up"],
+    },
+}
+
+
+def ref_tables(coltype):
+    refs = []
+    if isinstance(coltype, dict):
+        for part in ("key", "value"):
+            base = coltype.get(part)
+            if isinstance(base, dict) and "refTable" in base:
+                refs.append(base["refTable"])
+    return refs
+
+
+def generate(full_path, out_path):
+    full = json.load(open(full_path))
+    view = VIEWS[full["name"]]
+    tables = {}
+    for table, columns in view.items():
+        src = full["tables"][table]
+        t = {"columns": {c: src["columns"][c] for c in columns}}
+        if "isRoot" in src:
+            t["isRoot"] = src["isRoot"]
+        tables[table] = t
+    schema = {"name": full["name"], "version": full["version"],
+              "tables": tables}
+    with open(out_path, "w") as f:
+        json.dump(schema, f, indent=4, sort_keys=True)
+        f.write("\n")
+
+
+def check(view_path, full_path):
+    view = json.load(open(view_path))
+    full = json.load(open(full_path))
+    errors = []
+    if view["name"] != full["name"]:
+        errors.append("schema name %s != %s" % (view["name"], full["name"]))
+    for table, t in view["tables"].items():
+        ft = full["tables"].get(table)
+        if ft is None:
+            errors.append("table %s missing from %s" % (table, full_path))
+            continue
+        if t.get("isRoot", False) != ft.get("isRoot", False):
+            errors.append("table %s: isRoot differs" % table)
+        for col, ctype in t["columns"].items():
+            fc = ft["columns"].get(col)
+            if fc is None:
+                errors.append("column %s.%s missing" % (table, col))
+            elif fc != ctype:
+                errors.append("column %s.%s: type differs" % (table, col))
+            for ref in ref_tables(ctype.get("type")):
+                if ref not in view["tables"]:
+                    errors.append("column %s.%s refers to %s, not in view"
+                                  % (table, col, ref))
+    for e in errors:
+        print("%s: %s" % (view_path, e), file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "generate":
+        generate(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "check":
+        sys.exit(check(sys.argv[2], sys.argv[3]))
+    else:
+        sys.exit(__doc__)
