@@ -15,6 +15,7 @@
 #include "ic/sync-gateway.h"
 #include "ic/sync-port.h"
 #include "lib/ic-db.h"
+#include "lib/key-alloc.h"
 #include "lib/ovn-ic-nb-idl.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
@@ -393,6 +394,8 @@ ic_controller_create(const struct ic_controller_options *opts,
     problems_init(&c->problems);
     sync_az_init(&c->az);
     c->converged_cfg = -1;
+    /* Like upstream, hand out IC_DP_KEY_MIN + 1 first. */
+    c->dp_key_hint = IC_DP_KEY_MIN;
     c->engine = ic_engine_create(steps, ARRAY_SIZE(steps), c->dbs, c);
 
     unixctl_command_register("exit", "", 0, 0, cmd_exit, c);

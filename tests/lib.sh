@@ -1,0 +1,251 @@
+# Helpers for end-to-end tests against real ovsdb-server and ovn-northd.
+#
+# Sourced by tests/run-tests.sh before each test function runs, in a
+# subshell of its own with a private directory $T.  Every daemon is started
+# with a pidfile under $T and stopped through it, never by name, so that
+# other OVS/OVN instances on the machine are left alone.
+#
+# Waiting is always on state: wait_until polls a condition,
+# ic_sync waits on the nb_ic_cfg handshake, and "ovn-nbctl --wait=sb"
+# waits on northd.  Nothing sleeps for a fixed time.
+
+: "${TOP_BUILDDIR:?}" "${TOP_SRCDIR:?}"
+IC_DAEMON=${IC_DAEMON:-$TOP_BUILDDIR/ic/ovn-ic}
+UPSTREAM_IC=${UPSTREAM_IC:-/usr/bin/ovn-ic}
+SCHEMAS=$TOP_SRCDIR/ovsdb-schemas
+OVN_SCHEMAS=${OVN_SCHEMAS:-/usr/share/ovn}
+WAIT_SECONDS=${WAIT_SECONDS:-30}
+
+export OVS_RUNDIR=$T OVS_LOGDIR=$T OVS_DBDIR=$T OVN_RUNDIR=$T
+
+# fail MESSAGE: ends the test as failed.
+fail() {
+    echo "FAILED: $*" >&2
+    exit 1
+}
+
+# check COMMAND...: runs COMMAND and fails the test if it fails.
+check() {
+    "$@" || fail "command failed: $*"
+}
+
+# check_eq EXPECTED COMMAND...: COMMAND's output must equal EXPECTED.
+check_eq() {
+    local expected=$1 actual
+    shift
+    actual=$("$@" 2>&1) || fail "command failed: $* (output: $actual)"
+    [ "$actual" = "$expected" ] ||
+        fail "$*: expected [$expected], got [$actual]"
+}
+
+# wait_until COMMAND...: polls COMMAND until it succeeds, for at most
+# $WAIT_SECONDS.  Polls fast at first, then every 100 ms.
+wait_until() {
+    local deadline=$(( $(date +%s) + WAIT_SECONDS )) i=0
+    while ! "$@" >/dev/null 2>&1; do
+        [ "$(date +%s)" -lt "$deadline" ] ||
+            fail "timed out waiting for: $*"
+        i=$((i + 1))
+        if [ $i -lt 20 ]; then sleep 0.01; else sleep 0.1; fi
+    done
+}
+
+# wait_eq EXPECTED COMMAND...: waits until COMMAND prints EXPECTED.
+wait_eq() {
+    local expected=$1
+    shift
+    local deadline=$(( $(date +%s) + WAIT_SECONDS )) actual i=0
+    while :; do
+        actual=$("$@" 2>&1) && [ "$actual" = "$expected" ] && return 0
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            fail "$*: expected [$expected], still [$actual]"
+        fi
+        i=$((i + 1))
+        if [ $i -lt 20 ]; then sleep 0.01; else sleep 0.1; fi
+    done
+}
+
+# start_db NAME SCHEMA: starts an ovsdb-server for one database on
+# unix:$T/NAME.sock.
+start_db() {
+    local name=$1 schema=$2
+    ovsdb-tool create "$T/$name.db" "$schema" ||
+        fail "ovsdb-tool create $name"
+    ovsdb-server --detach --no-chdir --pidfile="$T/$name.pid" \
+        --log-file="$T/$name.log" --unixctl="$T/$name.ctl" \
+        --remote=punix:"$T/$name.sock" "$T/$name.db" ||
+        fail "cannot start ovsdb-server for $name"
+}
+
+# stop_pidfile FILE: stops the daemon whose pid FILE holds, and waits until
+# it is gone (a zombie counts as gone).
+stop_pidfile() {
+    local pid
+    [ -f "$1" ] || return 0
+    pid=$(cat "$1" 2>/dev/null) || return 0
+    kill "$pid" 2>/dev/null || return 0
+    local i
+    for i in $(seq 100); do
+        case $(ps -o stat= -p "$pid" 2>/dev/null) in
+            ""|Z*) return 0 ;;
+        esac
+        sleep 0.05
+    done
+    kill -9 "$pid" 2>/dev/null
+}
+
+# ic_dbs_start [SCHEMA_DIR]: starts IC-NB and IC-SB, by default with our
+# schemas, and creates their global rows.
+ic_dbs_start() {
+    local dir=${1:-$SCHEMAS}
+    start_db icnb "$dir/ovn-ic-nb.ovsschema"
+    start_db icsb "$dir/ovn-ic-sb.ovsschema"
+    export OVN_IC_NB_DB=unix:$T/icnb.sock OVN_IC_SB_DB=unix:$T/icsb.sock
+    check ovn-ic-nbctl --db="$OVN_IC_NB_DB" init
+    check ovn-ic-sbctl --db="$OVN_IC_SB_DB" init
+}
+
+# zone_start ZONE: starts a zone's NB and SB databases and ovn-northd, and
+# names the zone.
+zone_start() {
+    local z=$1
+    start_db "$z-nb" "$OVN_SCHEMAS/ovn-nb.ovsschema"
+    start_db "$z-sb" "$OVN_SCHEMAS/ovn-sb.ovsschema"
+    nbctl "$z" init
+    sbctl "$z" init
+    nbctl "$z" set NB_Global . name="$z"
+    ovn-northd --detach --no-chdir --pidfile="$T/$z-northd.pid" \
+        --log-file="$T/$z-northd.log" --unixctl="$T/$z-northd.ctl" \
+        --ovnnb-db=unix:"$T/$z-nb.sock" --ovnsb-db=unix:"$T/$z-sb.sock" ||
+        fail "cannot start ovn-northd for $z"
+}
+
+nbctl() {
+    local z=$1
+    shift
+    ovn-nbctl --db=unix:"$T/$z-nb.sock" "$@"
+}
+
+sbctl() {
+    local z=$1
+    shift
+    ovn-sbctl --db=unix:"$T/$z-sb.sock" "$@"
+}
+
+icnbctl() {
+    ovn-ic-nbctl --db="$OVN_IC_NB_DB" "$@"
+}
+
+icsbctl() {
+    ovn-ic-sbctl --db="$OVN_IC_SB_DB" "$@"
+}
+
+# ic_start ZONE [ours|upstream] [INSTANCE]: starts an interconnection
+# daemon for ZONE.  INSTANCE tells several daemons of one zone apart.
+ic_start() {
+    local z=$1 kind=${2:-ours} inst=${3:-}
+    local name=$z-ic$inst bin=$IC_DAEMON
+    [ "$kind" = upstream ] && bin=$UPSTREAM_IC
+    "$bin" --detach --no-chdir --pidfile="$T/$name.pid" \
+        --log-file="$T/$name.log" --unixctl="$T/$name.ctl" \
+        --ovnnb-db=unix:"$T/$z-nb.sock" --ovnsb-db=unix:"$T/$z-sb.sock" \
+        --ic-nb-db="$OVN_IC_NB_DB" --ic-sb-db="$OVN_IC_SB_DB" \
+        -vconsole:off -vfile:info ||
+        fail "cannot start $kind ovn-ic for $z"
+}
+
+# ic_ctl ZONE[INSTANCE] COMMAND...: talks to a zone's daemon.
+ic_ctl() {
+    local name=$1
+    shift
+    ovn-appctl -t "$T/$name-ic.ctl" "$@"
+}
+
+# ic_ctl_inst ZONE INSTANCE COMMAND...
+ic_ctl_inst() {
+    local z=$1 inst=$2
+    shift 2
+    ovn-appctl -t "$T/$z-ic$inst.ctl" "$@"
+}
+
+# ic_sync: bumps IC_NB_Global.nb_ic_cfg and waits until every zone has
+# caught up (IC_NB_Global.sb_ic_cfg reaches the new value), the handshake
+# that ovn-ic-nbctl --wait=sb uses.
+ic_sync() {
+    local out cfg
+    out=$(ovsdb-client transact "$OVN_IC_NB_DB" '["OVN_IC_Northbound",
+        {"op": "mutate", "table": "IC_NB_Global", "where": [],
+         "mutations": [["nb_ic_cfg", "+=", 1]]},
+        {"op": "select", "table": "IC_NB_Global", "where": [],
+         "columns": ["nb_ic_cfg"]}]') || fail "cannot bump nb_ic_cfg"
+    cfg=$(echo "$out" | sed 's/.*"nb_ic_cfg":\([0-9]*\).*/\1/')
+    ovsdb-client transact "$OVN_IC_NB_DB" '["OVN_IC_Northbound",
+        {"op": "wait", "table": "IC_NB_Global", "timeout": '$((WAIT_SECONDS * 1000))',
+         "where": [["sb_ic_cfg", ">=", '"$cfg"']], "columns": ["sb_ic_cfg"],
+         "until": "!=", "rows": []}]' > "$T/sync.out" ||
+        fail "ic_sync: transact failed"
+    grep -q '"error"' "$T/sync.out" &&
+        fail "ic_sync: zones did not reach nb_ic_cfg $cfg: $(cat "$T/sync.out")"
+    return 0
+}
+
+# count_rows CTL list TABLE [ARGS...] or CTL find TABLE CONDITION...: prints
+# the number of rows, e.g. "count_rows icsbctl find Route origin=static".
+count_rows() {
+    local ctl=$1
+    shift
+    "$ctl" --bare --columns=_uuid "$@" | grep -c .
+}
+
+# zone_sync ZONE: waits until northd has processed the zone's NB.
+zone_sync() {
+    nbctl "$1" --wait=sb sync
+}
+
+# ic_commits ZONE: prints the total number of transactions the zone's
+# daemon committed with changes, over all its sessions.
+ic_commits() {
+    ic_ctl "$1" engine/show |
+        sed -n 's/.*commits=\([0-9]*\).*/\1/p' | paste -sd+ | bc
+}
+
+# fake_gateway ZONE NAME IP: adds a chassis to the zone's SB that stands in
+# for an interconnection gateway run by ovn-controller.
+fake_gateway() {
+    local z=$1 name=$2 ip=$3
+    sbctl "$z" chassis-add "$name" geneve "$ip"
+    sbctl "$z" set Chassis "$name" other_config:is-interconn=true \
+        hostname="$name"
+}
+
+# zone_router ZONE ROUTER TS_PORT_MAC TS_PORT_NET TS GATEWAY: creates the
+# reference router of a zone attached to transit switch TS: an LR with a
+# gateway port on TS bound (through its chassis-redirect port) to GATEWAY.
+zone_router() {
+    local z=$1 lr=$2 mac=$3 net=$4 ts=$5 gw=$6
+    local lrp=lrp-$lr-$ts lsp=lsp-$ts-$lr
+    nbctl "$z" lr-add "$lr"
+    nbctl "$z" lrp-add "$lr" "$lrp" "$mac" "$net"
+    nbctl "$z" lrp-set-gateway-chassis "$lrp" "$gw"
+    nbctl "$z" lsp-add "$ts" "$lsp" -- \
+        lsp-set-addresses "$lsp" router -- \
+        lsp-set-type "$lsp" router -- \
+        lsp-set-options "$lsp" router-port="$lrp"
+    nbctl "$z" --wait=sb sync
+    # Stand in for ovn-controller's claim of the chassis-redirect port.
+    wait_until sbctl "$z" --bare --columns=_uuid find Port_Binding \
+        logical_port=cr-"$lrp"
+    sbctl "$z" lsp-bind cr-"$lrp" "$gw"
+}
+
+# teardown: stops every daemon of the test, daemons before databases.
+teardown() {
+    local f
+    for f in "$T"/*-ic*.pid "$T"/*-northd.pid; do
+        [ -e "$f" ] && stop_pidfile "$f"
+    done
+    for f in "$T"/*.pid; do
+        [ -e "$f" ] && stop_pidfile "$f"
+    done
+    return 0
+}
