@@ -126,7 +126,7 @@ sync_local_gateways(const struct sync_gateway_ctx *ctx)
     struct shash others = SHASH_INITIALIZER(&others);
     const struct icsbrec_gateway *gw;
     ICSBREC_GATEWAY_FOR_EACH (gw, ctx->icsb_idl) {
-        shash_add_nocopy(gw->availability_zone == ctx->az ? &ours : &others,
+        shash_add(gw->availability_zone == ctx->az ? &ours : &others,
                          gw->name, gw);
     }
 
@@ -206,7 +206,7 @@ sync_remote_gateways(const struct sync_gateway_ctx *ctx)
     struct shash local = SHASH_INITIALIZER(&local);
     const struct sbrec_chassis *ch;
     SBREC_CHASSIS_FOR_EACH (ch, ctx->sb_idl) {
-        shash_add_nocopy(chassis_is_remote(ch) ? &remote : &local,
+        shash_add(chassis_is_remote(ch) ? &remote : &local,
                          ch->name, ch);
     }
 

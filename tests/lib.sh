@@ -192,9 +192,12 @@ ic_sync() {
 # count_rows CTL list TABLE [ARGS...] or CTL find TABLE CONDITION...: prints
 # the number of rows, e.g. "count_rows icsbctl find Route origin=static".
 count_rows() {
-    local ctl=$1
+    local cmd=("$1")
     shift
-    "$ctl" --bare --columns=_uuid "$@" | grep -c .
+    case ${cmd[0]} in
+        nbctl|sbctl) cmd+=("$1"); shift ;;
+    esac
+    "${cmd[@]}" --bare --columns=_uuid "$@" | awk 'NF {n++} END {print n + 0}'
 }
 
 # zone_sync ZONE: waits until northd has processed the zone's NB.

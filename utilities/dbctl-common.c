@@ -1,0 +1,663 @@
+/* Copyright (c) 2026 The ovn-interconnect authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0 */
+
+#include <config.h>
+
+#include "utilities/dbctl-common.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "command-line.h"
+#include "db-ctl-base.h"
+#include "fatal-signal.h"
+#include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
+#include "openvswitch/shash.h"
+#include "openvswitch/version.h"
+#include "openvswitch/vlog.h"
+#include "ovsdb-data.h"
+#include "ovsdb-idl.h"
+#include "ovsdb-idl-provider.h"
+#include "process.h"
+#include "stream.h"
+#include "stream-ssl.h"
+#include "table.h"
+#include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(dbctl_common);
+
+/* Probe interval for remotes that need probes.  A ctl tool's session is
+ * short, so a generous interval only matters on a busy server. */
+#define DBCTL_PROBE_INTERVAL_MSEC (120 * 1000)
+
+static const struct dbctl_program *program;
+static struct dbctl_options options = {
+    .leader_only = true,
+    .table_style = TABLE_STYLE_DEFAULT,
+};
+
+/* The IDL and the transaction in flight, for dbctl_exit() only. */
+static struct ovsdb_idl *the_idl;
+static struct ovsdb_idl_txn *the_idl_txn;
+
+static bool
+program_can_wait(void)
+{
+    return program->nb_cfg && program->sb_cfg;
+}
+
+/* Returns the remote to use without --db, as a malloc'd string. */
+static char *
+default_db(void)
+{
+    const char *env = getenv(program->db_env);
+    if (env && env[0]) {
+        return xstrdup(env);
+    }
+
+    const char *rundir = getenv("OVN_RUNDIR");
+    if (!rundir || !rundir[0]) {
+        rundir = "/var/run/ovn";
+    }
+    return xasprintf("unix:%s/%s", rundir, program->db_socket);
+}
+
+OVS_NO_RETURN static void
+usage(void)
+{
+    char *db = default_db();
+
+    printf("%s: %s\n\nusage: %s [OPTIONS] COMMAND [ARG...]\n\n%s\n%s%s",
+           program_name, program->description, program_name,
+           program->commands_usage, ctl_get_db_cmd_usage(),
+           ctl_list_db_tables_usage());
+    if (program_can_wait()) {
+        printf("\nSynchronization command (use with --wait=sb):\n"
+               "  sync                        wait even for earlier changes "
+               "to take effect\n");
+    }
+    printf("\nOptions:\n"
+           "  --db=DATABASE               connect to DATABASE\n"
+           "                              (default: %s)\n", db);
+    if (program_can_wait()) {
+        printf("  --no-wait, --wait=none      do not wait for OVN "
+               "reconfiguration (default)\n"
+               "  --wait=sb                   wait until every availability "
+               "zone applied\n"
+               "                              the changes\n");
+    }
+    printf("  --no-leader-only            accept any cluster member, not "
+           "just the leader\n"
+           "  -t, --timeout=SECS          wait at most SECS seconds\n"
+           "  --dry-run                   do not commit changes to database\n"
+           "  --oneline                   print exactly one line of output "
+           "per command\n");
+    table_usage();
+    vlog_usage();
+    printf("  --no-syslog             equivalent to "
+           "--verbose=%s:syslog:warn\n", program->vlog_module->name);
+    printf("\nOther options:\n"
+           "  -h, --help                  display this help message\n"
+           "  -V, --version               display version information\n");
+    stream_usage("database", true, true, true);
+    free(db);
+    exit(EXIT_SUCCESS);
+}
+
+/* Parses the global options in 'argc' and 'argv' into 'options', and the
+ * options that belong to commands ("--may-exist", ...) into
+ * 'local_options'.  Exits on error. */
+static void
+parse_options(int argc, char *argv[], struct shash *local_options)
+{
+    enum {
+        OPT_DB = UCHAR_MAX + 1,
+        OPT_ONELINE,
+        OPT_NO_SYSLOG,
+        OPT_NO_WAIT,
+        OPT_WAIT,
+        OPT_DRY_RUN,
+        OPT_LOCAL,
+        OPT_COMMANDS,
+        OPT_OPTIONS,
+        OPT_BOOTSTRAP_CA_CERT,
+        VLOG_OPTION_ENUMS,
+        TABLE_OPTION_ENUMS,
+        SSL_OPTION_ENUMS,
+    };
+    static const struct option common_options[] = {
+        {"db", required_argument, NULL, OPT_DB},
+        {"no-syslog", no_argument, NULL, OPT_NO_SYSLOG},
+        {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+        {"oneline", no_argument, NULL, OPT_ONELINE},
+        {"timeout", required_argument, NULL, 't'},
+        {"help", no_argument, NULL, 'h'},
+        {"commands", no_argument, NULL, OPT_COMMANDS},
+        {"options", no_argument, NULL, OPT_OPTIONS},
+        {"leader-only", no_argument, &options.leader_only, true},
+        {"no-leader-only", no_argument, &options.leader_only, false},
+        {"version", no_argument, NULL, 'V'},
+        VLOG_LONG_OPTIONS,
+        STREAM_SSL_LONG_OPTIONS,
+        {"bootstrap-ca-cert", required_argument, NULL, OPT_BOOTSTRAP_CA_CERT},
+        TABLE_LONG_OPTIONS,
+        {NULL, 0, NULL, 0},
+    };
+    static const struct option wait_options[] = {
+        {"no-wait", no_argument, NULL, OPT_NO_WAIT},
+        {"wait", required_argument, NULL, OPT_WAIT},
+    };
+
+    /* The global options are the common ones and, if the database
+     * supports them, the --wait options.  The commands' own options
+     * ("--may-exist", ...) follow them in 'long_options'. */
+    size_t n_global = ARRAY_SIZE(common_options) - 1;
+    struct option *global_options
+        = xmalloc((n_global + ARRAY_SIZE(wait_options) + 1)
+                  * sizeof *global_options);
+    memcpy(global_options, common_options, n_global * sizeof *global_options);
+    if (program_can_wait()) {
+        memcpy(&global_options[n_global], wait_options, sizeof wait_options);
+        n_global += ARRAY_SIZE(wait_options);
+    }
+    memset(&global_options[n_global], 0, sizeof *global_options);
+
+    size_t n_options = n_global;
+    size_t allocated = n_global + 1;
+    struct option *long_options
+        = xmemdup(global_options, allocated * sizeof *long_options);
+    ctl_add_cmd_options(&long_options, &n_options, &allocated, OPT_LOCAL);
+
+    /* The leading '+' stops parsing at the first command. */
+    char *tmp = ovs_cmdl_long_options_to_short_options(global_options);
+    char *short_options = xasprintf("+%s", tmp);
+    free(tmp);
+
+    for (;;) {
+        int idx;
+        int c = getopt_long(argc, argv, short_options, long_options, &idx);
+        if (c == -1) {
+            break;
+        }
+
+        switch (c) {
+        case OPT_DB:
+            free(options.db);
+            options.db = xstrdup(optarg);
+            break;
+
+        case OPT_ONELINE:
+            options.oneline = true;
+            break;
+
+        case OPT_NO_SYSLOG:
+            vlog_set_levels(program->vlog_module, VLF_SYSLOG, VLL_WARN);
+            break;
+
+        case OPT_DRY_RUN:
+            options.dry_run = true;
+            break;
+
+        case OPT_NO_WAIT:
+            options.wait_sb = false;
+            break;
+
+        case OPT_WAIT:
+            if (!strcmp(optarg, "none")) {
+                options.wait_sb = false;
+            } else if (!strcmp(optarg, "sb")) {
+                options.wait_sb = true;
+            } else {
+                ctl_fatal("argument to --wait must be \"none\" or \"sb\"");
+            }
+            break;
+
+        case OPT_LOCAL:
+            if (shash_find(local_options, long_options[idx].name)) {
+                ctl_fatal("'%s' option specified multiple times",
+                          long_options[idx].name);
+            }
+            shash_add_nocopy(local_options,
+                             xasprintf("--%s", long_options[idx].name),
+                             nullable_xstrdup(optarg));
+            break;
+
+        case 'h':
+            usage();
+
+        case OPT_COMMANDS:
+            ctl_print_commands();
+            /* fall through */
+
+        case OPT_OPTIONS:
+            ctl_print_options(global_options);
+            /* fall through */
+
+        case 'V':
+            printf("%s (ovn-interconnect) %s\n", program_name,
+                   PACKAGE_VERSION);
+            printf("Open vSwitch Library %s\n", OVS_PACKAGE_VERSION);
+            printf("DB Schema %s\n", program->get_db_version());
+            exit(EXIT_SUCCESS);
+
+        case 't':
+            if (!str_to_uint(optarg, 10, &options.timeout)
+                || !options.timeout) {
+                ctl_fatal("value %s on -t or --timeout is invalid", optarg);
+            }
+            break;
+
+        VLOG_OPTION_HANDLERS
+        TABLE_OPTION_HANDLERS(&options.table_style)
+        STREAM_SSL_OPTION_HANDLERS
+
+        case OPT_BOOTSTRAP_CA_CERT:
+            stream_ssl_set_ca_cert_file(optarg, true);
+            break;
+
+        case '?':
+            exit(EXIT_FAILURE);
+
+        case 0:
+            break;
+
+        default:
+            ovs_abort(0, "internal error when parsing option %d", c);
+        }
+    }
+    free(short_options);
+
+    if (!options.db) {
+        options.db = default_db();
+    }
+
+    for (size_t i = n_global; long_options[i].name; i++) {
+        free(CONST_CAST(char *, long_options[i].name));
+    }
+    free(long_options);
+    free(global_options);
+}
+
+/* "sync": changes nothing, but makes --wait=sb wait anyway, so that it
+ * waits for earlier transactions too. */
+static void
+pre_cmd_sync(struct ctl_context *ctx OVS_UNUSED)
+{
+    options.force_wait = true;
+}
+
+static const struct ctl_command_syntax sync_commands[] = {
+    {"sync", 0, 0, "", pre_cmd_sync, NULL, NULL, "", RO},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, RO},
+};
+
+static void
+run_prerequisites(struct ctl_command *commands, size_t n_commands,
+                  struct ovsdb_idl *idl)
+{
+    for (struct ctl_command *c = commands; c < &commands[n_commands]; c++) {
+        if (!c->syntax->prerequisites) {
+            continue;
+        }
+
+        struct ctl_context ctx;
+        ds_init(&c->output);
+        c->table = NULL;
+        ctl_context_init(&ctx, c, idl, NULL, NULL, NULL);
+        c->syntax->prerequisites(&ctx);
+        if (ctx.error) {
+            ctl_fatal("%s", ctx.error);
+        }
+        ctl_context_done(&ctx, c);
+        ovs_assert(!c->output.string);
+        ovs_assert(!c->table);
+    }
+}
+
+/* Returns the integer in 'column' of 'row'. */
+static int64_t
+read_integer(const struct ovsdb_idl_row *row,
+             const struct ovsdb_idl_column *column)
+{
+    const struct ovsdb_datum *datum = ovsdb_idl_read(row, column);
+    return datum->n ? datum->keys[0].integer : 0;
+}
+
+/* Returns the global row, inserting it into 'txn' if there is none: every
+ * tool creates it on demand, so that commands that point to it (such as
+ * set-connection) work on a fresh database. */
+static const struct ovsdb_idl_row *
+get_global_row(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
+{
+    const struct ovsdb_idl_row *row
+        = ovsdb_idl_first_row(idl, program->global_table);
+    return row ? row : ovsdb_idl_txn_insert(txn, program->global_table,
+                                            NULL);
+}
+
+/* Arranges for 'txn' to bump the configuration sequence number in 'row'.
+ * The increment becomes part of the transaction only if something else
+ * changes, unless a command asked to wait regardless. */
+static void
+add_cfg_increment(struct ovsdb_idl_txn *txn, const struct ovsdb_idl_row *row)
+{
+    if (read_integer(row, program->nb_cfg) == INT64_MAX) {
+        /* Wrap around instead of letting the server overflow. */
+        struct ovsdb_datum datum = {
+            .n = 1,
+            .keys = xzalloc(sizeof *datum.keys),
+        };
+        ovsdb_idl_txn_write(row, program->nb_cfg, &datum);
+    }
+    ovsdb_idl_txn_increment(txn, row, program->nb_cfg, options.force_wait);
+}
+
+/* Blocks until the daemons report, through the global row's 'sb_cfg'
+ * column, that they applied configuration 'next_cfg'.  -t bounds the wait
+ * as it bounds the whole run. */
+static void
+wait_for_cfg(struct ovsdb_idl *idl, int64_t next_cfg)
+{
+    ovsdb_idl_enable_reconnect(idl);
+    for (;;) {
+        ovsdb_idl_run(idl);
+
+        const struct ovsdb_idl_row *row
+            = ovsdb_idl_first_row(idl, program->global_table);
+        if (row) {
+            int64_t cur_cfg = read_integer(row, program->sb_cfg);
+            /* A wrapped-around counter is far ahead; do not take it for
+             * one that caught up. */
+            if (cur_cfg >= next_cfg && cur_cfg - next_cfg < INT32_MAX) {
+                return;
+            }
+        }
+        ovsdb_idl_wait(idl);
+        poll_block();
+    }
+}
+
+/* Prints the output of the commands, one after the other. */
+static void
+print_output(struct ctl_command *commands, size_t n_commands)
+{
+    for (struct ctl_command *c = commands; c < &commands[n_commands]; c++) {
+        struct ds *ds = &c->output;
+
+        if (c->table) {
+            table_print(c->table, &options.table_style);
+        } else if (options.oneline) {
+            ds_chomp(ds, '\n');
+            for (size_t i = 0; i < ds->length; i++) {
+                char ch = ds->string[i];
+                if (ch == '\n') {
+                    fputs("\\n", stdout);
+                } else if (ch == '\\') {
+                    fputs("\\\\", stdout);
+                } else {
+                    putchar(ch);
+                }
+            }
+            putchar('\n');
+        } else {
+            fputs(ds_cstr(ds), stdout);
+        }
+    }
+    fflush(stdout);
+}
+
+static void
+free_outputs(struct ctl_command *commands, size_t n_commands)
+{
+    for (struct ctl_command *c = commands; c < &commands[n_commands]; c++) {
+        ds_destroy(&c->output);
+        table_destroy(c->table);
+        free(c->table);
+        c->table = NULL;
+    }
+}
+
+/* Runs the commands in one transaction against the current contents of
+ * 'idl'.  Returns true if done; false if the transaction must be retried
+ * once the IDL has caught up with the database.  Exits on error. */
+static bool
+do_commands(const char *args, struct ctl_command *commands, size_t n_commands,
+            struct ovsdb_idl *idl)
+{
+    struct ovsdb_idl_txn *txn = the_idl_txn = ovsdb_idl_txn_create(idl);
+    if (options.dry_run) {
+        ovsdb_idl_txn_set_dry_run(txn);
+    }
+    ovsdb_idl_txn_add_comment(txn, "%s: %s", program_name, args);
+
+    const struct ovsdb_idl_row *global = get_global_row(idl, txn);
+    if (options.wait_sb) {
+        add_cfg_increment(txn, global);
+    }
+
+    struct ovsdb_symbol_table *symtab = ovsdb_symbol_table_create();
+    for (struct ctl_command *c = commands; c < &commands[n_commands]; c++) {
+        ds_init(&c->output);
+        c->table = NULL;
+    }
+
+    struct ctl_context ctx;
+    bool try_again = false;
+    ctl_context_init(&ctx, NULL, idl, txn, symtab, NULL);
+    for (struct ctl_command *c = commands; c < &commands[n_commands]; c++) {
+        ctl_context_init_command(&ctx, c, c == &commands[n_commands - 1]);
+        if (c->syntax->run) {
+            c->syntax->run(&ctx);
+        }
+        if (ctx.error) {
+            ctl_fatal("%s", ctx.error);
+        }
+        ctl_context_done_command(&ctx, c);
+        if (ctx.try_again) {
+            try_again = true;
+            break;
+        }
+    }
+    ctl_context_done(&ctx, NULL);
+    if (try_again) {
+        goto try_again;
+    }
+
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &symtab->sh) {
+        struct ovsdb_symbol *symbol = node->data;
+        if (!symbol->created) {
+            ctl_fatal("row id \"%s\" is referenced but never created (e.g. "
+                      "with \"-- --id=%s create ...\")",
+                      node->name, node->name);
+        }
+        if (!symbol->strong_ref) {
+            VLOG_WARN("row id \"%s\" was created but %s, so it will not "
+                      "actually appear in the database", node->name,
+                      symbol->weak_ref
+                      ? "only a weak reference to it was inserted"
+                      : "no reference to it was inserted");
+        }
+    }
+
+    enum ovsdb_idl_txn_status status = ovsdb_idl_txn_commit_block(txn);
+    int64_t next_cfg = 0;
+    if (options.wait_sb && status == TXN_SUCCESS) {
+        next_cfg = ovsdb_idl_txn_get_increment_new_value(txn);
+    }
+
+    if (status == TXN_UNCHANGED || status == TXN_SUCCESS) {
+        for (struct ctl_command *c = commands; c < &commands[n_commands];
+             c++) {
+            if (c->syntax->postprocess) {
+                ctl_context_init(&ctx, c, idl, txn, symtab, NULL);
+                c->syntax->postprocess(&ctx);
+                if (ctx.error) {
+                    ctl_fatal("%s", ctx.error);
+                }
+                ctl_context_done(&ctx, c);
+            }
+        }
+    }
+
+    switch (status) {
+    case TXN_UNCHANGED:
+    case TXN_SUCCESS:
+        break;
+
+    case TXN_TRY_AGAIN:
+        goto try_again;
+
+    case TXN_ERROR:
+        ctl_fatal("transaction error: %s", ovsdb_idl_txn_get_error(txn));
+
+    case TXN_ABORTED:
+        /* Nothing here aborts a transaction. */
+        ctl_fatal("transaction aborted");
+
+    case TXN_NOT_LOCKED:
+        /* Nothing here asks for a lock. */
+        ctl_fatal("database not locked");
+
+    case TXN_UNCOMMITTED:
+    case TXN_INCOMPLETE:
+    default:
+        OVS_NOT_REACHED();
+    }
+
+    ovsdb_symbol_table_destroy(symtab);
+    print_output(commands, n_commands);
+    free_outputs(commands, n_commands);
+
+    if (options.wait_sb) {
+        if (status == TXN_SUCCESS && !options.dry_run) {
+            wait_for_cfg(idl, next_cfg);
+        }
+    } else if (options.force_wait) {
+        VLOG_INFO("\"sync\" command has no effect without --wait");
+    }
+
+    ovsdb_idl_txn_destroy(txn);
+    the_idl_txn = NULL;
+    return true;
+
+try_again:
+    /* The database changed under us, or a command needs data that has not
+     * arrived yet.  Start over once the IDL has caught up. */
+    ovsdb_idl_txn_abort(txn);
+    ovsdb_idl_txn_destroy(txn);
+    the_idl_txn = NULL;
+    ovsdb_symbol_table_destroy(symtab);
+    free_outputs(commands, n_commands);
+    return false;
+}
+
+static void
+free_commands(struct ctl_command *commands, size_t n_commands)
+{
+    for (struct ctl_command *c = commands; c < &commands[n_commands]; c++) {
+        shash_destroy_free_data(&c->options);
+    }
+    free(commands);
+}
+
+/* Frees the transaction in flight and the IDL, then exits with 'status'.
+ * This is the exit function for db-ctl-base's ctl_fatal(). */
+void
+dbctl_exit(int status)
+{
+    if (the_idl_txn) {
+        ovsdb_idl_txn_abort(the_idl_txn);
+        ovsdb_idl_txn_destroy(the_idl_txn);
+        the_idl_txn = NULL;
+    }
+    ovsdb_idl_destroy(the_idl);
+    the_idl = NULL;
+    exit(status);
+}
+
+/* Runs the tool described by 'prog' with 'argc' and 'argv' and exits. */
+void
+dbctl_main(int argc, char *argv[], const struct dbctl_program *prog)
+{
+    program = prog;
+    set_program_name(argv[0]);
+    fatal_ignore_sigpipe();
+    vlog_set_levels(NULL, VLF_CONSOLE, VLL_WARN);
+    vlog_set_levels_from_string_assert("reconnect:warn");
+
+    if (program_can_wait()) {
+        ctl_register_commands(sync_commands);
+    }
+
+    /* Parse the command line. */
+    char *args = process_escape_args(argv);
+    struct shash local_options = SHASH_INITIALIZER(&local_options);
+    parse_options(argc, argv, &local_options);
+
+    struct ctl_command *commands;
+    size_t n_commands;
+    char *error = ctl_parse_commands(argc - optind, argv + optind,
+                                     &local_options, &commands, &n_commands);
+    if (error) {
+        ctl_fatal("%s", error);
+    }
+    vlog(program->vlog_module,
+         ctl_might_write_to_db(commands, n_commands) ? VLL_INFO : VLL_DBG,
+         "Called as %s", args);
+
+    ctl_timeout_setup(options.timeout);
+
+    /* Monitor the whole database: the tools' databases are small, and so
+     * every command, generic or not, sees every column. */
+    struct ovsdb_idl *idl = the_idl
+        = ovsdb_idl_create_unconnected(program->idl_class, true);
+    ovsdb_idl_set_remote(idl, options.db, false);
+    ovsdb_idl_set_db_change_aware(idl, false);
+    ovsdb_idl_set_leader_only(idl, options.leader_only);
+    if (stream_or_pstream_needs_probes(options.db) == 1) {
+        ovsdb_idl_set_probe_interval(idl, DBCTL_PROBE_INTERVAL_MSEC);
+    }
+
+    run_prerequisites(commands, n_commands, idl);
+
+    /* There is no point in running the commands twice against the same
+     * contents: a transaction that failed did so because the database
+     * changed, so wait for the change before trying again. */
+    unsigned int seqno = ovsdb_idl_get_seqno(idl);
+    for (;;) {
+        ovsdb_idl_run(idl);
+        if (!ovsdb_idl_is_alive(idl)) {
+            int retval = ovsdb_idl_get_last_error(idl);
+            ctl_fatal("%s: database connection failed (%s)",
+                      options.db, ovs_retval_to_string(retval));
+        }
+
+        if (seqno != ovsdb_idl_get_seqno(idl)) {
+            seqno = ovsdb_idl_get_seqno(idl);
+            if (do_commands(args, commands, n_commands, idl)) {
+                break;
+            }
+        }
+
+        if (seqno == ovsdb_idl_get_seqno(idl)) {
+            ovsdb_idl_wait(idl);
+            poll_block();
+        }
+    }
+
+    free_commands(commands, n_commands);
+    free(args);
+    free(options.db);
+    ovsdb_idl_destroy(idl);
+    the_idl = NULL;
+    exit(EXIT_SUCCESS);
+}

@@ -1,0 +1,69 @@
+/* Copyright (c) 2026 The ovn-interconnect authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0 */
+
+#ifndef UTILITIES_DBCTL_COMMON_H
+#define UTILITIES_DBCTL_COMMON_H 1
+
+/* The part of ovn-ic-nbctl and ovn-ic-sbctl that does not depend on the
+ * database: option parsing, usage text, the transaction loop and output.
+ *
+ * A tool describes itself in a 'struct dbctl_program', registers its
+ * commands and table classes with db-ctl-base's ctl_init() (passing
+ * dbctl_exit() as the exit function) and ctl_register_commands(), and then
+ * hands control to dbctl_main(), which never returns.
+ *
+ * A tool whose database carries a pair of configuration sequence numbers
+ * (IC_NB_Global's nb_ic_cfg, which clients bump, and sb_ic_cfg, which the
+ * daemons raise once they have applied it) sets 'cfg_table', 'nb_cfg' and
+ * 'sb_cfg'.  The tool then accepts --wait=sb and --no-wait and has a "sync"
+ * command. */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "openvswitch/compiler.h"
+#include "table.h"
+
+struct ovsdb_idl_class;
+struct ovsdb_idl_column;
+struct ovsdb_idl_table_class;
+struct vlog_module;
+
+/* Global options, parsed from the command line by dbctl_main(). */
+struct dbctl_options {
+    char *db;                   /* --db, or the default remote. */
+    bool oneline;               /* --oneline. */
+    bool dry_run;               /* --dry-run. */
+    bool wait_sb;               /* --wait=sb. */
+    bool force_wait;            /* Wait even if nothing changed ("sync"). */
+    unsigned int timeout;       /* -t, --timeout, in seconds; 0 for none. */
+    int leader_only;            /* False with --no-leader-only. */
+    struct table_style table_style;  /* --format, --columns, ... */
+};
+
+struct dbctl_program {
+    const struct ovsdb_idl_class *idl_class;
+    struct vlog_module *vlog_module;  /* For "Called as" and --no-syslog. */
+    const char *description;    /* One line, for --help. */
+    const char *commands_usage; /* The tool's own commands, for --help. */
+    const char *db_env;         /* Variable naming the default remote. */
+    const char *db_socket;      /* Socket in $OVN_RUNDIR, failing that. */
+    const char *(*get_db_version)(void);
+
+    /* The table with the single global row, created by any transaction
+     * that finds it missing. */
+    const struct ovsdb_idl_table_class *global_table;
+
+    /* Columns of 'global_table' for --wait=sb, or NULL. */
+    const struct ovsdb_idl_column *nb_cfg;
+    const struct ovsdb_idl_column *sb_cfg;
+};
+
+OVS_NO_RETURN void dbctl_main(int argc, char *argv[],
+                              const struct dbctl_program *);
+OVS_NO_RETURN void dbctl_exit(int status);
+
+#endif /* utilities/dbctl-common.h */
