@@ -136,16 +136,12 @@ sync_datapath_keys_run(const struct sync_datapath_keys_ctx *ctx)
         } else if (dp && dp->tunnel_key == key) {
             /* Already honoured. */
         } else if (key_space_is_used(&keys, key)) {
+            /* Keep the switch working with a key of its own; it moves to
+             * the requested one as soon as that is free. */
             problems_report(ctx->problems, KEYS_OWNER, ts->name,
                             "requested-tnl-key %"PRIu32" is held by another "
-                            "datapath; keeping %s", key,
-                            dp ? "the current key" : "the switch unkeyed");
-            if (!dp) {
-                /* The operator asked for a key: do not silently use
-                 * another one. */
-                shash_find_and_delete(&wanted, ts->name);
-                continue;
-            }
+                            "datapath; using %s until it is free", key,
+                            dp ? "the current key" : "another key");
         } else {
             if (dp) {
                 VLOG_INFO("transit switch %s: moving from key %"PRId64" to "

@@ -19,6 +19,7 @@
 #include "db-ctl-base.h"
 #include "fatal-signal.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/version.h"
@@ -29,6 +30,7 @@
 #include "process.h"
 #include "stream.h"
 #include "stream-ssl.h"
+#include "svec.h"
 #include "table.h"
 #include "util.h"
 
@@ -299,6 +301,283 @@ static const struct ctl_command_syntax sync_commands[] = {
     {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, RO},
 };
 
+/* Returns the integer in 'column' of 'row'. */
+static int64_t
+read_integer(const struct ovsdb_idl_row *row,
+             const struct ovsdb_idl_column *column)
+{
+    const struct ovsdb_datum *datum = ovsdb_idl_read(row, column);
+    return datum->n ? datum->keys[0].integer : 0;
+}
+
+/* Returns the global row, inserting it into 'txn' if there is none: every
+ * tool creates it on demand, so that commands that point to it (such as
+ * set-connection) work on a fresh database. */
+static const struct ovsdb_idl_row *
+get_global_row(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
+{
+    const struct ovsdb_idl_row *row
+        = ovsdb_idl_first_row(idl, program->global_table);
+    return row ? row : ovsdb_idl_txn_insert(txn, program->global_table,
+                                            NULL);
+}
+
+/* Connection and SSL/TLS commands.
+ *
+ * Both IC databases have the same Connection and SSL tables, so these
+ * commands work on the columns that 'program->conn' names, through the
+ * IDL's generic interface. */
+
+static const char *
+read_string(const struct ovsdb_idl_row *row,
+            const struct ovsdb_idl_column *column)
+{
+    const struct ovsdb_datum *datum = ovsdb_idl_read(row, column);
+    return datum->n ? json_string(datum->keys[0].s) : "";
+}
+
+static bool
+read_bool(const struct ovsdb_idl_row *row,
+          const struct ovsdb_idl_column *column)
+{
+    const struct ovsdb_datum *datum = ovsdb_idl_read(row, column);
+    return datum->n && datum->keys[0].boolean;
+}
+
+/* Writes 'n' atoms 'keys' (malloc'd, or NULL if 'n' is 0, and taken over
+ * by the IDL) to 'column' of 'row'. */
+static void
+write_atoms(const struct ovsdb_idl_row *row,
+            const struct ovsdb_idl_column *column,
+            union ovsdb_atom *keys, size_t n)
+{
+    struct ovsdb_datum datum = { .n = n, .keys = keys };
+    ovsdb_idl_txn_write(row, column, &datum);
+}
+
+static void
+write_string(const struct ovsdb_idl_row *row,
+             const struct ovsdb_idl_column *column, const char *s)
+{
+    union ovsdb_atom *key = xmalloc(sizeof *key);
+    key->s = ovsdb_atom_string_create(s);
+    write_atoms(row, column, key, 1);
+}
+
+static void
+write_bool(const struct ovsdb_idl_row *row,
+           const struct ovsdb_idl_column *column, bool b)
+{
+    union ovsdb_atom *key = xmalloc(sizeof *key);
+    key->boolean = b;
+    write_atoms(row, column, key, 1);
+}
+
+static void
+write_integer(const struct ovsdb_idl_row *row,
+              const struct ovsdb_idl_column *column, int64_t integer)
+{
+    union ovsdb_atom *key = xmalloc(sizeof *key);
+    key->integer = integer;
+    write_atoms(row, column, key, 1);
+}
+
+/* Makes 'column' of 'row' refer to the 'n' rows in 'refs'. */
+static void
+write_refs(const struct ovsdb_idl_row *row,
+           const struct ovsdb_idl_column *column,
+           const struct ovsdb_idl_row **refs, size_t n)
+{
+    union ovsdb_atom *keys = n ? xmalloc(n * sizeof *keys) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        keys[i].uuid = refs[i]->uuid;
+    }
+    write_atoms(row, column, keys, n);
+}
+
+/* Makes the transaction fail, and the commands rerun, if the connections
+ * change before it commits. */
+static void
+verify_connections(struct ctl_context *ctx, const struct ovsdb_idl_row *global)
+{
+    const struct dbctl_conn_schema *cs = program->conn;
+
+    ovsdb_idl_txn_verify(global, cs->global_connections);
+    for (const struct ovsdb_idl_row *row
+             = ovsdb_idl_first_row(ctx->idl, cs->connection_table);
+         row; row = ovsdb_idl_next_row(row)) {
+        ovsdb_idl_txn_verify(row, cs->connection_target);
+    }
+}
+
+static void
+cmd_get_connection(struct ctl_context *ctx)
+{
+    const struct dbctl_conn_schema *cs = program->conn;
+    struct svec targets = SVEC_EMPTY_INITIALIZER;
+
+    verify_connections(ctx, get_global_row(ctx->idl, ctx->txn));
+    for (const struct ovsdb_idl_row *row
+             = ovsdb_idl_first_row(ctx->idl, cs->connection_table);
+         row; row = ovsdb_idl_next_row(row)) {
+        svec_add(&targets, read_string(row, cs->connection_target));
+    }
+
+    /* Sorted, for reproducible output. */
+    svec_sort_unique(&targets);
+    for (size_t i = 0; i < targets.n; i++) {
+        ds_put_format(&ctx->output, "%s\n", targets.names[i]);
+    }
+    svec_destroy(&targets);
+}
+
+static void
+delete_connections(struct ctl_context *ctx,
+                   const struct ovsdb_idl_row *global)
+{
+    const struct dbctl_conn_schema *cs = program->conn;
+    const struct ovsdb_idl_row *row, *next;
+
+    for (row = ovsdb_idl_first_row(ctx->idl, cs->connection_table); row;
+         row = next) {
+        next = ovsdb_idl_next_row(row);
+        ovsdb_idl_txn_delete(row);
+    }
+    write_refs(global, cs->global_connections, NULL, 0);
+}
+
+static void
+cmd_del_connection(struct ctl_context *ctx)
+{
+    const struct ovsdb_idl_row *global = get_global_row(ctx->idl, ctx->txn);
+
+    verify_connections(ctx, global);
+    delete_connections(ctx, global);
+}
+
+static void
+cmd_set_connection(struct ctl_context *ctx)
+{
+    const struct dbctl_conn_schema *cs = program->conn;
+    const char *probe = shash_find_data(&ctx->options, "--inactivity-probe");
+    long long int probe_msec = 0;
+
+    if (probe && (!str_to_llong(probe, 10, &probe_msec) || probe_msec < 0)) {
+        ctl_error(ctx, "--inactivity-probe: \"%s\" is not a number of "
+                  "milliseconds", probe);
+        return;
+    }
+
+    const struct ovsdb_idl_row *global = get_global_row(ctx->idl, ctx->txn);
+    verify_connections(ctx, global);
+    delete_connections(ctx, global);
+
+    size_t n = ctx->argc - 1;
+    const struct ovsdb_idl_row **rows = xmalloc(n * sizeof *rows);
+    for (size_t i = 0; i < n; i++) {
+        const char *target = ctx->argv[i + 1];
+        if (stream_verify_name(target) && pstream_verify_name(target)) {
+            VLOG_WARN("target type \"%s\" is possibly erroneous", target);
+        }
+
+        rows[i] = ovsdb_idl_txn_insert(ctx->txn, cs->connection_table, NULL);
+        write_string(rows[i], cs->connection_target, target);
+        if (probe) {
+            write_integer(rows[i], cs->connection_inactivity_probe,
+                          probe_msec);
+        }
+    }
+    write_refs(global, cs->global_connections, rows, n);
+    free(rows);
+}
+
+static void
+cmd_get_ssl(struct ctl_context *ctx)
+{
+    const struct dbctl_conn_schema *cs = program->conn;
+    const struct ovsdb_idl_row *global = get_global_row(ctx->idl, ctx->txn);
+    const struct ovsdb_idl_row *ssl = ovsdb_idl_first_row(ctx->idl,
+                                                          cs->ssl_table);
+
+    ovsdb_idl_txn_verify(global, cs->global_ssl);
+    if (ssl) {
+        ovsdb_idl_txn_verify(ssl, cs->ssl_private_key);
+        ovsdb_idl_txn_verify(ssl, cs->ssl_certificate);
+        ovsdb_idl_txn_verify(ssl, cs->ssl_ca_cert);
+        ovsdb_idl_txn_verify(ssl, cs->ssl_bootstrap_ca_cert);
+
+        ds_put_format(&ctx->output, "Private key: %s\n",
+                      read_string(ssl, cs->ssl_private_key));
+        ds_put_format(&ctx->output, "Certificate: %s\n",
+                      read_string(ssl, cs->ssl_certificate));
+        ds_put_format(&ctx->output, "CA Certificate: %s\n",
+                      read_string(ssl, cs->ssl_ca_cert));
+        ds_put_format(&ctx->output, "Bootstrap: %s\n",
+                      read_bool(ssl, cs->ssl_bootstrap_ca_cert)
+                      ? "true" : "false");
+    }
+}
+
+static void
+cmd_del_ssl(struct ctl_context *ctx)
+{
+    const struct dbctl_conn_schema *cs = program->conn;
+    const struct ovsdb_idl_row *global = get_global_row(ctx->idl, ctx->txn);
+    const struct ovsdb_idl_row *ssl = ovsdb_idl_first_row(ctx->idl,
+                                                          cs->ssl_table);
+
+    if (ssl) {
+        ovsdb_idl_txn_verify(global, cs->global_ssl);
+        ovsdb_idl_txn_delete(ssl);
+        write_refs(global, cs->global_ssl, NULL, 0);
+    }
+}
+
+static void
+cmd_set_ssl(struct ctl_context *ctx)
+{
+    const struct dbctl_conn_schema *cs = program->conn;
+    bool bootstrap = shash_find(&ctx->options, "--bootstrap") != NULL;
+    const struct ovsdb_idl_row *global = get_global_row(ctx->idl, ctx->txn);
+    const struct ovsdb_idl_row *ssl = ovsdb_idl_first_row(ctx->idl,
+                                                          cs->ssl_table);
+
+    ovsdb_idl_txn_verify(global, cs->global_ssl);
+    if (ssl) {
+        ovsdb_idl_txn_delete(ssl);
+    }
+
+    ssl = ovsdb_idl_txn_insert(ctx->txn, cs->ssl_table, NULL);
+    write_string(ssl, cs->ssl_private_key, ctx->argv[1]);
+    write_string(ssl, cs->ssl_certificate, ctx->argv[2]);
+    write_string(ssl, cs->ssl_ca_cert, ctx->argv[3]);
+    write_bool(ssl, cs->ssl_bootstrap_ca_cert, bootstrap);
+    if (ctx->argc > 4) {
+        write_string(ssl, cs->ssl_protocols, ctx->argv[4]);
+    }
+    if (ctx->argc > 5) {
+        write_string(ssl, cs->ssl_ciphers, ctx->argv[5]);
+    }
+    if (ctx->argc > 6) {
+        write_string(ssl, cs->ssl_ciphersuites, ctx->argv[6]);
+    }
+    write_refs(global, cs->global_ssl, &ssl, 1);
+}
+
+static const struct ctl_command_syntax conn_commands[] = {
+    {"get-connection", 0, 0, "", NULL, cmd_get_connection, NULL, "", RO},
+    {"del-connection", 0, 0, "", NULL, cmd_del_connection, NULL, "", RW},
+    {"set-connection", 1, INT_MAX, "TARGET...", NULL, cmd_set_connection,
+     NULL, "--inactivity-probe=", RW},
+    {"get-ssl", 0, 0, "", NULL, cmd_get_ssl, NULL, "", RO},
+    {"del-ssl", 0, 0, "", NULL, cmd_del_ssl, NULL, "", RW},
+    {"set-ssl", 3, 6,
+     "PRIVATE-KEY CERTIFICATE CA-CERT [SSL-PROTOS [SSL-CIPHERS "
+     "[SSL-CIPHERSUITES]]]",
+     NULL, cmd_set_ssl, NULL, "--bootstrap", RW},
+    {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, RO},
+};
+
 static void
 run_prerequisites(struct ctl_command *commands, size_t n_commands,
                   struct ovsdb_idl *idl)
@@ -320,27 +599,6 @@ run_prerequisites(struct ctl_command *commands, size_t n_commands,
         ovs_assert(!c->output.string);
         ovs_assert(!c->table);
     }
-}
-
-/* Returns the integer in 'column' of 'row'. */
-static int64_t
-read_integer(const struct ovsdb_idl_row *row,
-             const struct ovsdb_idl_column *column)
-{
-    const struct ovsdb_datum *datum = ovsdb_idl_read(row, column);
-    return datum->n ? datum->keys[0].integer : 0;
-}
-
-/* Returns the global row, inserting it into 'txn' if there is none: every
- * tool creates it on demand, so that commands that point to it (such as
- * set-connection) work on a fresh database. */
-static const struct ovsdb_idl_row *
-get_global_row(struct ovsdb_idl *idl, struct ovsdb_idl_txn *txn)
-{
-    const struct ovsdb_idl_row *row
-        = ovsdb_idl_first_row(idl, program->global_table);
-    return row ? row : ovsdb_idl_txn_insert(txn, program->global_table,
-                                            NULL);
 }
 
 /* Arranges for 'txn' to bump the configuration sequence number in 'row'.
@@ -596,6 +854,9 @@ dbctl_main(int argc, char *argv[], const struct dbctl_program *prog)
 
     if (program_can_wait()) {
         ctl_register_commands(sync_commands);
+    }
+    if (program->conn) {
+        ctl_register_commands(conn_commands);
     }
 
     /* Parse the command line. */

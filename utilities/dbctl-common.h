@@ -19,7 +19,12 @@
  * (IC_NB_Global's nb_ic_cfg, which clients bump, and sb_ic_cfg, which the
  * daemons raise once they have applied it) sets 'cfg_table', 'nb_cfg' and
  * 'sb_cfg'.  The tool then accepts --wait=sb and --no-wait and has a "sync"
- * command. */
+ * command.
+ *
+ * Both IC databases carry the same Connection and SSL tables, pointed to by
+ * their global row.  A tool that sets 'conn' gets the get-connection,
+ * del-connection, set-connection, get-ssl, del-ssl and set-ssl commands,
+ * which work on the columns 'conn' names. */
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -44,6 +49,26 @@ struct dbctl_options {
     struct table_style table_style;  /* --format, --columns, ... */
 };
 
+/* The Connection and SSL columns of a database, and the global row's
+ * references to them. */
+struct dbctl_conn_schema {
+    const struct ovsdb_idl_column *global_connections;
+    const struct ovsdb_idl_column *global_ssl;
+
+    const struct ovsdb_idl_table_class *connection_table;
+    const struct ovsdb_idl_column *connection_target;
+    const struct ovsdb_idl_column *connection_inactivity_probe;
+
+    const struct ovsdb_idl_table_class *ssl_table;
+    const struct ovsdb_idl_column *ssl_private_key;
+    const struct ovsdb_idl_column *ssl_certificate;
+    const struct ovsdb_idl_column *ssl_ca_cert;
+    const struct ovsdb_idl_column *ssl_bootstrap_ca_cert;
+    const struct ovsdb_idl_column *ssl_protocols;
+    const struct ovsdb_idl_column *ssl_ciphers;
+    const struct ovsdb_idl_column *ssl_ciphersuites;
+};
+
 struct dbctl_program {
     const struct ovsdb_idl_class *idl_class;
     struct vlog_module *vlog_module;  /* For "Called as" and --no-syslog. */
@@ -60,6 +85,9 @@ struct dbctl_program {
     /* Columns of 'global_table' for --wait=sb, or NULL. */
     const struct ovsdb_idl_column *nb_cfg;
     const struct ovsdb_idl_column *sb_cfg;
+
+    /* Connection and SSL columns, or NULL. */
+    const struct dbctl_conn_schema *conn;
 };
 
 OVS_NO_RETURN void dbctl_main(int argc, char *argv[],

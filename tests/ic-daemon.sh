@@ -1,0 +1,242 @@
+# The daemon itself: locks, pause, idleness, connections, bad input.
+
+# ic_passes ZONE: the number of engine passes that ran a step.
+ic_passes() {
+    ic_ctl "$1" engine/show | sed -n 's/^passes: \([0-9]*\),.*/\1/p'
+}
+
+test_converged_system_commits_nothing() {
+    . "$TOP_SRCDIR/tests/ic-port.sh"
+    reference_topology
+    ic_sync
+    wait_reference_ports
+    ic_sync
+    local east west passes
+    east=$(ic_commits east)
+    west=$(ic_commits west)
+    passes=$(ic_passes east)
+
+    # Changes that touch every step's inputs but change nothing the
+    # daemons derive, and forced full recomputes.
+    nbctl east set NB_Global . external_ids:touch=1
+    sbctl east set Chassis gw_east external_ids:touch=1
+    icnbctl set Transit_Switch ts1 external_ids:touch=1
+    ic_ctl east engine/recompute
+    ic_ctl west engine/recompute
+    wait_until test "$(ic_passes east)" -gt "$passes"
+    # Wait until both daemons are idle again: a recompute request answered
+    # after the last change means the change was processed.
+    ic_ctl east engine/recompute
+    ic_ctl west engine/recompute
+    ic_ctl east engine/show > /dev/null
+    ic_ctl west engine/show > /dev/null
+
+    check_eq "$east" ic_commits east
+    check_eq "$west" ic_commits west
+}
+
+test_active_standby_in_one_zone() {
+    ic_dbs_start
+    zone_start east
+    ic_start east ours ""
+    wait_eq "Status: active" ic_ctl east status
+    ic_start east ours 2
+    wait_eq "Status: standby" ic_ctl_inst east 2 status
+
+    icnbctl ts-add ts1
+    ic_sync
+    check_eq 1 count_rows nbctl east list Logical_Switch
+
+    # The standby takes over when the active daemon goes away.
+    stop_pidfile "$T/east-ic.pid"
+    wait_eq "Status: active" ic_ctl_inst east 2 status
+    icnbctl ts-add ts2
+    ic_sync
+    check_eq 2 count_rows nbctl east list Logical_Switch
+}
+
+test_pause_and_resume() {
+    ic_dbs_start
+    zone_start east
+    ic_start east
+    wait_eq "Status: active" ic_ctl east status
+    ic_ctl east pause
+    check_eq "Status: paused" ic_ctl east status
+    check_eq true ic_ctl east is-paused
+    icnbctl ts-add ts1
+    # While paused nothing is written, so the handshake cannot complete.
+    (WAIT_SECONDS=1 ic_sync) && fail "ic_sync completed while paused"
+    check_eq 0 count_rows nbctl east list Logical_Switch
+    ic_ctl east resume
+    check_eq false ic_ctl east is-paused
+    ic_sync
+    check_eq 1 count_rows nbctl east list Logical_Switch
+}
+
+test_connection_status_commands() {
+    ic_dbs_start
+    zone_start east
+    ic_start east
+    wait_eq "Status: active" ic_ctl east status
+    for db in nb sb ic-nb ic-sb; do
+        check_eq connected ic_ctl east $db-connection-status
+    done
+}
+
+test_database_goes_away_and_comes_back() {
+    ic_dbs_start
+    zone_start east
+    zone_start west
+    ic_start east
+    ic_start west
+    icnbctl ts-add ts1
+    ic_sync
+
+    # IC-SB goes away: the daemons keep running and say so.
+    stop_pidfile "$T/icsb.pid"
+    wait_eq "not connected" ic_ctl east ic-sb-connection-status
+    icnbctl ts-add ts2
+    check_eq "Status: active" ic_ctl east status
+
+    # It comes back with its data: the daemons catch up.
+    ovsdb-server --detach --no-chdir --pidfile="$T/icsb.pid" \
+        --log-file="$T/icsb.log" --unixctl="$T/icsb.ctl" \
+        --remote=punix:"$T/icsb.sock" "$T/icsb.db"
+    wait_eq connected ic_ctl east ic-sb-connection-status
+    ic_sync
+    check_eq 2 count_rows icsbctl list Datapath_Binding
+    check_eq 2 count_rows nbctl west list Logical_Switch
+    grep -q "connection to .*icsb.sock lost" "$T/east-ic.log" ||
+        fail "no log line for the lost connection"
+}
+
+test_one_global_writer_and_unique_keys() {
+    ic_dbs_start
+    for z in z1 z2 z3; do
+        zone_start $z
+        ic_start $z
+    done
+    # Many switches at once, in one transaction.
+    local args=() i
+    for i in $(seq 1 30); do
+        args+=(-- ts-add ts$i)
+    done
+    icnbctl "${args[@]}"
+    ic_sync
+    check_eq 30 count_rows icsbctl list Datapath_Binding
+    check_eq 30 sh -c "ovn-ic-sbctl --db=$OVN_IC_SB_DB --bare \
+        --columns=tunnel_key list Datapath_Binding | grep . | sort -u | wc -l"
+    local writers=0
+    for z in z1 z2 z3; do
+        check_eq 30 count_rows nbctl $z list Logical_Switch
+        if ic_ctl $z engine/show | grep -q "global writer: yes"; then
+            writers=$((writers + 1))
+        fi
+    done
+    [ $writers = 1 ] || fail "$writers global writers, expected 1"
+}
+
+test_duplicate_bindings_from_a_race_are_merged() {
+    ic_dbs_start
+    zone_start east
+    icnbctl ts-add ts1
+    # Two bindings for ts1, as two racing pre-lock daemons would leave.
+    icsbctl create Datapath_Binding transit_switch=ts1 tunnel_key=16711690
+    icsbctl create Datapath_Binding transit_switch=ts1 tunnel_key=16711685
+    ic_start east
+    ic_sync
+    check_eq 16711685 icsbctl --bare --columns=tunnel_key list \
+        Datapath_Binding
+    check_eq '"16711685"' nbctl east get Logical_Switch ts1 \
+        other_config:requested-tnl-key
+}
+
+test_invalid_switch_name_is_reported() {
+    ic_dbs_start
+    zone_start east
+    ic_start east
+    icnbctl ts-add "bad name" -- ts-add good
+    ic_sync
+    check_eq good nbctl east --bare --columns=name list Logical_Switch
+    check_eq 1 count_rows icsbctl list Datapath_Binding
+    grep -q "bad name: invalid transit switch name" "$T/east-ic.log" ||
+        fail "no log line"
+    ic_ctl east problems/show | grep -q "bad name" || fail "not listed"
+    # Fixing it clears the problem.
+    icnbctl ts-del "bad name"
+    ic_sync
+    check_eq "" ic_ctl east problems/show
+}
+
+test_requested_key_conflict_is_reported() {
+    ic_dbs_start
+    zone_start east
+    ic_start east
+    icnbctl ts-add ts1 -- set Transit_Switch ts1 \
+        other_config:requested-tnl-key=16711700
+    ic_sync
+    check_eq 16711700 icsbctl --bare --columns=tunnel_key find \
+        Datapath_Binding transit_switch=ts1
+    # ts2 asks for the same key: it gets another one, and it is reported.
+    icnbctl ts-add ts2 -- set Transit_Switch ts2 \
+        other_config:requested-tnl-key=16711700
+    icnbctl ts-add ts3 -- set Transit_Switch ts3 \
+        other_config:requested-tnl-key=12
+    ic_sync
+    check_eq 16711700 icsbctl --bare --columns=tunnel_key find \
+        Datapath_Binding transit_switch=ts1
+    local other
+    other=$(icsbctl --bare --columns=tunnel_key find Datapath_Binding \
+            transit_switch=ts2)
+    [ -n "$other" ] && [ "$other" != 16711700 ] ||
+        fail "ts2 has key [$other]"
+    ic_ctl east problems/show > "$T/problems"
+    grep -q "ts2: requested-tnl-key 16711700 is held" "$T/problems" ||
+        fail "conflict not listed"
+    grep -q "ts3: requested-tnl-key \"12\" is not a key" "$T/problems" ||
+        fail "bad key not listed"
+    # ts3's bad request is ignored; it gets a key of its own.
+    check_eq 1 count_rows icsbctl find Datapath_Binding transit_switch=ts3
+    # Releasing the key lets ts2 move to it.
+    icnbctl ts-del ts1
+    ic_sync
+    check_eq 16711700 icsbctl --bare --columns=tunnel_key find \
+        Datapath_Binding transit_switch=ts2
+}
+
+test_exhausted_key_space_is_reported() {
+    ic_dbs_start
+    zone_start east
+    # Fill the whole interconnection key range with transit-router
+    # bindings, which the switch sync leaves alone.
+    python3 - "$T/icsb.sock" <<'PY' || fail "cannot fill the key space"
+import json, socket, sys
+ops = ["OVN_IC_Southbound"]
+for key in range(16711681, 16777216):
+    ops.append({"op": "insert", "table": "Datapath_Binding",
+                "row": {"type": "transit-router", "tunnel_key": key}})
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(json.dumps({"method": "transact", "params": ops, "id": 1}).encode())
+buf = b""
+while True:
+    buf += s.recv(1 << 20)
+    try:
+        reply = json.loads(buf)
+        break
+    except ValueError:
+        continue
+sys.exit(1 if reply.get("error") or any("error" in r for r in reply["result"]) else 0)
+PY
+    ic_start east
+    icnbctl ts-add ts1
+    wait_until grep -q "ts1: no free datapath key" "$T/east-ic.log"
+    check_eq "Status: active" ic_ctl east status
+    # One key freed: the switch gets it.
+    icsbctl destroy Datapath_Binding \
+        "$(icsbctl --bare --columns=_uuid find Datapath_Binding \
+           tunnel_key=16711999)"
+    ic_sync
+    check_eq 16711999 icsbctl --bare --columns=tunnel_key find \
+        Datapath_Binding transit_switch=ts1
+}
