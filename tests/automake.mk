@@ -1,0 +1,15 @@
+# Tests.  "make check" builds the unit tests and runs the whole suite.
+check_PROGRAMS = tests/unit/test-key-alloc tests/unit/test-problems
+tests_unit_test_key_alloc_SOURCES = tests/unit/test-key-alloc.c \
+	tests/unit/tap.h
+tests_unit_test_key_alloc_LDADD = lib/libovnic.la $(OVS_LIB)
+tests_unit_test_problems_SOURCES = tests/unit/test-problems.c \
+	tests/unit/tap.h
+tests_unit_test_problems_LDADD = lib/libovnic.la $(OVS_LIB)
+
+EXTRA_DIST += tests/run-tests.sh tests/lib.sh $(wildcard $(srcdir)/tests/*.sh)
+
+# TESTS_ARGS selects tests, e.g. make check TESTS_ARGS="-k port".
+check-local: all $(check_PROGRAMS)
+	TOP_SRCDIR=$(abs_top_srcdir) TOP_BUILDDIR=$(abs_top_builddir) \
+	    $(abs_top_srcdir)/tests/run-tests.sh $(TESTS_ARGS)

@@ -124,3 +124,32 @@ test_remote_port_with_requested_chassis_left_to_northd() {
     check_eq "" sbctl east --bare --columns=chassis find Port_Binding \
         logical_port=lsp-ts1-router_west
 }
+
+test_three_zones_see_each_other() {
+    ic_dbs_start
+    local z i=1
+    for z in z1 z2 z3; do
+        zone_start $z
+        ic_start $z
+        fake_gateway $z gw_$z 192.168.0.$i
+        i=$((i + 1))
+    done
+    icnbctl ts-add ts1
+    ic_sync
+    i=1
+    for z in z1 z2 z3; do
+        zone_router $z r_$z aa:aa:aa:aa:aa:0$i 169.254.100.$i/24 ts1 gw_$z
+        i=$((i + 1))
+    done
+    ic_sync
+    check_eq 3 count_rows icsbctl list Port_Binding
+    check_eq 3 sh -c "ovn-ic-sbctl --db=$OVN_IC_SB_DB --bare \
+        --columns=tunnel_key list Port_Binding | grep . | sort -u | wc -l"
+    for z in z1 z2 z3; do
+        check_eq 2 count_rows nbctl $z find Logical_Switch_Port type=remote
+        check_eq 2 count_rows sbctl $z find Chassis \
+            other_config:is-remote=true
+    done
+    check_eq '["aa:aa:aa:aa:aa:03 169.254.100.3/24"]' \
+        nbctl z1 get Logical_Switch_Port lsp-ts1-r_z3 addresses
+}

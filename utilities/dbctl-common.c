@@ -34,7 +34,9 @@
 #include "table.h"
 #include "util.h"
 
-VLOG_DEFINE_THIS_MODULE(dbctl_common);
+/* Log messages go to the tool's own module, so that they read and filter
+ * as the tool's. */
+#define DBCTL_LOG(LEVEL, ...) vlog(program->vlog_module, LEVEL, __VA_ARGS__)
 
 /* Probe interval for remotes that need probes.  A ctl tool's session is
  * short, so a generous interval only matters on a busy server. */
@@ -477,7 +479,8 @@ cmd_set_connection(struct ctl_context *ctx)
     for (size_t i = 0; i < n; i++) {
         const char *target = ctx->argv[i + 1];
         if (stream_verify_name(target) && pstream_verify_name(target)) {
-            VLOG_WARN("target type \"%s\" is possibly erroneous", target);
+            DBCTL_LOG(VLL_WARN, "target type \"%s\" is possibly erroneous",
+                      target);
         }
 
         rows[i] = ovsdb_idl_txn_insert(ctx->txn, cs->connection_table, NULL);
@@ -738,8 +741,8 @@ do_commands(const char *args, struct ctl_command *commands, size_t n_commands,
                       node->name, node->name);
         }
         if (!symbol->strong_ref) {
-            VLOG_WARN("row id \"%s\" was created but %s, so it will not "
-                      "actually appear in the database", node->name,
+            DBCTL_LOG(VLL_WARN, "row id \"%s\" was created but %s, so it "
+                      "will not actually appear in the database", node->name,
                       symbol->weak_ref
                       ? "only a weak reference to it was inserted"
                       : "no reference to it was inserted");
@@ -800,7 +803,7 @@ do_commands(const char *args, struct ctl_command *commands, size_t n_commands,
             wait_for_cfg(idl, next_cfg);
         }
     } else if (options.force_wait) {
-        VLOG_INFO("\"sync\" command has no effect without --wait");
+        DBCTL_LOG(VLL_INFO, "\"sync\" command has no effect without --wait");
     }
 
     ovsdb_idl_txn_destroy(txn);
@@ -871,9 +874,8 @@ dbctl_main(int argc, char *argv[], const struct dbctl_program *prog)
     if (error) {
         ctl_fatal("%s", error);
     }
-    vlog(program->vlog_module,
-         ctl_might_write_to_db(commands, n_commands) ? VLL_INFO : VLL_DBG,
-         "Called as %s", args);
+    DBCTL_LOG(ctl_might_write_to_db(commands, n_commands)
+              ? VLL_INFO : VLL_DBG, "Called as %s", args);
 
     ctl_timeout_setup(options.timeout);
 

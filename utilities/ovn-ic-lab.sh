@@ -130,10 +130,14 @@ lab_init() {
         LAB_NS_PREFIX=$(basename "$LAB_DIR" | sed 's/.*\.//')-
     fi
     LAB_T0=${LAB_T0:-$(date +%s)}
-    local z
+    local z v
     {
-        declare -p LAB_DIR LAB_NS_PREFIX LAB_ZONES LAB_GATEWAYS LAB_T0
-        for z in $LAB_ZONES; do echo "LAB_IC_KIND_$z=$(lab_ic_kind "$z")"; done
+        for v in LAB_DIR LAB_NS_PREFIX LAB_ZONES LAB_GATEWAYS LAB_T0; do
+            printf '%s=%q\n' "$v" "${!v}"
+        done
+        for z in $LAB_ZONES; do
+            printf 'LAB_IC_KIND_%s=%q\n' "$z" "$(lab_ic_kind "$z")"
+        done
     } > "$LAB_DIR/lab.env"
     : >> "$LAB_DIR/lab.ns"
     : >> "$LAB_DIR/lab.chassis"
@@ -406,14 +410,15 @@ lab_topology() {
     lab_run lab_nbctl "$z" "${cmd[@]}"
 }
 
-# lab_remote_ports_ready: true when every zone's NB has a remote port on
-# ts1 for every other zone, bound to a gateway.
+# lab_remote_ports_ready: true when every zone's SB has a remote port on
+# ts1 for every other zone, bound to that zone's gateway (the
+# interconnection daemon sets the Port_Binding's chassis).
 lab_remote_ports_ready() {
     local z n want
     want=$(( $(echo "$LAB_ZONES" | wc -w) - 1 ))
     for z in $LAB_ZONES; do
-        n=$(lab_nbctl "$z" --bare --columns=options find \
-                Logical_Switch_Port type=remote | grep -c requested-chassis)
+        n=$(lab_sbctl "$z" --bare --columns=chassis find \
+                Port_Binding type=remote | grep -c .)
         [ "$n" -ge "$want" ] || return 1
     done
 }

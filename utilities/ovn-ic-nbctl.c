@@ -216,40 +216,49 @@ update_ref_set(const struct ovsdb_idl_row *row,
 /* Parses 's', an IPv4 or IPv6 address with an optional prefix length.  On
  * success, returns true and, if 'addr' is nonnull, stores the address alone
  * in canonical form into 'addr' and, if 'net' is nonnull, the address with
- * its prefix length (32 or 128 if none was given) into 'net'. */
+ * its prefix length (32 or 128 if none was given) into 'net'.
+ *
+ * The address goes through inet_pton(), which is stricter than OVS's
+ * ip_parse_cidr(): that one takes "10.0.0.300" for an address. */
 static bool
 parse_ip_prefix(const char *s, struct ds *addr, struct ds *net)
 {
+    char *copy = xstrdup(s);
+    char *slash = strchr(copy, '/');
+    unsigned int plen = UINT_MAX;
+    bool ok = true;
+
+    if (slash) {
+        *slash = '\0';
+        ok = slash[1] && str_to_uint(slash + 1, 10, &plen);
+    }
+
     ovs_be32 ip4;
     struct in6_addr ip6;
-    unsigned int plen;
-    char *error;
-
-    error = ip_parse_cidr(s, &ip4, &plen);
-    if (!error) {
-        if (addr) {
-            ds_put_format(addr, IP_FMT, IP_ARGS(ip4));
-        }
-        if (net) {
-            ds_put_format(net, IP_FMT"/%u", IP_ARGS(ip4), plen);
-        }
-        return true;
+    struct ds canonical = DS_EMPTY_INITIALIZER;
+    if (!ok) {
+        /* Bad prefix length. */
+    } else if (ip_parse(copy, &ip4)) {
+        ok = plen == UINT_MAX || plen <= 32;
+        plen = plen == UINT_MAX ? 32 : plen;
+        ds_put_format(&canonical, IP_FMT, IP_ARGS(ip4));
+    } else if (ipv6_parse(copy, &ip6)) {
+        ok = plen == UINT_MAX || plen <= 128;
+        plen = plen == UINT_MAX ? 128 : plen;
+        ipv6_format_addr(&ip6, &canonical);
+    } else {
+        ok = false;
     }
-    free(error);
 
-    error = ipv6_parse_cidr(s, &ip6, &plen);
-    if (!error) {
-        if (addr) {
-            ipv6_format_addr(&ip6, addr);
-        }
-        if (net) {
-            ipv6_format_addr(&ip6, net);
-            ds_put_format(net, "/%u", plen);
-        }
-        return true;
+    if (ok && addr) {
+        ds_put_cstr(addr, ds_cstr(&canonical));
     }
-    free(error);
-    return false;
+    if (ok && net) {
+        ds_put_format(net, "%s/%u", ds_cstr(&canonical), plen);
+    }
+    ds_destroy(&canonical);
+    free(copy);
+    return ok;
 }
 
 /* Returns true if 'address' is one of the keywords that a transit switch
@@ -313,6 +322,106 @@ static void
 cmd_init(struct ctl_context *ctx OVS_UNUSED)
 {
     /* dbctl_main() creates IC_NB_Global if it is missing. */
+}
+
+/* "show": the transit switches, then the transit routers, each with its
+ * ports.  The switches come in the order and format of db-ctl-base's
+ * generic "show", which is what upstream prints for them. */
+static void
+show_row_name(struct ds *s, int level, const struct ovsdb_idl_row *row,
+              const struct ovsdb_idl_column *name_column)
+{
+    ds_put_char_multiple(s, ' ', level * 4);
+    ds_put_format(s, "%s ", row->table->class_->name);
+    ovsdb_datum_to_string(ovsdb_idl_read(row, name_column),
+                          &name_column->type, s);
+    ds_put_char(s, '\n');
+}
+
+/* Prints the 'n' 'columns' of 'row' that do not have their default
+ * values. */
+static void
+show_columns(struct ds *s, int level, const struct ovsdb_idl_row *row,
+             const struct ovsdb_idl_column *columns[], size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct ovsdb_datum *datum = ovsdb_idl_read(row, columns[i]);
+        if (!ovsdb_datum_is_default(datum, &columns[i]->type)) {
+            ds_put_char_multiple(s, ' ', level * 4);
+            ds_put_format(s, "%s: ", columns[i]->name);
+            ovsdb_datum_to_string(datum, &columns[i]->type, s);
+            ds_put_char(s, '\n');
+        }
+    }
+}
+
+/* Prints the rows that 'column' of 'row' refers to, sorted by their
+ * 'name_column', each with its 'columns'. */
+static void
+show_ports(struct ds *s, const struct ovsdb_idl_row *row,
+           const struct ovsdb_idl_column *column,
+           const struct ovsdb_idl_table_class *port_table,
+           const struct ovsdb_idl_column *name_column,
+           const struct ovsdb_idl_column *columns[], size_t n_columns)
+{
+    const struct ovsdb_datum *refs = ovsdb_idl_read(row, column);
+    struct shash ports = SHASH_INITIALIZER(&ports);
+
+    for (size_t i = 0; i < refs->n; i++) {
+        const struct ovsdb_idl_row *port = ovsdb_idl_get_row_for_uuid(
+            row->table->idl, port_table, &refs->keys[i].uuid);
+        if (port) {
+            const struct ovsdb_datum *name = ovsdb_idl_read(port,
+                                                            name_column);
+            shash_add(&ports, name->n ? json_string(name->keys[0].s) : "",
+                      port);
+        }
+    }
+
+    const struct shash_node **nodes = shash_sort(&ports);
+    for (size_t i = 0; i < shash_count(&ports); i++) {
+        show_row_name(s, 1, nodes[i]->data, name_column);
+        show_columns(s, 2, nodes[i]->data, columns, n_columns);
+    }
+    free(nodes);
+    shash_destroy(&ports);
+}
+
+static void
+cmd_show(struct ctl_context *ctx)
+{
+    static const struct ovsdb_idl_column *tsp_columns[] = {
+        &icnbrec_transit_switch_port_col_type,
+        &icnbrec_transit_switch_port_col_chassis,
+        &icnbrec_transit_switch_port_col_peer,
+        &icnbrec_transit_switch_port_col_addresses,
+    };
+    static const struct ovsdb_idl_column *trp_columns[] = {
+        &icnbrec_transit_router_port_col_mac,
+        &icnbrec_transit_router_port_col_networks,
+        &icnbrec_transit_router_port_col_chassis,
+    };
+    const struct icnbrec_transit_switch *ts;
+    const struct icnbrec_transit_router *tr;
+
+    ICNBREC_TRANSIT_SWITCH_FOR_EACH (ts, ctx->idl) {
+        show_row_name(&ctx->output, 0, &ts->header_,
+                      &icnbrec_transit_switch_col_name);
+        show_ports(&ctx->output, &ts->header_,
+                   &icnbrec_transit_switch_col_ports,
+                   &icnbrec_table_transit_switch_port,
+                   &icnbrec_transit_switch_port_col_name,
+                   tsp_columns, ARRAY_SIZE(tsp_columns));
+    }
+    ICNBREC_TRANSIT_ROUTER_FOR_EACH (tr, ctx->idl) {
+        show_row_name(&ctx->output, 0, &tr->header_,
+                      &icnbrec_transit_router_col_name);
+        show_ports(&ctx->output, &tr->header_,
+                   &icnbrec_transit_router_col_ports,
+                   &icnbrec_table_transit_router_port,
+                   &icnbrec_transit_router_port_col_name,
+                   trp_columns, ARRAY_SIZE(trp_columns));
+    }
 }
 
 static void
@@ -736,6 +845,7 @@ static const struct dbctl_conn_schema conn_schema = {
 
 static const struct ctl_command_syntax ic_nbctl_commands[] = {
     {"init", 0, 0, "", NULL, cmd_init, NULL, "", RW},
+    {"show", 0, 0, "", NULL, cmd_show, NULL, "", RO},
 
     /* Transit switches and their ports. */
     {"ts-add", 1, 1, "SWITCH", NULL, cmd_ts_add, NULL, "--may-exist", RW},
@@ -775,20 +885,6 @@ static const struct ctl_table_class tables[ICNBREC_N_TABLES] = {
     },
 };
 
-/* "show" prints the transit switches and routers, and the router ports
- * with the router they belong to. */
-static const struct cmd_show_table show_tables[] = {
-    {&icnbrec_table_transit_switch, &icnbrec_transit_switch_col_name,
-     {NULL, NULL, NULL, NULL}, {NULL, NULL, NULL}},
-    {&icnbrec_table_transit_router, &icnbrec_transit_router_col_name,
-     {NULL, NULL, NULL, NULL}, {NULL, NULL, NULL}},
-    {&icnbrec_table_transit_router_port,
-     &icnbrec_transit_router_port_col_name,
-     {&icnbrec_transit_router_port_col_tr_uuid, NULL, NULL, NULL},
-     {NULL, NULL, NULL}},
-    {NULL, NULL, {NULL, NULL, NULL, NULL}, {NULL, NULL, NULL}},
-};
-
 int
 main(int argc, char *argv[])
 {
@@ -807,7 +903,7 @@ main(int argc, char *argv[])
         .conn = &conn_schema,
     };
 
-    ctl_init(&icnbrec_idl_class, icnbrec_table_classes, tables, show_tables,
+    ctl_init(&icnbrec_idl_class, icnbrec_table_classes, tables, NULL,
              dbctl_exit);
     ctl_register_commands(ic_nbctl_commands);
     dbctl_main(argc, argv, &program);
