@@ -14,3 +14,6 @@ ic_libic_la_SOURCES = \
 bin_PROGRAMS += ic/ovn-ic
 ic_ovn_ic_SOURCES = ic/ovn-ic.c
 ic_ovn_ic_LDADD = ic/libic.la lib/libovnic.la $(OVS_LIB)
+
+man_MANS += ic/ovn-ic.8
+EXTRA_DIST += ic/ovn-ic.8

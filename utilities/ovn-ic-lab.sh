@@ -276,8 +276,10 @@ lab_chassis_start() {
     lab_run ip -n "$ns" link set eth0 up
 
     # Private OVS_RUNDIR: br-int.mgmt lives there, and ovn-controller
-    # finds it through the same variable.
-    export OVS_RUNDIR=$d OVS_DBDIR=$d OVS_LOGDIR=$d OVN_RUNDIR=$d OVN_LOGDIR=$d
+    # finds it through the same variable.  Local, so that the caller's
+    # environment is left alone.
+    local -x OVS_RUNDIR=$d OVS_DBDIR=$d OVS_LOGDIR=$d OVN_RUNDIR=$d \
+        OVN_LOGDIR=$d
     lab_run ovsdb-tool create "$d/conf.db" "$LAB_OVS_SCHEMA"
     lab_run ip netns exec "$ns" ovsdb-server --detach --no-chdir -vconsole:off \
         --pidfile="$d/ovsdb-server.pid" --log-file="$d/ovsdb-server.log" \
@@ -308,7 +310,6 @@ lab_chassis_start() {
         --pidfile="$d/ovn-controller.pid" \
         --log-file="$d/ovn-controller.log" unix:"$d/db.sock"
     echo "$c $sysid $z $role $ip $mac" >> "$LAB_DIR/lab.chassis"
-    unset OVS_RUNDIR OVS_DBDIR OVS_LOGDIR OVN_RUNDIR OVN_LOGDIR
 }
 
 # lab_chassis_stop CHASSIS [crash]: stops CHASSIS's ovn-controller (by

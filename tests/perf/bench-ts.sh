@@ -1,0 +1,209 @@
+#!/bin/bash
+# Transit switch benchmark: how fast do three zones' ovn-ic daemons
+# converge on N transit switches, each with one router port per zone, and
+# what does it cost them?  Compares our daemon with Debian's ovn-ic 23.03.
+#
+#   tests/perf/bench-ts.sh [-n N] [-k "ours upstream"] [-t TIMEOUT]
+#                          [-i IDLE_SECONDS] [-p] [-K]
+#
+#   -n N        transit switches (default 1000); -n 50 is a quick smoke run
+#   -k KINDS    daemon kinds to run, in order (default "ours upstream")
+#   -t TIMEOUT  seconds to wait for convergence per kind (default 900)
+#   -i SECONDS  idle measurement window after convergence (default 10)
+#   -p          profile zone z1's daemon with "perf record -g" during the
+#               run of each kind; the report goes to
+#               tests/perf/profile-ts-KIND-N.txt
+#   -K          keep the lab directories (/tmp/bts.*) for inspection
+#
+# See tests/perf/README.md for what is measured and how.
+set -u
+PERF_DIR=$(cd "$(dirname "$0")" && pwd)
+TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$PERF_DIR/../.." && pwd)}
+TOP_BUILDDIR=${TOP_BUILDDIR:-$TOP_SRCDIR}
+export TOP_SRCDIR TOP_BUILDDIR
+HELPER="python3 $PERF_DIR/bench_helper.py"
+RESULTS=${RESULTS:-$PERF_DIR/results-ts.txt}
+
+N=1000
+KINDS="ours upstream"
+TIMEOUT=900
+IDLE=10
+PROFILE=
+KEEP=
+while getopts n:k:t:i:pK opt; do
+    case $opt in
+        n) N=$OPTARG ;;
+        k) KINDS=$OPTARG ;;
+        t) TIMEOUT=$OPTARG ;;
+        i) IDLE=$OPTARG ;;
+        p) PROFILE=1 ;;
+        K) KEEP=1 ;;
+        *) sed -n '2,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
+    esac
+done
+
+OUT=$(mktemp -d /tmp/btsout.XXXXXX)
+trap 'rm -rf "$OUT"' EXIT
+
+loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
+
+# run_kind KIND: builds a fresh lab, the topology, starts three daemons of
+# KIND and measures.  Writes the measurement as JSON to $OUT/KIND.json.
+run_kind() {
+    local kind=$1
+    (
+        T=$(mktemp -d /tmp/bts.XXXXXX)
+        export T
+        WAIT_SECONDS=$TIMEOUT
+        . "$TOP_SRCDIR/tests/lib.sh"
+        trap 'rc=$?; teardown
+              [ $rc = 0 ] || tail -20 "$T/bench.log" >&3
+              if [ -n "$KEEP" ]; then echo "kept $T" >&3; else rm -rf "$T"; fi' EXIT
+        # Progress goes to the terminal (fd 3); the daemons' and tools'
+        # chatter to $T/bench.log, shown if the run fails.
+        exec 3>&2 2>>"$T/bench.log"
+        log() { echo "[$kind $(date +%T)] $*" >&3; }
+
+        # Databases, northds and one fake interconnection gateway per zone.
+        ic_dbs_start
+        local z zones="z1 z2 z3"
+        for z in $zones; do
+            zone_start "$z"
+            fake_gateway "$z" "gw-$z" "192.168.0.${z#z}"
+        done
+
+        # The topology, before any daemon runs.  Transit switches in IC-NB;
+        # in each zone the switches themselves, pre-created with
+        # other_config:interconn-ts so that both kinds of daemon adopt them
+        # instead of creating them, plus a router per switch whose port on
+        # the switch has a gateway chassis.
+        log "creating topology, N=$N"
+        local t=$(date +%s.%N)
+        check $HELPER icnb "$T/icnb.sock" "$N"
+        for z in $zones; do
+            $HELPER zone "$T/$z-nb.sock" "${z#z}" "$N" "gw-$z" &
+        done
+        wait || true
+        for z in $zones; do
+            [ "$(count_rows nbctl "$z" list Logical_Switch)" = "$N" ] ||
+                fail "zone $z: topology not created"
+        done
+        # northd creates the cr- ports; bind them to the gateway as
+        # ovn-controller would.
+        for z in $zones; do
+            check nbctl "$z" --timeout="$TIMEOUT" --wait=sb sync
+        done
+        for z in $zones; do
+            check $HELPER bind "$T/$z-sb.sock" "$N" "gw-$z" "$TIMEOUT"
+        done
+        for z in $zones; do
+            check nbctl "$z" --timeout="$TIMEOUT" --wait=sb sync
+        done
+        log "topology ready in $(echo "$(date +%s.%N) - $t" | bc) s"
+
+        local ic_pids=() nd_pids=()
+        for z in $zones; do
+            ic_pids+=("$T/$z-ic.pid")
+            nd_pids+=("$T/$z-northd.pid")
+        done
+        local nd0 load0 t0 perf_pid=
+        nd0=$($HELPER cpu "${nd_pids[@]}")
+        load0=$(loadavg)
+        log "starting 3 $kind daemons (load average $load0)"
+        t0=$(date +%s.%N)
+        for z in $zones; do
+            ic_start "$z" "$kind" &
+        done
+        wait
+        for z in $zones; do
+            [ -s "$T/$z-ic.pid" ] || fail "$kind daemon for $z did not start"
+        done
+        if [ -n "$PROFILE" ]; then
+            perf record -q -g -o "$T/perf.data" -p "$(cat "$T/z1-ic.pid")" \
+                > "$T/perf.log" 2>&1 &
+            perf_pid=$!
+        fi
+        $HELPER measure "$N" "$t0" "$TIMEOUT" "$IDLE" "$T/icsb.sock" \
+            "$(IFS=,; echo "${ic_pids[*]}")" "$(IFS=,; echo "${nd_pids[*]}")" \
+            "$nd0" "$T/z1-nb.sock" "$T/z2-nb.sock" "$T/z3-nb.sock" \
+            > "$OUT/$kind.json" || fail "measurement failed"
+        if [ -n "$perf_pid" ]; then
+            kill -INT "$perf_pid"
+            wait "$perf_pid"
+            perf report -i "$T/perf.data" --no-children --stdio \
+                --percent-limit 1 -g none 2>/dev/null \
+                > "$PERF_DIR/profile-ts-$kind-$N.txt"
+            perf report -i "$T/perf.data" --children --stdio \
+                --percent-limit 5 -g caller,0.5,callee,function,percent \
+                2>/dev/null >> "$PERF_DIR/profile-ts-$kind-$N.txt"
+            log "profile in tests/perf/profile-ts-$kind-$N.txt"
+        fi
+        # Add the load averages and the daemons' failed transactions (mostly
+        # races between the three zones allocating the same IC-SB keys).
+        local errs
+        errs=$(cat "$T"/z*-ic.log | grep -c 'transaction error')
+        python3 - "$OUT/$kind.json" "$kind" "$load0" "$(loadavg)" "$errs" <<'EOF'
+import json, sys
+f, kind, l0, l1, errs = sys.argv[1:]
+d = json.load(open(f))
+d.update(kind=kind, load_start=l0, load_end=l1, txn_errors=int(errs))
+json.dump(d, open(f, "w"))
+EOF
+        log "done: $(cat "$OUT/$kind.json")"
+    )
+}
+
+for kind in $KINDS; do
+    run_kind "$kind" || echo "run of $kind failed" >&2
+done
+
+report=$(python3 - "$OUT" "$IDLE" $KINDS <<'EOF'
+import json, os, sys
+out, idle, kinds = sys.argv[1], sys.argv[2], sys.argv[3:]
+res = {}
+for k in kinds:
+    p = os.path.join(out, k + ".json")
+    if os.path.exists(p):
+        res[k] = json.load(open(p))
+if not res:
+    sys.exit("no results")
+n = next(iter(res.values()))["n"]
+print("N=%d transit switches, 3 zones, 3 daemons per kind, "
+      "%d ports per zone" % (n, n))
+hdr = ("kind", "converge(s)", "CPU/daemon z1,z2,z3 (s)", "CPU sum",
+       "RSS MB (max)", "idle CPU %ss sum" % idle, "northd CPU", "load avg start")
+fmt = "%-9s %-11s %-24s %-8s %-12s %-16s %-10s %s"
+print(fmt % hdr)
+for k, d in res.items():
+    t = ("%.2f" % d["time"]) if d["converged"] else ("TIMEOUT>%.0f" % d["time"])
+    print(fmt % (k, t, ",".join("%.2f" % c for c in d["cpu"]),
+                 "%.2f" % sum(d["cpu"]), "%.1f" % max(d["rss_mb"]),
+                 "%.2f" % sum(d["idle_cpu"]), "%.2f" % d["northd_cpu"],
+                 d["load_start"]))
+for k, d in res.items():
+    extra = "settle %.1fs, load at end %s, failed daemon transactions %d" % (
+        d["settle"], d["load_end"], d["txn_errors"])
+    if not d["converged"]:
+        extra += ", counts at timeout [icsb(dp,pb), z(tnlkeys,remote)...] %s" \
+            % d["counts"]
+    if d["counts_end"] != d["counts"] and d["converged"]:
+        extra += ", counts changed after convergence: %s" % d["counts_end"]
+    print("  %s: %s" % (k, extra))
+if "ours" in res and "upstream" in res:
+    o, u = res["ours"], res["upstream"]
+    def r(a, b):
+        return "%.2f" % (a / b) if b > 0 else ("n/a" if a == 0 else "inf")
+    print("upstream/ours: converge %s, CPU %s, RSS %s, idle CPU %s%s" % (
+        r(u["time"], o["time"]), r(sum(u["cpu"]), sum(o["cpu"])),
+        r(max(u["rss_mb"]), max(o["rss_mb"])),
+        r(sum(u["idle_cpu"]), sum(o["idle_cpu"])),
+        "" if o["converged"] and u["converged"]
+        else " (a run timed out: time ratios are lower bounds)"))
+EOF
+) || exit 1
+echo "$report"
+{
+    echo "=== $(date '+%Y-%m-%d %H:%M:%S %z') bench-ts.sh -n $N ($(nproc) CPUs, load now $(loadavg))"
+    echo "$report"
+    echo
+} >> "$RESULTS"

@@ -1,0 +1,315 @@
+#!/usr/bin/env python3
+"""Helper for tests/perf/bench-ts.sh: bulk topology creation and
+measurement over raw OVSDB JSON-RPC on unix sockets (no python-ovs needed).
+
+Subcommands (all paths are unix socket files or pidfiles under the lab dir):
+
+  icnb SOCK N
+      Adds N Transit_Switch rows ts00001..tsN to IC-NB in one transaction.
+  zone SOCK ZONE_INDEX N GATEWAY
+      Adds to a zone's NB, in one transaction, for every transit switch i:
+      the Logical_Switch "tsI" (pre-created with other_config:interconn-ts,
+      which both daemons adopt), a Logical_Router "lr-ZONE-tsI" with one
+      Logical_Router_Port on it (with a Gateway_Chassis on GATEWAY, so that
+      northd makes a chassis-redirect port), and the Logical_Switch_Port
+      (type=router, addresses=router, options:router-port) joining them.
+  bind SOCK N GATEWAY TIMEOUT
+      Waits until the zone's SB has N cr- Port_Bindings, then binds all of
+      them to GATEWAY's Chassis row in one transaction (what ovn-controller
+      does when it claims them; "ovn-sbctl lsp-bind" batched).
+  counts N ICSB ZSB...
+      Prints the convergence counters once (for debugging / timeouts).
+  measure ...
+      See measure() below: waits for convergence, reads CPU and RSS,
+      waits for northd to settle, measures idle CPU, prints one JSON line.
+"""
+
+import json
+import os
+import socket
+import sys
+import time
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+class Conn:
+    def __init__(self, path):
+        self.path = path
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(path)
+        self.buf = ""
+        self.dec = json.JSONDecoder()
+        self.next_id = 0
+
+    def _recv_msg(self):
+        while True:
+            s = self.buf.lstrip()
+            if s:
+                try:
+                    msg, end = self.dec.raw_decode(s)
+                    self.buf = s[end:]
+                    return msg
+                except ValueError:
+                    pass
+            data = self.sock.recv(1 << 20)
+            if not data:
+                raise IOError("connection to %s closed" % self.path)
+            self.buf += data.decode()
+
+    def call(self, method, params):
+        self.next_id += 1
+        rid = self.next_id
+        self.sock.sendall(json.dumps(
+            {"method": method, "params": params, "id": rid}).encode())
+        while True:
+            msg = self._recv_msg()
+            if msg.get("method") == "echo":
+                self.sock.sendall(json.dumps(
+                    {"result": msg["params"], "error": None,
+                     "id": msg["id"]}).encode())
+                continue
+            if msg.get("id") == rid:
+                if msg.get("error"):
+                    raise RuntimeError("%s: %s" % (method, msg["error"]))
+                return msg["result"]
+
+    def transact(self, db, ops):
+        res = self.call("transact", [db] + ops)
+        for r in res:
+            if r is not None and "error" in r:
+                raise RuntimeError("transact on %s failed: %s"
+                                   % (self.path, json.dumps(res)[:2000]))
+        return res
+
+    def close(self):
+        self.sock.close()
+
+
+def ts_name(i):
+    return "ts%05d" % i
+
+
+def omap(d):
+    return ["map", [[k, v] for k, v in d.items()]]
+
+
+def oset(items):
+    return ["set", items]
+
+
+def cmd_icnb(sock, n):
+    c = Conn(sock)
+    ops = [{"op": "insert", "table": "Transit_Switch",
+            "row": {"name": ts_name(i)}} for i in range(1, n + 1)]
+    c.transact("OVN_IC_Northbound", ops)
+    c.close()
+
+
+def cmd_zone(sock, z, n, gw):
+    c = Conn(sock)
+    ops = []
+    for i in range(1, n + 1):
+        ts = ts_name(i)
+        lr = "lr-z%d-%s" % (z, ts)
+        lrp = "lrp-z%d-%s" % (z, ts)
+        lsp = "lsp-%s-z%d" % (ts, z)
+        mac = "0a:%02x:00:%02x:%02x:%02x" % (z, (i >> 16) & 255,
+                                             (i >> 8) & 255, i & 255)
+        # One /24 per transit switch: 10.X.Y.0/24, the zone's port is .Z.
+        net = "10.%d.%d.%d/24" % ((i >> 8) & 255, i & 255, z)
+        if i > 65535:
+            raise SystemExit("N too large")
+        tag = "x%d" % i
+        ops.append({"op": "insert", "table": "Gateway_Chassis",
+                    "uuid-name": "gc" + tag,
+                    "row": {"name": "%s-%s" % (lrp, gw),
+                            "chassis_name": gw, "priority": 1}})
+        ops.append({"op": "insert", "table": "Logical_Router_Port",
+                    "uuid-name": "lrp" + tag,
+                    "row": {"name": lrp, "mac": mac, "networks": net,
+                            "gateway_chassis": ["named-uuid", "gc" + tag]}})
+        ops.append({"op": "insert", "table": "Logical_Router",
+                    "row": {"name": lr,
+                            "ports": ["named-uuid", "lrp" + tag]}})
+        ops.append({"op": "insert", "table": "Logical_Switch_Port",
+                    "uuid-name": "lsp" + tag,
+                    "row": {"name": lsp, "type": "router",
+                            "addresses": "router",
+                            "options": omap({"router-port": lrp})}})
+        ops.append({"op": "insert", "table": "Logical_Switch",
+                    "row": {"name": ts,
+                            "other_config": omap({"interconn-ts": ts}),
+                            "ports": ["named-uuid", "lsp" + tag]}})
+    c.transact("OVN_Northbound", ops)
+    c.close()
+
+
+def count_cr(c):
+    rows = c.transact("OVN_Southbound", [
+        {"op": "select", "table": "Port_Binding",
+         "where": [["type", "==", "chassisredirect"]],
+         "columns": ["logical_port"]}])[0]["rows"]
+    return [r["logical_port"] for r in rows]
+
+
+def cmd_bind(sock, n, gw, timeout):
+    c = Conn(sock)
+    deadline = time.time() + timeout
+    while True:
+        crs = count_cr(c)
+        if len(crs) >= n:
+            break
+        if time.time() > deadline:
+            raise SystemExit("bind: only %d of %d cr- ports in %s"
+                             % (len(crs), n, sock))
+        time.sleep(0.2)
+    ch = c.transact("OVN_Southbound", [
+        {"op": "select", "table": "Chassis", "where": [["name", "==", gw]],
+         "columns": ["_uuid"]}])[0]["rows"]
+    if len(ch) != 1:
+        raise SystemExit("bind: no chassis %s" % gw)
+    uuid = ch[0]["_uuid"]
+    ops = [{"op": "update", "table": "Port_Binding",
+            "where": [["logical_port", "==", lp]],
+            "row": {"chassis": uuid}} for lp in crs]
+    c.transact("OVN_Southbound", ops)
+    c.close()
+
+
+def zone_counts(c):
+    """(#LS with requested-tnl-key, #remote LSPs with addresses)."""
+    res = c.transact("OVN_Northbound", [
+        {"op": "select", "table": "Logical_Switch", "where": [],
+         "columns": ["other_config"]},
+        {"op": "select", "table": "Logical_Switch_Port",
+         "where": [["type", "==", "remote"],
+                   ["addresses", "!=", ["set", []]]],
+         "columns": ["_uuid"]}])
+    nkey = 0
+    for r in res[0]["rows"]:
+        oc = dict(r["other_config"][1])
+        if "interconn-ts" in oc and "requested-tnl-key" in oc:
+            nkey += 1
+    return nkey, len(res[1]["rows"])
+
+
+def icsb_counts(c):
+    res = c.transact("OVN_IC_Southbound", [
+        {"op": "select", "table": "Datapath_Binding", "where": [],
+         "columns": ["_uuid"]},
+        {"op": "select", "table": "Port_Binding", "where": [],
+         "columns": ["_uuid"]}])
+    return len(res[0]["rows"]), len(res[1]["rows"])
+
+
+def all_counts(icsb, zones):
+    return [icsb_counts(icsb)] + [zone_counts(z) for z in zones]
+
+
+def converged(counts, n):
+    (dp, pb), zs = counts[0], counts[1:]
+    return dp == n and pb == 3 * n and all(
+        k == n and r == 2 * n for k, r in zs)
+
+
+def read_pid(pidfile):
+    with open(pidfile) as f:
+        return int(f.read().split()[0])
+
+
+def cpu_secs(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    # fields[0] is state (field 3); utime/stime are fields 14/15.
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def status_kb(pid, key):
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def cmd_counts(n, icsb_sock, zsocks):
+    icsb = Conn(icsb_sock)
+    zones = [Conn(s) for s in zsocks]
+    print(json.dumps(all_counts(icsb, zones)))
+
+
+def cmd_cpu(pidfiles):
+    print("%.2f" % sum(cpu_secs(read_pid(p)) for p in pidfiles))
+
+
+def measure(args):
+    """measure N T0 TIMEOUT IDLE ICSB_SOCK IC_PIDFILES(,) NORTHD_PIDFILES(,)
+               NORTHD_CPU0 ZNB_SOCK..."""
+    n, t0, timeout, idle = int(args[0]), float(args[1]), float(args[2]), \
+        float(args[3])
+    icsb = Conn(args[4])
+    ic_pids = [read_pid(p) for p in args[5].split(",")]
+    nd_pids = [read_pid(p) for p in args[6].split(",")]
+    nd_cpu0 = float(args[7])
+    zones = [Conn(s) for s in args[8:]]
+    out = {"n": n}
+
+    # Poll every 100 ms.  Each poll is a few selects that return uuids
+    # only, so it costs the ovsdb-servers little next to the daemons' work.
+    while True:
+        counts = all_counts(icsb, zones)
+        now = time.time()
+        if converged(counts, n):
+            break
+        if now - t0 > timeout:
+            break
+        time.sleep(0.1)
+    out["converged"] = converged(counts, n)
+    out["time"] = round(now - t0, 2)
+    out["counts"] = counts
+    out["cpu"] = [round(cpu_secs(p), 2) for p in ic_pids]
+    out["northd_cpu"] = round(sum(cpu_secs(p) for p in nd_pids) - nd_cpu0, 2)
+
+    # Let the system settle before the idle window: wait (at most 60 s)
+    # until the northds use less than 0.02 s CPU over 1 s, so that no more
+    # SB changes are expected to wake the daemons.  A daemon that keeps
+    # northd busy forever shows up as settle=60 and a high idle CPU.
+    ts = time.time()
+    while time.time() - ts < 60:
+        a = sum(cpu_secs(p) for p in nd_pids)
+        time.sleep(1)
+        if sum(cpu_secs(p) for p in nd_pids) - a < 0.02:
+            break
+    out["settle"] = round(time.time() - ts, 1)
+
+    # The idle window: a fixed measurement window, not a wait for state.
+    c0 = [cpu_secs(p) for p in ic_pids]
+    time.sleep(idle)
+    c1 = [cpu_secs(p) for p in ic_pids]
+    out["idle_cpu"] = [round(b - a, 2) for a, b in zip(c0, c1)]
+    out["rss_mb"] = [round(status_kb(p, "VmHWM") / 1024, 1) for p in ic_pids]
+    out["counts_end"] = all_counts(icsb, zones)
+    print(json.dumps(out))
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "icnb":
+        cmd_icnb(args[0], int(args[1]))
+    elif cmd == "zone":
+        cmd_zone(args[0], int(args[1]), int(args[2]), args[3])
+    elif cmd == "bind":
+        cmd_bind(args[0], int(args[1]), args[2], float(args[3]))
+    elif cmd == "counts":
+        cmd_counts(int(args[0]), args[1], args[2:])
+    elif cmd == "cpu":
+        cmd_cpu(args)
+    elif cmd == "measure":
+        measure(args)
+    else:
+        raise SystemExit("unknown command %s" % cmd)
+
+
+if __name__ == "__main__":
+    main()
