@@ -240,3 +240,22 @@ PY
     check_eq 16711999 icsbctl --bare --columns=tunnel_key find \
         Datapath_Binding transit_switch=ts1
 }
+
+test_default_paths_reach_ovn_appctl() {
+    ic_dbs_start
+    zone_start east
+    # No --unixctl and a bare --pidfile: the daemon must put both where
+    # "ovn-appctl -t ovn-ic" looks, in $OVN_RUNDIR; the databases come from
+    # the environment.
+    OVN_NB_DB=unix:$T/east-nb.sock OVN_SB_DB=unix:$T/east-sb.sock \
+        "$IC_DAEMON" --detach --no-chdir --pidfile --log-file="$T/east-ic.log"
+    check test -f "$T/ovn-ic.pid"
+    wait_eq "Status: active" ovn-appctl -t ovn-ic status
+    check_eq connected ovn-appctl -t ovn-ic ic-sb-connection-status
+    ovn-appctl -t ovn-ic exit
+    stop_pidfile "$T/ovn-ic.pid"
+    "$IC_DAEMON" --help | grep -q -- "--ic-sb-db" || fail "no --help"
+    "$IC_DAEMON" -V | grep -q "Open vSwitch Library" || fail "no -V"
+    "$IC_DAEMON" --bogus 2>/dev/null && fail "accepted a bad option"
+    return 0
+}

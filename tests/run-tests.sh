@@ -22,7 +22,8 @@ while getopts k: opt; do
 done
 shift $((OPTIND - 1))
 
-rm -rf "$RESULTS"
+# Each test overwrites its own log and removes it when it passes, so that
+# concurrent runs of different files do not disturb each other.
 mkdir -p "$RESULTS"
 passed=0
 failed=0
@@ -50,7 +51,7 @@ run_unit() {                    # run_unit PROGRAM
                 echo "$line" >> "$RESULTS/$name.log"
                 record "$name: ${line#*- }" 1 0 ;;
         esac
-    done < <("$prog" 2>>"$RESULTS/$name.log"; echo "exit $?" >> "$RESULTS/$name.log")
+    done < <(: > "$RESULTS/$name.log"; "$prog" 2>>"$RESULTS/$name.log"; echo "exit $?" >> "$RESULTS/$name.log")
     grep -q "^exit 0$" "$RESULTS/$name.log" ||
         record "$name: exits 0" 1 0
 }
