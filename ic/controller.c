@@ -16,6 +16,7 @@
 #include "ic/sync-port.h"
 #include "lib/ic-db.h"
 #include "lib/key-alloc.h"
+#include "lib/metrics.h"
 #include "lib/ovn-ic-nb-idl.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
@@ -316,25 +317,49 @@ cmd_connection_status(struct unixctl_conn *conn, int argc OVS_UNUSED,
 }
 
 static void
-cmd_engine_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
-                const char *argv[] OVS_UNUSED, void *c_)
+format_engine(const struct ic_controller *c, struct ds *s)
 {
-    struct ic_controller *c = c_;
-    struct ds s = DS_EMPTY_INITIALIZER;
-    ds_put_format(&s, "status: %s\n", controller_status(c));
-    ds_put_format(&s, "global writer: %s\n",
+    ds_put_format(s, "status: %s\n", controller_status(c));
+    ds_put_format(s, "global writer: %s\n",
                   ic_db_has_lock(c->dbs[IC_DB_ICSB_GLOBAL]) ? "yes" : "no");
     for (int i = 0; i < IC_N_DBS; i++) {
         const struct ic_db *db = c->dbs[i];
-        ds_put_format(&s, "%s: %s, commits=%"PRIu64" failures=%"PRIu64
+        ds_put_format(s, "%s: %s, commits=%"PRIu64" failures=%"PRIu64
                       " reconnects=%"PRIu64"%s%s\n", ic_db_id_name(i),
                       ic_db_is_connected(db) ? "connected" : "not connected",
                       db->n_commits, db->n_failures, db->n_reconnects,
                       db->last_error ? ", last error: " : "",
                       db->last_error ? db->last_error : "");
     }
-    ic_engine_format(c->engine, &s);
+    ic_engine_format(c->engine, s);
+}
+
+static void
+cmd_engine_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                const char *argv[] OVS_UNUSED, void *c_)
+{
+    struct ic_controller *c = c_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    format_engine(c, &s);
     unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
+static void
+cmd_status_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                const char *argv[] OVS_UNUSED, void *c_)
+{
+    struct ic_controller *c = c_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    struct ds reason = DS_EMPTY_INITIALIZER;
+    bool healthy = ic_controller_is_healthy(c, &reason);
+    ds_put_format(&s, "health: %s\n", healthy ? "ok" : ds_cstr(&reason));
+    format_engine(c, &s);
+    ds_put_format(&s, "problems: %"PRIuSIZE"\n",
+                  problems_count(&c->problems));
+    problems_format(&c->problems, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&reason);
     ds_destroy(&s);
 }
 
@@ -416,6 +441,7 @@ ic_controller_create(const struct ic_controller_options *opts,
                              cmd_engine_recompute, c);
     unixctl_command_register("problems/show", "", 0, 0, cmd_problems_show,
                              c);
+    unixctl_command_register("status/show", "", 0, 0, cmd_status_show, c);
     (void) unixctl;
     return c;
 }
@@ -548,4 +574,76 @@ bool
 ic_controller_is_exiting(const struct ic_controller *c)
 {
     return c->exiting;
+}
+
+/* Returns true if every session is connected and, when active, the last
+ * pass converged.  Otherwise stores the reason in 'reason'. */
+bool
+ic_controller_is_healthy(const struct ic_controller *c, struct ds *reason)
+{
+    for (int i = 0; i < IC_N_DBS; i++) {
+        if (i == IC_DB_ICSB_GLOBAL) {
+            continue;
+        }
+        if (!ic_db_is_connected(c->dbs[i])) {
+            ds_put_format(reason, "not connected to %s", ic_db_id_name(i));
+            return false;
+        }
+    }
+    if (c->was_active && !ic_engine_is_converged(c->engine)) {
+        ds_put_cstr(reason, "not converged");
+        return false;
+    }
+    return true;
+}
+
+/* Renders every metric into 'm'. */
+void
+ic_controller_render_metrics(const struct ic_controller *c,
+                             struct metrics *m)
+{
+    metrics_clear(m);
+
+    metrics_family(m, "ovn_ic_db_connected", METRIC_GAUGE,
+                   "Whether the session with the database is connected.");
+    for (int i = 0; i < IC_N_DBS; i++) {
+        metrics_sample(m, "ovn_ic_db_connected", "db", ic_db_id_name(i),
+                       ic_db_is_connected(c->dbs[i]));
+    }
+    metrics_family(m, "ovn_ic_db_commits_total", METRIC_COUNTER,
+                   "Transactions that changed the database.");
+    for (int i = 0; i < IC_N_DBS; i++) {
+        metrics_sample(m, "ovn_ic_db_commits_total", "db", ic_db_id_name(i),
+                       c->dbs[i]->n_commits);
+    }
+    metrics_family(m, "ovn_ic_db_failures_total", METRIC_COUNTER,
+                   "Transactions that failed or had to be retried.");
+    for (int i = 0; i < IC_N_DBS; i++) {
+        metrics_sample(m, "ovn_ic_db_failures_total", "db",
+                       ic_db_id_name(i), c->dbs[i]->n_failures);
+    }
+    metrics_family(m, "ovn_ic_db_reconnects_total", METRIC_COUNTER,
+                   "Times the session connected again after a loss.");
+    for (int i = 0; i < IC_N_DBS; i++) {
+        metrics_sample(m, "ovn_ic_db_reconnects_total", "db",
+                       ic_db_id_name(i), c->dbs[i]->n_reconnects);
+    }
+
+    metrics_family(m, "ovn_ic_lock_held", METRIC_GAUGE,
+                   "Whether this daemon holds the lock: ovn_ic makes it "
+                   "active in its zone, ovn_ic_sb the global writer.");
+    metrics_sample(m, "ovn_ic_lock_held", "lock", ZONE_LOCK,
+                   ic_db_has_lock(c->dbs[IC_DB_SB]));
+    metrics_sample(m, "ovn_ic_lock_held", "lock", GLOBAL_LOCK,
+                   ic_db_has_lock(c->dbs[IC_DB_ICSB_GLOBAL]));
+    metrics_family(m, "ovn_ic_paused", METRIC_GAUGE,
+                   "Whether the daemon is paused.");
+    metrics_sample(m, "ovn_ic_paused", NULL, NULL, c->paused);
+
+    ic_engine_render_metrics(c->engine, m);
+
+    metrics_family(m, "ovn_ic_problems", METRIC_GAUGE,
+                   "Bad input set aside, see problems/show.");
+    metrics_sample(m, "ovn_ic_problems", NULL, NULL,
+                   problems_count(&c->problems));
 }

@@ -39,4 +39,11 @@ void ic_controller_run(struct ic_controller *);
 void ic_controller_wait(const struct ic_controller *);
 bool ic_controller_is_exiting(const struct ic_controller *);
 
+struct ds;
+struct metrics;
+void ic_controller_render_metrics(const struct ic_controller *,
+                                  struct metrics *);
+bool ic_controller_is_healthy(const struct ic_controller *,
+                              struct ds *reason);
+
 #endif /* ic/controller.h */

@@ -8,6 +8,7 @@
 
 #include "ic/engine.h"
 
+#include "lib/metrics.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
@@ -37,6 +38,7 @@ struct ic_engine {
     bool force;                 /* Run every step on the next pass. */
     const char *force_reason;
     bool converged;             /* Last pass: all complete, nothing new. */
+    long long int last_pass_ms; /* Duration of the last pass that ran. */
     uint64_t n_passes;          /* Passes that ran at least one step. */
     uint64_t n_recomputes;
 };
@@ -151,6 +153,7 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
     bool all_complete = true;
     bool any_postponed = false;
 
+    long long int pass_start = time_msec();
     if (forced) {
         e->n_recomputes++;
         VLOG_DBG("full recompute: %s", e->force_reason);
@@ -189,6 +192,7 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
     }
     if (any_ran) {
         e->n_passes++;
+        e->last_pass_ms = time_msec() - pass_start;
     }
     e->converged = all_complete && !any_postponed;
     return any_ran;
@@ -237,5 +241,45 @@ ic_engine_format(const struct ic_engine *e, struct ds *out)
             }
         }
         ds_put_char(out, '\n');
+    }
+}
+
+/* Renders the engine's metrics into 'm'. */
+void
+ic_engine_render_metrics(const struct ic_engine *e, struct metrics *m)
+{
+    metrics_family(m, "ovn_ic_sync_passes_total", METRIC_COUNTER,
+                   "Sync passes that ran at least one step.");
+    metrics_sample(m, "ovn_ic_sync_passes_total", NULL, NULL, e->n_passes);
+    metrics_family(m, "ovn_ic_sync_recomputes_total", METRIC_COUNTER,
+                   "Passes that ran every step.");
+    metrics_sample(m, "ovn_ic_sync_recomputes_total", NULL, NULL,
+                   e->n_recomputes);
+    metrics_family(m, "ovn_ic_sync_converged", METRIC_GAUGE,
+                   "Whether the last pass found every step complete.");
+    metrics_sample(m, "ovn_ic_sync_converged", NULL, NULL, e->converged);
+    metrics_family(m, "ovn_ic_sync_last_duration_seconds", METRIC_GAUGE,
+                   "Duration of the last pass that ran a step.");
+    metrics_sample(m, "ovn_ic_sync_last_duration_seconds", NULL, NULL,
+                   e->last_pass_ms / 1000.0);
+
+    metrics_family(m, "ovn_ic_step_runs_total", METRIC_COUNTER,
+                   "Times each sync step ran.");
+    for (size_t i = 0; i < e->n_steps; i++) {
+        metrics_sample(m, "ovn_ic_step_runs_total", "step",
+                       e->steps[i].step->name, e->steps[i].n_runs);
+    }
+    metrics_family(m, "ovn_ic_step_last_duration_seconds", METRIC_GAUGE,
+                   "Duration of each step's last run.");
+    for (size_t i = 0; i < e->n_steps; i++) {
+        metrics_sample(m, "ovn_ic_step_last_duration_seconds", "step",
+                       e->steps[i].step->name,
+                       e->steps[i].last_duration_ms / 1000.0);
+    }
+    metrics_family(m, "ovn_ic_step_complete", METRIC_GAUGE,
+                   "Whether each step's last run was complete.");
+    for (size_t i = 0; i < e->n_steps; i++) {
+        metrics_sample(m, "ovn_ic_step_complete", "step",
+                       e->steps[i].step->name, e->steps[i].complete);
     }
 }

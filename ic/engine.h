@@ -84,4 +84,7 @@ bool ic_engine_is_converged(const struct ic_engine *);
 uint64_t ic_engine_n_passes(const struct ic_engine *);
 void ic_engine_format(const struct ic_engine *, struct ds *);
 
+struct metrics;
+void ic_engine_render_metrics(const struct ic_engine *, struct metrics *);
+
 #endif /* ic/engine.h */

@@ -53,6 +53,7 @@ Options:\n\
   --ic-nb-db=DATABASE       IC-NB database (default: %s)\n\
   --ic-sb-db=DATABASE       IC-SB database (default: %s)\n\
   --unixctl=SOCKET          override the default control socket\n\
+  --metrics-address=IP:PORT serve /metrics and /healthz over HTTP (off)\n\
   -h, --help                display this help message\n\
   -o, --options             list available options\n\
   -V, --version             display version information\n",
@@ -76,6 +77,7 @@ ic_cli_parse(int argc, char *argv[], struct ic_cli *cli)
         OPT_ICNB_DB,
         OPT_ICSB_DB,
         OPT_UNIXCTL,
+        OPT_METRICS_ADDRESS,
         OPT_SSL_PRIVATE_KEY,
         OPT_SSL_CERTIFICATE,
         OPT_SSL_CA_CERT,
@@ -90,6 +92,7 @@ ic_cli_parse(int argc, char *argv[], struct ic_cli *cli)
         {"ic-nb-db", required_argument, NULL, OPT_ICNB_DB},
         {"ic-sb-db", required_argument, NULL, OPT_ICSB_DB},
         {"unixctl", required_argument, NULL, OPT_UNIXCTL},
+        {"metrics-address", required_argument, NULL, OPT_METRICS_ADDRESS},
         {"help", no_argument, NULL, 'h'},
         {"options", no_argument, NULL, 'o'},
         {"version", no_argument, NULL, 'V'},
@@ -134,6 +137,10 @@ ic_cli_parse(int argc, char *argv[], struct ic_cli *cli)
         case OPT_UNIXCTL:
             free(cli->unixctl_path);
             cli->unixctl_path = xstrdup(optarg);
+            break;
+        case OPT_METRICS_ADDRESS:
+            free(cli->metrics_address);
+            cli->metrics_address = xstrdup(optarg);
             break;
         case 'p':
             free(cli->ssl_private_key);
@@ -208,6 +215,7 @@ ic_cli_destroy(struct ic_cli *cli)
     free(CONST_CAST(char *, cli->dbs.icnb_remote));
     free(CONST_CAST(char *, cli->dbs.icsb_remote));
     free(cli->unixctl_path);
+    free(cli->metrics_address);
     free(cli->ssl_private_key);
     free(cli->ssl_certificate);
     free(cli->ssl_ca_cert);

@@ -19,6 +19,7 @@
 struct ic_cli {
     struct ic_controller_options dbs;
     char *unixctl_path;         /* --unixctl, or NULL. */
+    char *metrics_address;      /* --metrics-address, or NULL. */
     char *ssl_private_key;
     char *ssl_certificate;
     char *ssl_ca_cert;

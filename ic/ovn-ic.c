@@ -11,14 +11,53 @@
 
 #include <stdlib.h>
 
+#include "command-line.h"
 #include "daemon.h"
 #include "fatal-signal.h"
 #include "ic/controller.h"
 #include "ic/options.h"
+#include "lib/metrics-http.h"
+#include "lib/metrics.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "unixctl.h"
 #include "util.h"
+
+VLOG_DEFINE_THIS_MODULE(main);
+
+
+/* Starts the HTTP metrics endpoint if 'address' is nonnull.  A port that
+ * is taken is logged; the daemon goes on syncing without the endpoint. */
+static struct metrics_http *
+start_metrics(const char *address)
+{
+    if (!address) {
+        return NULL;
+    }
+    char *error = NULL;
+    struct metrics_http *http = metrics_http_start(address, &error);
+    if (http) {
+        VLOG_INFO("serving metrics on %s (port %d)", address,
+                  metrics_http_port(http));
+    } else {
+        VLOG_ERR("metrics endpoint disabled: %s", error);
+        free(error);
+    }
+    return http;
+}
+
+static void
+publish_metrics(const struct ic_controller *c, struct metrics_http *http,
+                struct metrics *metrics)
+{
+    struct ds reason = DS_EMPTY_INITIALIZER;
+    bool healthy = ic_controller_is_healthy(c, &reason);
+    ic_controller_render_metrics(c, metrics);
+    metrics_http_publish(http, ds_cstr(&metrics->text), healthy,
+                         ds_cstr(&reason));
+    ds_destroy(&reason);
+}
 
 int
 main(int argc, char *argv[])
@@ -40,17 +79,25 @@ main(int argc, char *argv[])
         exit(EXIT_FAILURE);
     }
     struct ic_controller *c = ic_controller_create(&cli.dbs, unixctl);
+    struct metrics_http *http = start_metrics(cli.metrics_address);
     daemonize_complete();
 
+    struct metrics metrics;
+    metrics_init(&metrics);
     while (!ic_controller_is_exiting(c)) {
         ic_cli_refresh_ssl(&cli);
         ic_controller_run(c);
         unixctl_server_run(unixctl);
+        if (http) {
+            publish_metrics(c, http, &metrics);
+        }
         ic_controller_wait(c);
         unixctl_server_wait(unixctl);
         poll_block();
     }
 
+    metrics_http_stop(http);
+    metrics_destroy(&metrics);
     ic_controller_destroy(c);
     unixctl_server_destroy(unixctl);
     ic_cli_destroy(&cli);

@@ -3,6 +3,8 @@ noinst_LTLIBRARIES += lib/libovnic.la
 lib_libovnic_la_SOURCES = \
 	lib/ic-db.c lib/ic-db.h \
 	lib/key-alloc.c lib/key-alloc.h \
+	lib/metrics.c lib/metrics.h \
+	lib/metrics-http.c lib/metrics-http.h \
 	lib/problems.c lib/problems.h
 
 IDL_SOURCES = \
@@ -11,6 +13,8 @@ IDL_SOURCES = \
 	lib/ovn-nb-idl.c lib/ovn-nb-idl.h \
 	lib/ovn-sb-idl.c lib/ovn-sb-idl.h
 nodist_lib_libovnic_la_SOURCES = $(IDL_SOURCES)
+lib_libovnic_la_CPPFLAGS = $(AM_CPPFLAGS) $(LIBEVENT_CFLAGS)
+lib_libovnic_la_LIBADD = $(LIBEVENT_LIBS) -lm
 BUILT_SOURCES += $(IDL_SOURCES)
 CLEANFILES += $(IDL_SOURCES) \
 	lib/ovn-ic-nb-idl.ovsidl \

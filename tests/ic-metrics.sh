@@ -1,0 +1,80 @@
+# The HTTP metrics endpoint and the status command.
+
+# free_port: prints a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# ic_start_metrics ZONE PORT
+ic_start_metrics() {
+    local z=$1 port=$2
+    "$IC_DAEMON" --detach --no-chdir --pidfile="$T/$z-ic.pid" \
+        --log-file="$T/$z-ic.log" --unixctl="$T/$z-ic.ctl" \
+        --ovnnb-db=unix:"$T/$z-nb.sock" --ovnsb-db=unix:"$T/$z-sb.sock" \
+        --ic-nb-db="$OVN_IC_NB_DB" --ic-sb-db="$OVN_IC_SB_DB" \
+        --metrics-address=127.0.0.1:$port -vconsole:off -vfile:info ||
+        fail "cannot start ovn-ic with metrics"
+}
+
+http_code() {
+    curl -s -o /dev/null -w '%{http_code}' "$@"
+}
+
+test_metrics_and_healthz() {
+    ic_dbs_start
+    zone_start east
+    local port
+    port=$(free_port)
+    ic_start_metrics east $port
+    icnbctl ts-add ts1
+    ic_sync
+    wait_eq 200 http_code http://127.0.0.1:$port/healthz
+    curl -s -D "$T/headers" http://127.0.0.1:$port/metrics > "$T/metrics"
+    grep -qi '^content-type: text/plain; version=0.0.4' "$T/headers" ||
+        fail "wrong content type"
+    grep -q '^ovn_ic_db_connected{db="IC-SB"} 1$' "$T/metrics" ||
+        fail "no IC-SB connection gauge"
+    grep -q '^ovn_ic_lock_held{lock="ovn_ic"} 1$' "$T/metrics" ||
+        fail "no lock gauge"
+    grep -q '^# TYPE ovn_ic_db_commits_total counter$' "$T/metrics" ||
+        fail "no commit counter"
+    grep -q '^ovn_ic_step_runs_total{step="transit-switch"} [1-9]' \
+        "$T/metrics" || fail "no step counter"
+    check_eq 404 http_code http://127.0.0.1:$port/nothing
+    check_eq 405 http_code -X POST http://127.0.0.1:$port/metrics
+
+    # The counters follow the daemon: the commit counter grows with work.
+    local before after
+    before=$(sed -n 's/^ovn_ic_db_commits_total{db="NB"} //p' "$T/metrics")
+    icnbctl ts-add ts2
+    ic_sync
+    after=$(curl -s http://127.0.0.1:$port/metrics |
+            sed -n 's/^ovn_ic_db_commits_total{db="NB"} //p')
+    [ "$after" -gt "$before" ] || fail "NB commits $before -> $after"
+
+    # A database that goes away makes the daemon unhealthy, and says why.
+    stop_pidfile "$T/icsb.pid"
+    wait_eq 503 http_code http://127.0.0.1:$port/healthz
+    curl -s http://127.0.0.1:$port/healthz | grep -q "not connected to IC-SB" ||
+        fail "no reason given"
+    ic_ctl east status/show | grep -q "health: not connected to IC-SB" ||
+        fail "status/show does not tell"
+}
+
+test_taken_port_does_not_stop_syncing() {
+    ic_dbs_start
+    zone_start east
+    local port
+    port=$(free_port)
+    # Something else holds the port.
+    python3 -c "import socket, time, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(('127.0.0.1', $port)); s.listen(1); open('$T/holder.pid', 'w').write(str(__import__('os').getpid()) + '\n'); sys.stdout.flush(); time.sleep(120)" &
+    wait_until test -s "$T/holder.pid"
+    ic_start_metrics east $port
+    wait_until grep -q "metrics endpoint disabled" "$T/east-ic.log"
+    icnbctl ts-add ts1
+    ic_sync
+    check_eq 1 count_rows nbctl east list Logical_Switch
+    check_eq "Status: active" ic_ctl east status
+}
