@@ -8,8 +8,7 @@ test_az_register_rename_clear() {
     ic_start west
     ic_sync
     check_eq "east
-west" sh -c "ovn-ic-sbctl --db=$OVN_IC_SB_DB --bare --columns=name \
-        list Availability_Zone | grep . | sort"
+west" sorted_values icsbctl name Availability_Zone
 
     # A gateway keeps pointing at the same row through a rename.
     fake_gateway east gw_east 192.168.0.1

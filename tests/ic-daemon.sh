@@ -124,8 +124,7 @@ test_one_global_writer_and_unique_keys() {
     icnbctl "${args[@]}"
     ic_sync
     check_eq 30 count_rows icsbctl list Datapath_Binding
-    check_eq 30 sh -c "ovn-ic-sbctl --db=$OVN_IC_SB_DB --bare \
-        --columns=tunnel_key list Datapath_Binding | grep . | sort -u | wc -l"
+    check_eq 30 count_distinct icsbctl tunnel_key Datapath_Binding
     local writers=0
     for z in z1 z2 z3; do
         check_eq 30 count_rows nbctl $z list Logical_Switch
@@ -314,7 +313,45 @@ test_raft_clustered_ic_databases() {
     ic_sync
     check_eq 2 count_rows nbctl east list Logical_Switch
     check_eq 2 count_rows nbctl west list Logical_Switch
-    check_eq 2 sh -c "ovn-ic-sbctl --db=$sb --no-leader-only --bare \
-        --columns=tunnel_key list Datapath_Binding | grep . | sort -u |
-        wc -l"
+    check_eq 2 count_distinct icsbctl tunnel_key Datapath_Binding \
+        --no-leader-only
+}
+
+test_ssl_to_ic_databases() {
+    local pki=$T/pki
+    ovs-pki --dir="$pki" --log="$T/pki.log" init >/dev/null || fail "pki init"
+    (cd "$T" && ovs-pki --dir="$pki" --log="$T/pki.log" req+sign server \
+        switch >/dev/null && ovs-pki --dir="$pki" --log="$T/pki.log" \
+        req+sign client switch >/dev/null) || fail "pki sign"
+    local ca=$pki/switchca/cacert.pem
+    ovsdb-tool create "$T/icnb.db" "$SCHEMAS/ovn-ic-nb.ovsschema"
+    ovsdb-tool create "$T/icsb.db" "$SCHEMAS/ovn-ic-sb.ovsschema"
+    local i=0 db
+    for db in icnb icsb; do
+        ovsdb-server --detach --no-chdir --pidfile="$T/$db.pid" \
+            --log-file="$T/$db.log" --unixctl="$T/$db.ctl" \
+            --remote=pssl:0:127.0.0.1 --remote=punix:"$T/$db.sock" \
+            --private-key="$T/server-privkey.pem" \
+            --certificate="$T/server-cert.pem" --ca-cert="$ca" \
+            "$T/$db.db" || fail "ovsdb-server $db"
+    done
+    local nbport sbport
+    nbport=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$T/icnb.log")
+    sbport=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$T/icsb.log")
+    [ -n "$nbport" ] && [ -n "$sbport" ] || fail "no SSL ports"
+    export OVN_IC_NB_DB=unix:$T/icnb.sock OVN_IC_SB_DB=unix:$T/icsb.sock
+    icnbctl init
+    icsbctl init
+    zone_start east
+    "$IC_DAEMON" --detach --no-chdir --pidfile="$T/east-ic.pid" \
+        --log-file="$T/east-ic.log" --unixctl="$T/east-ic.ctl" \
+        --ovnnb-db=unix:"$T/east-nb.sock" --ovnsb-db=unix:"$T/east-sb.sock" \
+        --ic-nb-db=ssl:127.0.0.1:$nbport --ic-sb-db=ssl:127.0.0.1:$sbport \
+        --private-key="$T/client-privkey.pem" \
+        --certificate="$T/client-cert.pem" --ca-cert="$ca" ||
+        fail "cannot start ovn-ic with SSL"
+    wait_eq connected ic_ctl east ic-sb-connection-status
+    icnbctl ts-add ts1
+    ic_sync
+    check_eq 1 count_rows nbctl east list Logical_Switch
 }

@@ -12,8 +12,7 @@ test_gateways_mirrored_both_ways() {
     ic_sync
 
     check_eq "gw_east
-gw_west" sh -c "ovn-ic-sbctl --db=$OVN_IC_SB_DB --bare --columns=name \
-        list Gateway | grep . | sort"
+gw_west" sorted_values icsbctl name Gateway
     check_eq '"true"' sbctl east get Chassis gw_west other_config:is-remote
     check_eq "192.168.0.2" sbctl east --bare --columns=ip find Encap \
         chassis_name=gw_west

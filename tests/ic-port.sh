@@ -54,8 +54,7 @@ test_reference_ports() {
     check_eq "\"$key\"" nbctl east get Logical_Switch_Port \
         lsp-ts1-router_west options:requested-tnl-key
     # Keys differ between the two ports of one switch.
-    check_eq 2 sh -c "ovn-ic-sbctl --db=$OVN_IC_SB_DB --bare \
-        --columns=tunnel_key list Port_Binding | grep . | sort -u | wc -l"
+    check_eq 2 count_distinct icsbctl tunnel_key Port_Binding
 
     # The remote port is bound to the remote gateway's chassis.
     zone_sync east
@@ -143,8 +142,7 @@ test_three_zones_see_each_other() {
     done
     ic_sync
     check_eq 3 count_rows icsbctl list Port_Binding
-    check_eq 3 sh -c "ovn-ic-sbctl --db=$OVN_IC_SB_DB --bare \
-        --columns=tunnel_key list Port_Binding | grep . | sort -u | wc -l"
+    check_eq 3 count_distinct icsbctl tunnel_key Port_Binding
     for z in z1 z2 z3; do
         check_eq 2 count_rows nbctl $z find Logical_Switch_Port type=remote
         check_eq 2 count_rows sbctl $z find Chassis \

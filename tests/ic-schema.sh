@@ -36,6 +36,7 @@ PY
 }
 
 test_debian_tools_work_with_our_schemas() {
+    IC_NBCTL=/usr/bin/ovn-ic-nbctl IC_SBCTL=/usr/bin/ovn-ic-sbctl
     ic_dbs_start
     check icnbctl ts-add ts1
     check_eq "Transit_Switch ts1" icnbctl show

@@ -11,6 +11,8 @@
 
 : "${TOP_BUILDDIR:?}" "${TOP_SRCDIR:?}"
 IC_DAEMON=${IC_DAEMON:-$TOP_BUILDDIR/ic/ovn-ic}
+IC_NBCTL=${IC_NBCTL:-$TOP_BUILDDIR/utilities/ovn-ic-nbctl}
+IC_SBCTL=${IC_SBCTL:-$TOP_BUILDDIR/utilities/ovn-ic-sbctl}
 UPSTREAM_IC=${UPSTREAM_IC:-/usr/bin/ovn-ic}
 SCHEMAS=$TOP_SRCDIR/ovsdb-schemas
 OVN_SCHEMAS=${OVN_SCHEMAS:-/usr/share/ovn}
@@ -101,8 +103,8 @@ ic_dbs_start() {
     start_db icnb "$dir/ovn-ic-nb.ovsschema"
     start_db icsb "$dir/ovn-ic-sb.ovsschema"
     export OVN_IC_NB_DB=unix:$T/icnb.sock OVN_IC_SB_DB=unix:$T/icsb.sock
-    check ovn-ic-nbctl --db="$OVN_IC_NB_DB" init
-    check ovn-ic-sbctl --db="$OVN_IC_SB_DB" init
+    check icnbctl init
+    check icsbctl init
 }
 
 # zone_start ZONE: starts a zone's NB and SB databases and ovn-northd, and
@@ -133,11 +135,11 @@ sbctl() {
 }
 
 icnbctl() {
-    ovn-ic-nbctl --db="$OVN_IC_NB_DB" "$@"
+    "$IC_NBCTL" --db="$OVN_IC_NB_DB" "$@"
 }
 
 icsbctl() {
-    ovn-ic-sbctl --db="$OVN_IC_SB_DB" "$@"
+    "$IC_SBCTL" --db="$OVN_IC_SB_DB" "$@"
 }
 
 # ic_start ZONE [ours|upstream] [INSTANCE]: starts an interconnection
@@ -198,6 +200,20 @@ count_rows() {
         nbctl|sbctl) cmd+=("$1"); shift ;;
     esac
     "${cmd[@]}" --bare --columns=_uuid "$@" | awk 'NF {n++} END {print n + 0}'
+}
+
+# sorted_values CTL COLUMN TABLE [CTL-OPTIONS...]: prints the distinct
+# non-empty values of COLUMN in TABLE, sorted, one per line.
+sorted_values() {
+    local ctl=$1 column=$2 table=$3
+    shift 3
+    "$ctl" "$@" --bare --columns="$column" list "$table" | grep . | sort -u
+}
+
+# count_distinct CTL COLUMN TABLE [CTL-OPTIONS...]: prints how many
+# distinct non-empty values COLUMN has in TABLE.
+count_distinct() {
+    sorted_values "$@" | awk 'END {print NR}'
 }
 
 # zone_sync ZONE: waits until northd has processed the zone's NB.

@@ -224,15 +224,14 @@ parse_options(int argc, char *argv[], struct shash *local_options)
             }
             break;
 
-        case OPT_LOCAL:
-            if (shash_find(local_options, long_options[idx].name)) {
-                ctl_fatal("'%s' option specified multiple times",
-                          long_options[idx].name);
+        case OPT_LOCAL: {
+            char *name = xasprintf("--%s", long_options[idx].name);
+            if (shash_find(local_options, name)) {
+                ctl_fatal("'%s' option specified multiple times", name);
             }
-            shash_add_nocopy(local_options,
-                             xasprintf("--%s", long_options[idx].name),
-                             nullable_xstrdup(optarg));
+            shash_add_nocopy(local_options, name, nullable_xstrdup(optarg));
             break;
+        }
 
         case 'h':
             usage();
@@ -635,8 +634,8 @@ wait_for_cfg(struct ovsdb_idl *idl, int64_t next_cfg)
             = ovsdb_idl_first_row(idl, program->global_table);
         if (row) {
             int64_t cur_cfg = read_integer(row, program->sb_cfg);
-            /* A wrapped-around counter is far ahead; do not take it for
-             * one that caught up. */
+            /* After 'nb_cfg' wrapped around, an 'sb_cfg' still far ahead
+             * from before the wrap has not caught up. */
             if (cur_cfg >= next_cfg && cur_cfg - next_cfg < INT32_MAX) {
                 return;
             }
