@@ -50,6 +50,14 @@ sync_az_get(const struct sync_az *az, struct ovsdb_idl *icsb_idl)
     return az->name ? find_az(icsb_idl, az->name) : NULL;
 }
 
+/* Returns 'az''s name for messages, or "(none)" for a row without a zone
+ * (a reference another writer left dangling). */
+const char *
+az_name(const struct icsbrec_availability_zone *az)
+{
+    return az ? az->name : "(none)";
+}
+
 static void
 set_name(struct sync_az *az, const char *name)
 {

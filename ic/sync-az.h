@@ -42,5 +42,6 @@ void sync_az_destroy(struct sync_az *);
 bool sync_az_run(struct sync_az *, const struct sync_az_ctx *);
 const struct icsbrec_availability_zone *sync_az_get(
     const struct sync_az *, struct ovsdb_idl *icsb_idl);
+const char *az_name(const struct icsbrec_availability_zone *);
 
 #endif /* ic/sync-az.h */

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "ic/sync-az.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-sb-idl.h"
 #include "lib/problems.h"
@@ -148,8 +149,7 @@ sync_local_gateways(const struct sync_gateway_ctx *ctx)
             problems_report(ctx->problems, OWNER, ch->name,
                             "chassis name already used by a gateway of "
                             "availability zone %s; not published",
-                            other->availability_zone
-                            ? other->availability_zone->name : "(none)");
+                            az_name(other->availability_zone));
         } else {
             VLOG_INFO("publishing gateway %s", ch->name);
             gw = icsbrec_gateway_insert(ctx->icsb_txn);
@@ -226,8 +226,7 @@ sync_remote_gateways(const struct sync_gateway_ctx *ctx)
             problems_report(ctx->problems, OWNER, gw->name,
                             "gateway of availability zone %s has the name "
                             "of a local chassis; not mirrored",
-                            gw->availability_zone
-                            ? gw->availability_zone->name : "(none)");
+                            az_name(gw->availability_zone));
         } else {
             VLOG_INFO("adding remote gateway %s", gw->name);
             ch = sbrec_chassis_insert(ctx->sb_txn);

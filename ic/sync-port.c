@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "ic/sync-az.h"
 #include "lib/key-alloc.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
@@ -111,6 +112,20 @@ ts_key_space(struct port_view *v, const char *ts)
     return ks;
 }
 
+/* Sets 'lsp''s options:requested-tnl-key to 'key' unless it already is. */
+static void
+set_requested_tnl_key(const struct nbrec_logical_switch_port *lsp,
+                      int64_t key)
+{
+    char s[24];
+    snprintf(s, sizeof s, "%"PRId64, key);
+    const char *cur = smap_get(&lsp->options, "requested-tnl-key");
+    if (!cur || strcmp(cur, s)) {
+        nbrec_logical_switch_port_update_options_setkey(
+            lsp, "requested-tnl-key", s);
+    }
+}
+
 /* The values a local port publishes. */
 struct local_port {
     const char *address;        /* Peer router port's SB "mac", or "". */
@@ -158,8 +173,7 @@ publish_local_port(struct port_view *v, const char *ts,
         problems_report(ctx->problems, OWNER, lsp->name,
                         "port name already published by availability zone "
                         "%s; not published",
-                        isb->availability_zone
-                        ? isb->availability_zone->name : "(none)");
+                        az_name(isb->availability_zone));
         return;
     }
     if (isb && strcmp(isb->transit_switch, ts)) {
@@ -219,13 +233,7 @@ publish_local_port(struct port_view *v, const char *ts,
         }
     }
 
-    char key[16];
-    snprintf(key, sizeof key, "%"PRId64, isb->tunnel_key);
-    const char *cur = smap_get(&lsp->options, "requested-tnl-key");
-    if (!cur || strcmp(cur, key)) {
-        nbrec_logical_switch_port_update_options_setkey(
-            lsp, "requested-tnl-key", key);
-    }
+    set_requested_tnl_key(lsp, isb->tunnel_key);
 }
 
 /* Returns false if some local port still waits for northd. */
@@ -346,8 +354,7 @@ sync_remote_ports(struct port_view *v)
             problems_report(ctx->problems, OWNER, isb->logical_port,
                             "availability zone %s publishes a port with the "
                             "name of a local port; not mirrored",
-                            isb->availability_zone
-                            ? isb->availability_zone->name : "(none)");
+                            az_name(isb->availability_zone));
             continue;
         }
 
@@ -377,13 +384,7 @@ sync_remote_ports(struct port_view *v)
             nbrec_logical_switch_port_set_addresses(lsp, &address,
                                                     want_address);
         }
-        char key[16];
-        snprintf(key, sizeof key, "%"PRId64, isb->tunnel_key);
-        const char *cur = smap_get(&lsp->options, "requested-tnl-key");
-        if (!cur || strcmp(cur, key)) {
-            nbrec_logical_switch_port_update_options_setkey(
-                lsp, "requested-tnl-key", key);
-        }
+        set_requested_tnl_key(lsp, isb->tunnel_key);
         bind_remote_port(v, lsp, isb);
     }
 
