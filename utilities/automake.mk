@@ -15,3 +15,16 @@ utilities_ovn_ic_sbctl_LDADD = \
 
 man_MANS += utilities/ovn-ic-nbctl.8 utilities/ovn-ic-sbctl.8
 EXTRA_DIST += utilities/ovn-ic-nbctl.8 utilities/ovn-ic-sbctl.8
+
+# The systemd unit runs the daemon in the foreground; the example
+# environment file says where the databases are.
+systemdunitdir = $(prefix)/lib/systemd/system
+systemdunit_DATA = utilities/ovn-ic.service
+utilities/ovn-ic.service: utilities/ovn-ic.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) utilities && \
+	sed -e 's|@bindir[@]|$(bindir)|g' $(srcdir)/utilities/ovn-ic.service.in > $@.tmp && \
+	mv $@.tmp $@
+CLEANFILES += utilities/ovn-ic.service
+dist_pkgdata_DATA += utilities/ovn-ic.default
+EXTRA_DIST += utilities/ovn-ic.service.in utilities/ovn-ic-lab.sh \
+	utilities/ovn-ic-sandbox utilities/install-deps.sh

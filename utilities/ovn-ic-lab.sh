@@ -1,8 +1,9 @@
+# shellcheck shell=bash
 # Shell library: an OVN interconnection lab on one machine.
 #
 #   . utilities/ovn-ic-lab.sh
 #   LAB_ZONES="east west" lab_create     # databases, zones, chassis, VMs
-#   lab_ping vm1 192.168.2.12 5
+#   lab_ping vm1 192.168.2.12 -c 5       # ping from vm1's namespace
 #   lab_stop                             # controllers, daemons, namespaces
 #
 # Sourcing this file only defines functions and default variables; it starts
@@ -35,6 +36,11 @@
 # labs apart.  Every daemon has a pidfile in $LAB_DIR and is stopped through
 # it, never by name.  Functions exit the calling shell on error after
 # printing a message (they are meant for scripts and test subshells).
+#
+# Pieces are reusable on real hosts (vagrant/provision/*.sh): a host that
+# runs one zone sets LAB_NB_DB/LAB_SB_DB, one that reaches the IC databases
+# over the network LAB_ICNB_DB/LAB_ICSB_DB, and a host that is itself a
+# chassis LAB_HOST_CHASSIS=1 (its root namespace and system OVS).
 
 # Defaults; the caller may set any of these before lab_create.
 LAB_TOP=${LAB_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
@@ -47,6 +53,19 @@ LAB_ZONES=${LAB_ZONES:-east west}
 LAB_GATEWAYS=${LAB_GATEWAYS:-1}
 LAB_WAIT=${LAB_WAIT:-60}
 LAB_UNDERLAY=${LAB_UNDERLAY:-10.99.0}
+# The project's own IC-NB/IC-SB tools when built, else Debian's.
+if [ -z "${LAB_IC_NBCTL:-}" ]; then
+    LAB_IC_NBCTL=$LAB_TOP/utilities/ovn-ic-nbctl
+    [ -x "$LAB_IC_NBCTL" ] || LAB_IC_NBCTL=ovn-ic-nbctl
+fi
+if [ -z "${LAB_IC_SBCTL:-}" ]; then
+    LAB_IC_SBCTL=$LAB_TOP/utilities/ovn-ic-sbctl
+    [ -x "$LAB_IC_SBCTL" ] || LAB_IC_SBCTL=ovn-ic-sbctl
+fi
+# Packages, if utilities/install-deps.sh (the project's list) is missing.
+LAB_PACKAGES="ovn-central ovn-host ovn-ic ovn-ic-db openvswitch-switch
+openvswitch-source libevent-dev libssl-dev autoconf automake libtool
+pkg-config make gcc python3 iproute2 iputils-ping tcpdump bc"
 
 # lab_msg MESSAGE: progress line on stderr, with seconds since the lab began.
 lab_msg() {
@@ -92,10 +111,12 @@ lab_require_tools() {
              ovn-nbctl:ovn-common ovn-ic-nbctl:ovn-ic-db $extra; do
         pkg=${t#*:}
         t=${t%%:*}
-        command -v "$t" >/dev/null 2>&1 || missing="$missing $t (apt-get install $pkg)"
+        command -v "$t" >/dev/null 2>&1 ||
+            missing="$missing $t (apt-get install $pkg)"
     done
     [ -z "$missing" ] || lab_die "missing tools:$missing"
-    [ -x "$LAB_IC_DAEMON" ] || lab_die "no daemon at $LAB_IC_DAEMON (build first)"
+    [ -x "$LAB_IC_DAEMON" ] ||
+        lab_die "no daemon at $LAB_IC_DAEMON (build first)"
 }
 
 # lab_ns NAME: prints the namespace name for lab object NAME.
@@ -125,7 +146,8 @@ lab_init() {
     [ -n "${LAB_DIR:-}" ] || LAB_DIR=$(mktemp -d /tmp/icl.XXXX) ||
         lab_die "mktemp failed"
     mkdir -p "$LAB_DIR" || lab_die "cannot create $LAB_DIR"
-    [ ${#LAB_DIR} -le 40 ] || lab_die "LAB_DIR $LAB_DIR is too long for sockets"
+    [ ${#LAB_DIR} -le 40 ] ||
+        lab_die "LAB_DIR $LAB_DIR is too long for unix sockets"
     if [ -z "${LAB_NS_PREFIX+set}" ]; then
         LAB_NS_PREFIX=$(basename "$LAB_DIR" | sed 's/.*\.//')-
     fi
@@ -164,35 +186,87 @@ lab_ns_add() {
     echo "$ns"
 }
 
-# lab_db_start NAME SCHEMA: ovsdb-server for one database on
-# unix:$LAB_DIR/NAME.sock (the layout of tests/lib.sh's start_db).
+# lab_db_start NAME SCHEMA [REMOTE...]: ovsdb-server for one database on
+# unix:$LAB_DIR/NAME.sock (the layout of tests/lib.sh's start_db), and on
+# the extra REMOTEs (e.g. ptcp:6645).
 lab_db_start() {
-    local d=$LAB_DIR name=$1
-    lab_run ovsdb-tool create "$d/$name.db" "$2"
-    lab_run ovsdb-server --detach --no-chdir -vconsole:off --pidfile="$d/$name.pid" \
+    local d=$LAB_DIR name=$1 schema=$2 r remotes=()
+    shift 2
+    for r in "$@"; do remotes+=(--remote="$r"); done
+    lab_run ovsdb-tool create "$d/$name.db" "$schema"
+    lab_run ovsdb-server --detach --no-chdir -vconsole:off \
+        --pidfile="$d/$name.pid" \
         --log-file="$d/$name.log" --unixctl="$d/$name.ctl" \
-        --remote=punix:"$d/$name.sock" "$d/$name.db"
+        --remote=punix:"$d/$name.sock" "${remotes[@]}" "$d/$name.db"
 }
 
 # lab_nbctl ZONE ARGS...: ovn-nbctl on ZONE's NB.  lab_sbctl likewise.
+# LAB_NB_DB and LAB_SB_DB override the zone's databases.
 lab_nbctl() {
     local z=$1
     shift
-    ovn-nbctl --db=unix:"$LAB_DIR/$z-nb.sock" "$@"
+    ovn-nbctl --db="${LAB_NB_DB:-unix:$LAB_DIR/$z-nb.sock}" "$@"
 }
 lab_sbctl() {
     local z=$1
     shift
-    ovn-sbctl --db=unix:"$LAB_DIR/$z-sb.sock" "$@"
+    ovn-sbctl --db="${LAB_SB_DB:-unix:$LAB_DIR/$z-sb.sock}" "$@"
 }
-lab_icnbctl() { ovn-ic-nbctl --db=unix:"$LAB_DIR/icnb.sock" "$@"; }
-lab_icsbctl() { ovn-ic-sbctl --db=unix:"$LAB_DIR/icsb.sock" "$@"; }
+lab_icnbctl() {
+    "$LAB_IC_NBCTL" --db="${LAB_ICNB_DB:-unix:$LAB_DIR/icnb.sock}" "$@"
+}
+lab_icsbctl() {
+    "$LAB_IC_SBCTL" --db="${LAB_ICSB_DB:-unix:$LAB_DIR/icsb.sock}" "$@"
+}
 
-# lab_ic_dbs_start: IC-NB and IC-SB with our schemas, plus transit switch
-# ts1.
+# lab_install_packages: installs the Debian packages the project and the
+# lab need (utilities/install-deps.sh, or $LAB_PACKAGES without it).
+lab_install_packages() {
+    local p missing=''
+    if [ -x "$LAB_TOP/utilities/install-deps.sh" ]; then
+        lab_run "$LAB_TOP/utilities/install-deps.sh"
+        return
+    fi
+    for p in $LAB_PACKAGES; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+            grep -q "install ok installed" || missing="$missing $p"
+    done
+    [ -n "$missing" ] || return 0
+    echo "installing:$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    lab_run apt-get update -q
+    # shellcheck disable=SC2086
+    lab_run apt-get install -y -q --no-install-recommends $missing
+}
+
+# lab_build [TOP]: builds the project in TOP ($LAB_TOP), skipping
+# ./boot.sh and ./configure when their outputs exist; make itself skips
+# what is up to date.
+lab_build() {
+    local top=${1:-$LAB_TOP}
+    (
+        cd "$top" || exit 1
+        if [ -x configure ]; then
+            echo "configure exists: skipping ./boot.sh"
+        else
+            ./boot.sh || exit 1
+        fi
+        if [ -f Makefile ]; then
+            echo "Makefile exists: skipping ./configure"
+        else
+            ./configure || exit 1
+        fi
+        make -j2
+    ) || lab_die "building in $top failed"
+}
+
+# lab_ic_dbs_start [NB_REMOTE SB_REMOTE]: IC-NB and IC-SB with our
+# schemas (also listening on the REMOTEs, e.g. ptcp:6645 ptcp:6646), plus
+# transit switch ts1.
+# shellcheck disable=SC2120 # the one-machine lab passes no REMOTEs
 lab_ic_dbs_start() {
-    lab_db_start icnb "$LAB_SCHEMAS/ovn-ic-nb.ovsschema"
-    lab_db_start icsb "$LAB_SCHEMAS/ovn-ic-sb.ovsschema"
+    lab_db_start icnb "$LAB_SCHEMAS/ovn-ic-nb.ovsschema" ${1:+"$1"}
+    lab_db_start icsb "$LAB_SCHEMAS/ovn-ic-sb.ovsschema" ${2:+"$2"}
     lab_run lab_icnbctl init
     lab_run lab_icsbctl init
     lab_run lab_icnbctl ts-add ts1
@@ -207,7 +281,8 @@ lab_zone_start() {
     lab_run lab_nbctl "$z" init
     lab_run lab_sbctl "$z" init
     lab_run lab_nbctl "$z" set NB_Global . name="$z"
-    lab_run ovn-northd --detach --no-chdir -vconsole:off --pidfile="$d/$z-northd.pid" \
+    lab_run ovn-northd --detach --no-chdir -vconsole:off \
+        --pidfile="$d/$z-northd.pid" \
         --log-file="$d/$z-northd.log" --unixctl="$d/$z-northd.ctl" \
         --ovnnb-db=unix:"$d/$z-nb.sock" --ovnsb-db=unix:"$d/$z-sb.sock"
     lab_ic_start "$z" "$(lab_ic_kind "$z")"
@@ -241,9 +316,29 @@ lab_chassis_mac() {
 
 # lab_ovs CHASSIS ARGS...: ovs-vsctl on CHASSIS (e.g. gw-east).
 lab_ovs() {
-    local c=$1
+    local c=$1 db
     shift
-    ovs-vsctl --timeout=30 --db=unix:"$LAB_DIR/$c/db.sock" "$@"
+    db=unix:$LAB_DIR/$c/db.sock
+    [ -z "${LAB_HOST_CHASSIS:-}" ] || db=unix:/run/openvswitch/db.sock
+    ovs-vsctl --timeout=30 --db="$db" "$@"
+}
+
+# lab_chassis_ids SYSTEM_ID IP SB_REMOTE worker|gw [DATAPATH_TYPE]: prints
+# the Open_vSwitch external_ids settings that make ovn-controller a chassis
+# of the zone at SB_REMOTE with Geneve endpoint IP, one per line, for
+# "ovs-vsctl set Open_vSwitch . $(lab_chassis_ids ...)".
+lab_chassis_ids() {
+    echo "external_ids:system-id=$1"
+    echo "external_ids:hostname=$1"
+    echo "external_ids:ovn-remote=$3"
+    echo "external_ids:ovn-encap-type=geneve"
+    echo "external_ids:ovn-encap-ip=$2"
+    [ -z "${5:-}" ] || echo "external_ids:ovn-bridge-datapath-type=$5"
+    if [ "$4" = gw ]; then
+        # ovn-is-interconn becomes SB other_config:is-interconn.
+        echo "external_ids:ovn-is-interconn=true"
+        echo "external_ids:ovn-cms-options=enable-chassis-as-gw"
+    fi
 }
 
 # lab_ovs_appctl CHASSIS ARGS...: ovs-appctl to CHASSIS's ovs-vswitchd.
@@ -271,7 +366,8 @@ lab_chassis_start() {
     mkdir -p "$d"
     ns=$(lab_ns_add "$c") || exit 1
     uns=$(lab_ns underlay)
-    lab_run ip -n "$uns" link add name "$c" type veth peer name eth0 netns "$ns"
+    lab_run ip -n "$uns" link add name "$c" type veth \
+        peer name eth0 netns "$ns"
     lab_run ip -n "$uns" link set "$c" master br0 up
     lab_run ip -n "$ns" link set eth0 up
 
@@ -281,32 +377,30 @@ lab_chassis_start() {
     local -x OVS_RUNDIR=$d OVS_DBDIR=$d OVS_LOGDIR=$d OVN_RUNDIR=$d \
         OVN_LOGDIR=$d
     lab_run ovsdb-tool create "$d/conf.db" "$LAB_OVS_SCHEMA"
-    lab_run ip netns exec "$ns" ovsdb-server --detach --no-chdir -vconsole:off \
+    lab_run ip netns exec "$ns" ovsdb-server --detach --no-chdir \
+        -vconsole:off \
         --pidfile="$d/ovsdb-server.pid" --log-file="$d/ovsdb-server.log" \
         --unixctl="$d/ovsdb-server.ctl" --remote=punix:"$d/db.sock" \
         "$d/conf.db"
     lab_run lab_ovs "$c" --no-wait init
-    lab_run ip netns exec "$ns" ovs-vswitchd --disable-system --detach -vconsole:off \
+    lab_run ip netns exec "$ns" ovs-vswitchd --disable-system --detach \
+        -vconsole:off \
         --no-chdir --pidfile="$d/ovs-vswitchd.pid" \
         --log-file="$d/ovs-vswitchd.log" --unixctl="$d/ovs-vswitchd.ctl" \
         unix:"$d/db.sock"
     # The underlay address sits on br-phy's internal (tap) port, so that
     # ovs-router learns the route from the namespace's kernel routes.
-    lab_run lab_ovs "$c" add-br br-phy -- set bridge br-phy datapath_type=netdev \
+    lab_run lab_ovs "$c" add-br br-phy \
+        -- set bridge br-phy datapath_type=netdev \
         other_config:hwaddr="$mac" -- add-port br-phy eth0
     lab_run ip -n "$ns" addr add "$ip/24" dev br-phy
     lab_run ip -n "$ns" link set br-phy up
-    lab_run lab_ovs "$c" set Open_vSwitch . \
-        external_ids:system-id="$sysid" external_ids:hostname="$sysid" \
-        external_ids:ovn-remote=unix:"$LAB_DIR/$z-sb.sock" \
-        external_ids:ovn-encap-type=geneve external_ids:ovn-encap-ip="$ip" \
-        external_ids:ovn-bridge-datapath-type=netdev
-    if [ "$role" = gw ]; then
-        lab_run lab_ovs "$c" set Open_vSwitch . \
-            external_ids:ovn-is-interconn=true \
-            external_ids:ovn-cms-options=enable-chassis-as-gw
-    fi
-    lab_run ip netns exec "$ns" ovn-controller --detach --no-chdir -vconsole:off \
+    local ids
+    mapfile -t ids < <(lab_chassis_ids "$sysid" "$ip" \
+        unix:"$LAB_DIR/$z-sb.sock" "$role" netdev)
+    lab_run lab_ovs "$c" set Open_vSwitch . "${ids[@]}"
+    lab_run ip netns exec "$ns" ovn-controller --detach --no-chdir \
+        -vconsole:off \
         --pidfile="$d/ovn-controller.pid" \
         --log-file="$d/ovn-controller.log" unix:"$d/db.sock"
     echo "$c $sysid $z $role $ip $mac" >> "$LAB_DIR/lab.chassis"
@@ -352,17 +446,28 @@ lab_tnl_seed() {
 # (MTU 1400 for the Geneve overhead), whose peer is a port of CHASSIS's
 # br-int bound to logical switch port VM.
 lab_vm_start() {
-    local vm=$1 c=$2 mac=$3 addr=$4 gw=$5 ns cns
+    local vm=$1 c=$2 mac=$3 addr=$4 gw=$5 ns cip
     ns=$(lab_ns_add "$vm") || exit 1
-    cns=$(lab_ns "$c")
+    cip=(ip -n "$(lab_ns "$c")")
+    [ -z "${LAB_HOST_CHASSIS:-}" ] || cip=(ip)
     lab_wait "br-int on $c" lab_ovs "$c" br-exists br-int
-    lab_run ip -n "$cns" link add name "$vm" type veth peer name eth0 netns "$ns"
-    lab_run ip -n "$cns" link set "$vm" up
+    lab_run "${cip[@]}" link add name "$vm" type veth \
+        peer name eth0 netns "$ns"
+    lab_run "${cip[@]}" link set "$vm" up
     lab_run ip -n "$ns" link set eth0 address "$mac" mtu 1400 up
     lab_run ip -n "$ns" addr add "$addr" dev eth0
     lab_run ip -n "$ns" route add default via "$gw"
     lab_run lab_ovs "$c" add-port br-int "$vm" -- \
         set Interface "$vm" external_ids:iface-id="$vm"
+}
+
+# lab_zone_vm_start ZONE CHASSIS: ZONE's reference VM on CHASSIS.
+lab_zone_vm_start() {
+    local i
+    i=$(lab_zone_index "$1") || exit 1
+    lab_vm_start "vm$i" "$2" \
+        "$(printf '02:00:c0:a8:%02x:%02x' "$i" $((10 + i)))" \
+        "$(lab_vm_ip "$1")/24" "192.168.$i.1"
 }
 
 # lab_vm_ip ZONE: prints the address of ZONE's VM.  lab_vm ZONE its name.
@@ -431,11 +536,13 @@ lab_create() {
     local z i c
     lab_require_tools core
     lab_init
-    lab_msg "lab directory $LAB_DIR, namespaces ${LAB_NS_PREFIX}*"
+    lab_msg "lab directory $LAB_DIR," \
+        "namespace prefix '${LAB_NS_PREFIX}' (underlay, gw-*, worker-*, vm*)"
     lab_msg "starting IC-NB and IC-SB"
     lab_ic_dbs_start
     for z in $LAB_ZONES; do
-        lab_msg "starting zone $z (NB, SB, ovn-northd, $(lab_ic_kind "$z") ovn-ic)"
+        lab_msg "starting zone $z (NB, SB, ovn-northd," \
+            "$(lab_ic_kind "$z") ovn-ic)"
         lab_zone_start "$z"
     done
     lab_msg "starting underlay and chassis (userspace datapath)"
@@ -456,10 +563,7 @@ lab_create() {
         lab_topology "$z"
     done
     for z in $LAB_ZONES; do
-        i=$(lab_zone_index "$z")
-        lab_vm_start "vm$i" "worker-$z" \
-            "$(printf '02:00:c0:a8:%02x:%02x' "$i" $((10 + i)))" \
-            "$(lab_vm_ip "$z")/24" "192.168.$i.1"
+        lab_zone_vm_start "$z" "worker-$z"
     done
     lab_msg "waiting for remote ports and chassis flows"
     lab_wait "remote ports on ts1 in every zone" lab_remote_ports_ready
@@ -474,7 +578,8 @@ lab_create() {
 lab_ping() {
     local vm=$1 dst=$2
     shift 2
-    command -v ping >/dev/null || lab_die "ping missing (apt-get install iputils-ping)"
+    command -v ping >/dev/null ||
+        lab_die "ping missing (apt-get install iputils-ping)"
     ip netns exec "$(lab_ns "$vm")" ping -n "$@" "$dst"
 }
 
@@ -514,10 +619,23 @@ lab_kill_pidfile() {
 # first (so that their Chassis rows go), then the interconnection daemons
 # and northds, the chassis' vswitchds and ovsdb-servers, the databases,
 # then whatever is still in the lab's namespaces, then the namespaces.
-# Safe to run twice and on a half-built lab.
+# Safe to run twice, on a half-built lab, and under "set -e".  If DIR is
+# gone, the namespaces named with the current $LAB_NS_PREFIX (if any) are
+# still emptied and deleted.
 lab_stop() {
-    local dir=${1:-${LAB_DIR:-}} f ns pids
-    [ -n "$dir" ] && [ -f "$dir/lab.env" ] || return 0
+    (set +e; lab_stop__ "${1:-${LAB_DIR:-}}")
+}
+
+lab_stop__() {
+    local dir=$1 f ns pids
+    [ -n "$dir" ] || return 0
+    if [ ! -f "$dir/lab.env" ]; then
+        [ -n "${LAB_NS_PREFIX:-}" ] || return 0
+        for ns in $(ip netns list | awk '{print $1}'); do
+            case $ns in "$LAB_NS_PREFIX"*) lab_ns_del "$ns" ;; esac
+        done
+        return 0
+    fi
     LAB_DIR=$dir
     for f in "$dir"/*/ovn-controller.pid; do
         [ -e "$f" ] || continue
@@ -530,13 +648,19 @@ lab_stop() {
     done
     if [ -f "$dir/lab.ns" ]; then
         while read -r ns; do
-            [ -n "$ns" ] || continue
-            pids=$(ip netns pids "$ns" 2>/dev/null)
-            # shellcheck disable=SC2086
-            [ -z "$pids" ] || kill -KILL $pids 2>/dev/null
-            ip netns del "$ns" 2>/dev/null
+            [ -n "$ns" ] && lab_ns_del "$ns"
         done < "$dir/lab.ns"
         : > "$dir/lab.ns"
     fi
     return 0
+}
+
+# lab_ns_del NS: kills what still runs in namespace NS (daemons whose
+# pidfile is lost, captures, pings) and deletes it.
+lab_ns_del() {
+    local pids
+    pids=$(ip netns pids "$1" 2>/dev/null)
+    # shellcheck disable=SC2086
+    [ -z "$pids" ] || kill -KILL $pids 2>/dev/null
+    ip netns del "$1" 2>/dev/null
 }
