@@ -9,7 +9,8 @@ ic_libic_la_SOURCES = \
 	ic/sync-cfg.c ic/sync-cfg.h \
 	ic/sync-datapath.c ic/sync-datapath.h \
 	ic/sync-gateway.c ic/sync-gateway.h \
-	ic/sync-port.c ic/sync-port.h
+	ic/sync-port.c ic/sync-port.h \
+	ic/sync-route.c ic/sync-route.h
 
 bin_PROGRAMS += ic/ovn-ic
 ic_ovn_ic_SOURCES = ic/ovn-ic.c

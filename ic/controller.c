@@ -14,6 +14,7 @@
 #include "ic/sync-datapath.h"
 #include "ic/sync-gateway.h"
 #include "ic/sync-port.h"
+#include "ic/sync-route.h"
 #include "lib/ic-db.h"
 #include "lib/key-alloc.h"
 #include "lib/metrics.h"
@@ -153,6 +154,24 @@ step_ports(void *c_)
 }
 
 static bool
+step_routes(void *c_)
+{
+    struct ic_controller *c = c_;
+    if (!c->az_row) {
+        return true;
+    }
+    struct sync_route_ctx ctx = {
+        .az = c->az_row,
+        .nb_idl = idl(c, IC_DB_NB),
+        .nb_txn = txn(c, IC_DB_NB),
+        .icsb_idl = idl(c, IC_DB_ICSB),
+        .icsb_txn = txn(c, IC_DB_ICSB),
+        .problems = &c->problems,
+    };
+    return sync_route_run(&ctx);
+}
+
+static bool
 step_cfg(void *c_)
 {
     struct ic_controller *c = c_;
@@ -235,6 +254,25 @@ static const struct ic_step steps[] = {
             { IC_DB_ICSB, &icsbrec_table_port_binding },
         },
         .outputs = IC_OUT(IC_DB_NB) | IC_OUT(IC_DB_SB) | IC_OUT(IC_DB_ICSB),
+    },
+    {
+        .name = "route",
+        .description = "advertise and learn routes over transit switches",
+        .run = step_routes,
+        .inputs = {
+            { IC_DB_NB, &nbrec_table_nb_global },
+            { IC_DB_ICSB, &icsbrec_table_availability_zone },
+            { IC_DB_NB, &nbrec_table_logical_switch },
+            { IC_DB_NB, &nbrec_table_logical_switch_port },
+            { IC_DB_NB, &nbrec_table_logical_router },
+            { IC_DB_NB, &nbrec_table_logical_router_port },
+            { IC_DB_NB, &nbrec_table_logical_router_static_route },
+            { IC_DB_NB, &nbrec_table_load_balancer },
+            { IC_DB_NB, &nbrec_table_load_balancer_group },
+            { IC_DB_ICSB, &icsbrec_table_port_binding },
+            { IC_DB_ICSB, &icsbrec_table_route },
+        },
+        .outputs = IC_OUT(IC_DB_NB) | IC_OUT(IC_DB_ICSB),
     },
     {
         .name = "cfg",

@@ -5,7 +5,8 @@ lib_libovnic_la_SOURCES = \
 	lib/key-alloc.c lib/key-alloc.h \
 	lib/metrics.c lib/metrics.h \
 	lib/metrics-http.c lib/metrics-http.h \
-	lib/problems.c lib/problems.h
+	lib/problems.c lib/problems.h \
+	lib/route-filter.c lib/route-filter.h
 
 IDL_SOURCES = \
 	lib/ovn-ic-nb-idl.c lib/ovn-ic-nb-idl.h \

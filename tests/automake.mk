@@ -1,11 +1,15 @@
 # Tests.  "make check" builds the unit tests and runs the whole suite.
-check_PROGRAMS = tests/unit/test-key-alloc tests/unit/test-problems
+check_PROGRAMS = tests/unit/test-key-alloc tests/unit/test-problems \
+	tests/unit/test-route-filter
 tests_unit_test_key_alloc_SOURCES = tests/unit/test-key-alloc.c \
 	tests/unit/tap.h
 tests_unit_test_key_alloc_LDADD = lib/libovnic.la $(OVS_LIB)
 tests_unit_test_problems_SOURCES = tests/unit/test-problems.c \
 	tests/unit/tap.h
 tests_unit_test_problems_LDADD = lib/libovnic.la $(OVS_LIB)
+tests_unit_test_route_filter_SOURCES = tests/unit/test-route-filter.c \
+	tests/unit/tap.h
+tests_unit_test_route_filter_LDADD = lib/libovnic.la $(OVS_LIB)
 
 EXTRA_DIST += tests/run-tests.sh tests/lib.sh $(wildcard $(srcdir)/tests/*.sh)
 

@@ -86,6 +86,9 @@ test_ping_crosses_zones_with_ttl_62() {
     dp_capture_start vm2 cap-vm2 -v icmp
     dp_ping_ok vm1 192.168.2.12 5
     dp_measured "5 pings (interval 0.2 s) vm1 -> vm2 in $DP_PING_TIME s"
+    # tcpdump may still be writing out the last packets.
+    (WAIT_SECONDS=5 wait_until test "$(grep -c 'ICMP echo request' \
+        "$T/cap-vm2.txt")" -ge 5) || true
     dp_capture_stop cap-vm2
     cat "$T/cap-vm2.txt"
 

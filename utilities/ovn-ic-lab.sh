@@ -29,8 +29,11 @@
 #   - Zone number i (1-based position in $LAB_ZONES): VM namespace vm<i>
 #     with 192.168.i.(10+i)/24 behind router_Z (192.168.i.1), router port
 #     169.254.100.i/24 (mac aa:aa:aa:aa:aa:0i) on ts1, gateway chassis gw_Z
-#     (priority 20) and gw2_Z (10), and a static route to every other
-#     zone's subnet via that zone's transit address.
+#     (priority 20) and gw2_Z (10).  Routes between the zones are
+#     advertised and learned by the interconnection daemons
+#     (LAB_ROUTES=learn, the default: NB_Global options ic-route-adv and
+#     ic-route-learn), or configured by hand as static routes to every
+#     other zone's subnet via its transit address (LAB_ROUTES=static).
 #
 # Namespaces are named $LAB_NS_PREFIX<name>; the prefix keeps concurrent
 # labs apart.  Every daemon has a pidfile in $LAB_DIR and is stopped through
@@ -51,6 +54,7 @@ LAB_OVN_SCHEMAS=${LAB_OVN_SCHEMAS:-/usr/share/ovn}
 LAB_OVS_SCHEMA=${LAB_OVS_SCHEMA:-/usr/share/openvswitch/vswitch.ovsschema}
 LAB_ZONES=${LAB_ZONES:-east west}
 LAB_GATEWAYS=${LAB_GATEWAYS:-1}
+LAB_ROUTES=${LAB_ROUTES:-learn}
 LAB_WAIT=${LAB_WAIT:-60}
 LAB_UNDERLAY=${LAB_UNDERLAY:-10.99.0}
 # The project's own IC-NB/IC-SB tools when built, else Debian's.
@@ -482,7 +486,7 @@ lab_vm() {
 
 # lab_topology ZONE: the reference NB topology of ZONE: switch ls_ZONE with
 # the VM's port, router_ZONE, its port on ts1 with gateway chassis, and
-# static routes to the other zones.
+# routes to the other zones (see LAB_ROUTES).
 lab_topology() {
     local z=$1 i j o vm lr ls lrp_ts cmd
     i=$(lab_zone_index "$z") || exit 1
@@ -507,13 +511,31 @@ lab_topology() {
          -- lrp-set-gateway-chassis "$lrp_ts" "gw_$z" 20)
     [ "$LAB_GATEWAYS" -ge 2 ] &&
         cmd+=(-- lrp-set-gateway-chassis "$lrp_ts" "gw2_$z" 10)
-    j=0
-    for o in $LAB_ZONES; do
-        j=$((j + 1))
-        [ "$o" = "$z" ] && continue
-        cmd+=(-- lr-route-add "$lr" "192.168.$j.0/24" "169.254.100.$j")
-    done
+    if [ "$LAB_ROUTES" = static ]; then
+        j=0
+        for o in $LAB_ZONES; do
+            j=$((j + 1))
+            [ "$o" = "$z" ] && continue
+            cmd+=(-- lr-route-add "$lr" "192.168.$j.0/24" "169.254.100.$j")
+        done
+    else
+        cmd+=(-- set NB_Global . options:ic-route-adv=true
+              options:ic-route-learn=true)
+    fi
     lab_run lab_nbctl "$z" "${cmd[@]}"
+}
+
+# lab_routes_ready: true when every zone's router has learned a route to
+# every other zone's VM subnet (always true with LAB_ROUTES=static).
+lab_routes_ready() {
+    local z n want
+    [ "$LAB_ROUTES" = static ] && return 0
+    want=$(( $(echo "$LAB_ZONES" | wc -w) - 1 ))
+    for z in $LAB_ZONES; do
+        n=$(lab_nbctl "$z" --bare --columns=external_ids \
+                list Logical_Router_Static_Route | grep -c ic-learned-route)
+        [ "$n" -ge "$want" ] || return 1
+    done
 }
 
 # lab_remote_ports_ready: true when every zone's SB has a remote port on
@@ -567,6 +589,7 @@ lab_create() {
     done
     lab_msg "waiting for remote ports and chassis flows"
     lab_wait "remote ports on ts1 in every zone" lab_remote_ports_ready
+    lab_wait "routes learned between the zones" lab_routes_ready
     for z in $LAB_ZONES; do
         lab_run lab_nbctl "$z" --timeout="$LAB_WAIT" --wait=hv sync
     done

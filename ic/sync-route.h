@@ -1,0 +1,78 @@
+/* Copyright (c) 2026 The ovn-interconnect authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0 */
+
+#ifndef SYNC_ROUTE_H
+#define SYNC_ROUTE_H 1
+
+/* Route exchange over transit switches: advertise and learn.
+ *
+ * Reads:  NB NB_Global.options, Logical_Router, Logical_Router_Port,
+ *         Logical_Router_Static_Route, Logical_Switch, Logical_Switch_Port,
+ *         Load_Balancer, Load_Balancer_Group;
+ *         IC-SB Route, Port_Binding, Availability_Zone.
+ * Writes: IC-SB Route (this zone's rows only);
+ *         NB Logical_Router_Static_Route rows that carry
+ *         external_ids:ic-learned-route, and Logical_Router.static_routes.
+ *
+ * A "transit switch port" here is a router-type switch port on a transit
+ * switch that this zone has published in IC-SB (the port step's job).  Its
+ * peer router port gives the router, the route table (options:route_table),
+ * the route tag and the filters; its IC-SB address gives the next hop.
+ *
+ * Advertise (NB_Global options:ic-route-adv): for each transit switch port,
+ * the router's static routes (not learned, policy not src-ip, in the port's
+ * route table; "discard" routes too), the networks of its router ports that
+ * are not on a transit switch (origin "connected", host bits kept, main
+ * table) and, with ic-route-adv-lb, its load balancers' VIPs (origin
+ * "loadbalancer").  The next hop is the port's first IPv4 address for IPv4
+ * prefixes and its first non-link-local IPv6 address for IPv6 ones; a
+ * prefix without one is not advertised (upstream invents a link-local next
+ * hop that it then rejects, and churns).  Link-local prefixes, /0 without
+ * ic-route-adv-default, and prefixes the global deny list
+ * (ic-route-denylist, else ic-route-blacklist) or the port's and router's
+ * ic-route-deny-adv / ic-route-filter-adv refuse are left out.  Each IC-SB
+ * Route carries external_ids nb-id, lr-id and ic-route-tag.  Anything this
+ * zone has in IC-SB that is not wanted is withdrawn.
+ *
+ * Learn (ic-route-learn): for each transit switch port, every IC-SB route
+ * on the same transit switch from another router (lr-id), or from another
+ * zone when it has no lr-id (Debian's 23.03 writes none), in the main table
+ * or the port's table, with a next hop inside the port's networks that is
+ * not link-local, passing the same kinds of filters (-learn), the
+ * ic-route-filter-tag, ic-route-learn-default and ic-route-learn-lb, and
+ * not shadowed by a local static route to the same network and table or by
+ * a local load balancer VIP.  It becomes an NB static route marked
+ * external_ids:ic-learned-route=<IC-SB uuid> with options:origin.  Several
+ * IC-SB routes that would give one identical NB route give one.
+ *
+ * Beyond upstream: a learnable prefix that overlaps a connected network of
+ * the router, or a different prefix from another owner (zone and router)
+ * learned by the same router, is not installed and is reported as a
+ * problem naming both owners.  The same network from several owners is
+ * ECMP and allowed; default routes (/0) are exempt.
+ *
+ * Cost: every run indexes the rows once in hash maps; no step is quadratic
+ * in the number of routes. */
+
+#include <stdbool.h>
+
+struct icsbrec_availability_zone;
+struct ovsdb_idl;
+struct ovsdb_idl_txn;
+struct problem_set;
+
+struct sync_route_ctx {
+    const struct icsbrec_availability_zone *az;
+    struct ovsdb_idl *nb_idl;
+    struct ovsdb_idl_txn *nb_txn;
+    struct ovsdb_idl *icsb_idl;
+    struct ovsdb_idl_txn *icsb_txn;
+    struct problem_set *problems;
+};
+
+bool sync_route_run(const struct sync_route_ctx *);
+
+#endif /* ic/sync-route.h */

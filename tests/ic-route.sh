@@ -1,0 +1,570 @@
+# Route exchange: advertising into IC-SB Route and learning into NB static
+# routes, with upstream's option keys, plus the upstream bugs we must not
+# have and the overlap refusal we add.
+
+# rt_router ZONE ROUTER MAC TS GATEWAY NETWORK...: a router with a gateway
+# port on transit switch TS (bound through its chassis-redirect port to
+# GATEWAY) that has the given networks.
+rt_router() {
+    local z=$1 lr=$2 mac=$3 ts=$4 gw=$5
+    shift 5
+    local lrp=lrp-$lr-$ts lsp=lsp-$ts-$lr
+    nbctl "$z" --may-exist lr-add "$lr"
+    nbctl "$z" lrp-add "$lr" "$lrp" "$mac" "$@"
+    nbctl "$z" lrp-set-gateway-chassis "$lrp" "$gw"
+    nbctl "$z" lsp-add "$ts" "$lsp" -- \
+        lsp-set-addresses "$lsp" router -- \
+        lsp-set-type "$lsp" router -- \
+        lsp-set-options "$lsp" router-port="$lrp"
+    nbctl "$z" --wait=sb sync
+    wait_until sbctl "$z" --bare --columns=_uuid find Port_Binding \
+        logical_port=cr-"$lrp"
+    sbctl "$z" lsp-bind cr-"$lrp" "$gw"
+}
+
+# lan ZONE ROUTER NAME MAC NETWORK...: a router port that is not on a
+# transit switch, whose networks are "connected" routes.
+lan() {
+    local z=$1 lr=$2 name=$3 mac=$4
+    shift 4
+    nbctl "$z" lrp-add "$lr" "$name" "$mac" "$@"
+}
+
+# route_zones ZONE...: IC databases, and per zone its databases, northd,
+# our daemon, a gateway, and route exchange switched on.
+route_zones() {
+    ic_dbs_start
+    local z i=1
+    for z in "$@"; do
+        zone_start "$z"
+        ic_start "$z" "$(eval echo \${IC_KIND_$z:-ours})"
+        fake_gateway "$z" "gw_$z" "192.168.0.$i"
+        nbctl "$z" set NB_Global . options:ic-route-adv=true \
+            options:ic-route-learn=true
+        i=$((i + 1))
+    done
+}
+
+# ts_add TS: a transit switch, present in every zone named in $ZONES.
+ts_add() {
+    icnbctl ts-add "$1"
+    local z
+    for z in $ZONES; do
+        wait_until nbctl "$z" get Logical_Switch "$1" \
+            other_config:requested-tnl-key
+    done
+}
+
+# east_west: the reference scenario with LANs, dual-stack transit ports:
+# east 192.168.1.0/24 + 2001:db8:1::/64, west 192.168.2.0/24 +
+# 2001:db8:2::/64.
+east_west() {
+    ZONES="east west"
+    route_zones east west
+    ts_add ts1
+    rt_router east router_east aa:aa:aa:aa:aa:01 ts1 gw_east \
+        169.254.100.1/24 2001:db8:100::1/64
+    rt_router west router_west aa:aa:aa:aa:aa:02 ts1 gw_west \
+        169.254.100.2/24 2001:db8:100::2/64
+    lan east router_east lrp-east-lan aa:aa:aa:aa:bb:01 \
+        192.168.1.1/24 2001:db8:1::1/64
+    lan west router_west lrp-west-lan aa:aa:aa:aa:bb:02 \
+        192.168.2.1/24 2001:db8:2::1/64
+}
+
+# route_sync: twice the handshake, so that what one zone advertised in the
+# first round has been learned by every other zone in the second.
+route_sync() {
+    ic_sync
+    ic_sync
+}
+
+# learned ZONE ROUTER: the router's learned routes, "PREFIX>NEXTHOP" plus
+# "@TABLE" if not the main table, sorted, space-separated.
+learned() {
+    local z=$1 lr=$2 ids
+    ids=$(nbctl "$z" get Logical_Router "$lr" static_routes | tr -d '[],')
+    [ -n "$ids" ] || return 0
+    nbctl "$z" --format=csv --data=bare --no-headings \
+        --columns=_uuid,ip_prefix,nexthop,route_table,external_ids \
+        list Logical_Router_Static_Route |
+        awk -F, -v ids=" $ids " '
+            index(ids, " " $1 " ") && /ic-learned-route=/ {
+                s = $2 ">" $3; if ($4 != "") s = s "@" $4; print s
+            }' | LC_ALL=C sort | paste -sd' '
+}
+
+# advertised ZONE: the zone's IC-SB routes, "TS:PREFIX>NEXTHOP:ORIGIN" plus
+# "@TABLE" if not the main table, sorted, space-separated.
+advertised() {
+    local az
+    az=$(icsbctl --bare --columns=_uuid find Availability_Zone name="$1")
+    [ -n "$az" ] || return 0
+    icsbctl --format=csv --data=bare --no-headings \
+        --columns=transit_switch,ip_prefix,nexthop,origin,route_table \
+        find Route availability_zone="$az" |
+        awk -F, '{ s = $1 ":" $2 ">" $3 ":" $4; if ($5 != "") s = s "@" $5;
+                   print s }' | LC_ALL=C sort | paste -sd' '
+}
+
+# passes ZONE: the number of engine passes of the zone's daemon.
+passes() {
+    ic_ctl "$1" engine/show | sed -n 's/^passes: \([0-9]*\),.*/\1/p'
+}
+
+# settled ZONE...: forces a full recompute in each zone, waits until the
+# daemon is idle again, and prints the zones' commit counters.  A converged
+# system prints the same counters every time.
+settled() {
+    local z p
+    for z in "$@"; do
+        p=$(passes "$z")
+        ic_ctl "$z" engine/recompute
+        wait_until test "$(passes "$z")" -gt "$p"
+        # A recompute answered after the last one means it was processed.
+        ic_ctl "$z" engine/recompute
+        ic_ctl "$z" engine/show > /dev/null
+    done
+    for z in "$@"; do
+        ic_commits "$z"
+    done | paste -sd' '
+}
+
+EAST_V4="ts1:192.168.1.1/24>169.254.100.1:connected"
+EAST_V6="ts1:2001:db8:1::1/64>2001:db8:100::1:connected"
+WEST_V4="ts1:192.168.2.1/24>169.254.100.2:connected"
+WEST_V6="ts1:2001:db8:2::1/64>2001:db8:100::2:connected"
+
+test_connected_and_static_v4_v6() {
+    east_west
+    nbctl east lr-route-add router_east 10.10.0.0/16 192.168.1.10
+    nbctl east lr-route-add router_east 2001:db8:10::/48 2001:db8:1::10
+    route_sync
+    check_eq "ts1:10.10.0.0/16>169.254.100.1:static $EAST_V4 ts1:2001:db8:10::/48>2001:db8:100::1:static $EAST_V6" \
+        advertised east
+    check_eq "$WEST_V4 $WEST_V6" advertised west
+    check_eq "10.10.0.0/16>169.254.100.1 192.168.1.1/24>169.254.100.1 2001:db8:10::/48>2001:db8:100::1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    check_eq "192.168.2.1/24>169.254.100.2 2001:db8:2::1/64>2001:db8:100::2" \
+        learned east router_east
+
+    # The learned route names its IC-SB route and origin; the IC-SB route
+    # names its source and router.
+    local isb sr lr lrp
+    isb=$(icsbctl --bare --columns=_uuid find Route ip_prefix=10.10.0.0/16)
+    sr=$(nbctl west --bare --columns=_uuid find Logical_Router_Static_Route \
+         ip_prefix=10.10.0.0/16)
+    check_eq "\"$isb\"" nbctl west get Logical_Router_Static_Route "$sr" \
+        external_ids:ic-learned-route
+    check_eq static nbctl west get Logical_Router_Static_Route "$sr" \
+        options:origin
+    lr=$(nbctl east --bare --columns=_uuid find Logical_Router \
+         name=router_east)
+    check_eq "\"$lr\"" icsbctl get Route "$isb" external_ids:lr-id
+    lrp=$(nbctl east --bare --columns=_uuid find Logical_Router_Port \
+          name=lrp-east-lan)
+    isb=$(icsbctl --bare --columns=_uuid find Route ip_prefix=192.168.1.1/24)
+    check_eq "\"$lrp\"" icsbctl get Route "$isb" external_ids:nb-id
+
+    # Learned routes are not advertised back.
+    check_eq "$WEST_V4 $WEST_V6" advertised west
+
+    # Withdrawal: the static route and the LAN go, so do their routes.
+    nbctl east lr-route-del router_east 10.10.0.0/16
+    nbctl east lrp-del lrp-east-lan
+    route_sync
+    check_eq "ts1:2001:db8:10::/48>2001:db8:100::1:static" advertised east
+    check_eq "2001:db8:10::/48>2001:db8:100::1" learned west router_west
+
+    # A converged system writes nothing.
+    local before
+    before=$(settled east west)
+    check_eq "$before" settled east west
+}
+
+test_toggles_and_defaults() {
+    east_west
+    nbctl east lr-route-add router_east 0.0.0.0/0 192.168.1.254
+    route_sync
+    check_eq "$EAST_V4 $EAST_V6" advertised east
+
+    nbctl east set NB_Global . options:ic-route-adv-default=true
+    route_sync
+    check_eq "ts1:0.0.0.0/0>169.254.100.1:static $EAST_V4 $EAST_V6" \
+        advertised east
+    check_eq "192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    nbctl west set NB_Global . options:ic-route-learn-default=true
+    route_sync
+    check_eq "0.0.0.0/0>169.254.100.1 192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+
+    # Learning off withdraws what was learned; advertising off withdraws
+    # what was advertised.
+    nbctl west set NB_Global . options:ic-route-learn=false
+    route_sync
+    check_eq "" learned west router_west
+    check_eq "$WEST_V4 $WEST_V6" advertised west
+    nbctl west set NB_Global . options:ic-route-adv=false
+    route_sync
+    check_eq "" advertised west
+    check_eq "" learned east router_east
+    nbctl west set NB_Global . options:ic-route-learn=true
+    route_sync
+    check_eq "0.0.0.0/0>169.254.100.1 192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+}
+
+test_denylist_both_keys_and_ipv6() {
+    east_west
+    lan east router_east lrp-east-lan2 aa:aa:aa:aa:bb:11 10.1.0.1/24 \
+        2001:db8:11::1/64
+    # The old key, on the advertising side; 23.03 denies every IPv6 prefix
+    # at least as long as a v6 entry, we deny only what the entry covers.
+    nbctl east set NB_Global . options:ic-route-blacklist="10.0.0.0/8,2001:db8:11::/48"
+    route_sync
+    check_eq "$EAST_V4 $EAST_V6" advertised east
+
+    # The new key wins over the old one; on the learning side too.
+    nbctl east set NB_Global . options:ic-route-denylist="2001:db8:99::/48"
+    nbctl west set NB_Global . options:ic-route-denylist="10.1.0.0/16,2001:db8:1::/56"
+    route_sync
+    check_eq "ts1:10.1.0.1/24>169.254.100.1:connected $EAST_V4 ts1:2001:db8:11::1/64>2001:db8:100::1:connected $EAST_V6" \
+        advertised east
+    check_eq "192.168.1.1/24>169.254.100.1 2001:db8:11::1/64>2001:db8:100::1" \
+        learned west router_west
+}
+
+test_per_ts_isolation() {
+    ZONES="east west"
+    route_zones east west
+    ts_add ts1
+    ts_add ts2
+    rt_router east router_east aa:aa:aa:aa:aa:01 ts1 gw_east 169.254.100.1/24
+    rt_router west router_west aa:aa:aa:aa:aa:02 ts1 gw_west 169.254.100.2/24
+    rt_router west router_west2 aa:aa:aa:aa:aa:03 ts2 gw_west \
+        169.254.100.3/24
+    lan west router_west lrp-w1 aa:aa:aa:aa:bb:02 192.168.2.1/24
+    lan west router_west2 lrp-w2 aa:aa:aa:aa:bb:03 192.168.3.1/24
+    route_sync
+    check_eq "ts1:192.168.2.1/24>169.254.100.2:connected ts2:192.168.3.1/24>169.254.100.3:connected" \
+        advertised west
+    # router_west2's route is on ts2 only, and east is not on ts2, even
+    # though its next hop would fit east's ts1 subnet.
+    check_eq "192.168.2.1/24>169.254.100.2" learned east router_east
+}
+
+test_route_tables() {
+    east_west
+    nbctl east set Logical_Router_Port lrp-router_east-ts1 \
+        options:route_table=rtb1
+    nbctl east lr-route-add router_east 10.10.0.0/16 192.168.1.10
+    nbctl east --route-table=rtb1 lr-route-add router_east 10.20.0.0/16 \
+        192.168.1.20
+    route_sync
+    # Only rtb1's static route goes out; connected routes go to main.
+    check_eq "ts1:10.20.0.0/16>169.254.100.1:static@rtb1 $EAST_V4 $EAST_V6" \
+        advertised east
+    check_eq "192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    nbctl west set Logical_Router_Port lrp-router_west-ts1 \
+        options:route_table=rtb1
+    route_sync
+    check_eq "10.20.0.0/16>169.254.100.1@rtb1 192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+}
+
+test_local_route_wins() {
+    east_west
+    nbctl west lr-route-add router_west 192.168.1.0/24 192.168.2.100
+    route_sync
+    check_eq "2001:db8:1::1/64>2001:db8:100::1" learned west router_west
+    # In another route table the local route does not shadow it.
+    nbctl west lr-route-del router_west 192.168.1.0/24
+    nbctl west --route-table=other lr-route-add router_west 192.168.1.0/24 \
+        192.168.2.100
+    route_sync
+    check_eq "192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+}
+
+test_filters_allow_and_deny() {
+    east_west
+    nbctl east lr-route-add router_east 10.10.0.0/16 192.168.1.10
+    nbctl east lr-route-add router_east 10.20.0.0/16 192.168.1.20
+    # Allow on the port and on the router add up; deny beats allow.
+    nbctl east set Logical_Router_Port lrp-router_east-ts1 \
+        options:ic-route-filter-adv=10.10.0.0/16
+    nbctl east set Logical_Router router_east \
+        options:ic-route-filter-adv="192.168.0.0/16,bogus"
+    route_sync
+    check_eq "ts1:10.10.0.0/16>169.254.100.1:static $EAST_V4" advertised east
+    nbctl east set Logical_Router router_east \
+        options:ic-route-deny-adv=192.168.1.0/24
+    route_sync
+    check_eq "ts1:10.10.0.0/16>169.254.100.1:static" advertised east
+
+    nbctl east remove Logical_Router router_east options ic-route-deny-adv
+    nbctl east remove Logical_Router router_east options ic-route-filter-adv
+    nbctl east remove Logical_Router_Port lrp-router_east-ts1 options \
+        ic-route-filter-adv
+    nbctl west set Logical_Router_Port lrp-router_west-ts1 \
+        options:ic-route-filter-learn="10.0.0.0/8,2001:db8::/32" \
+        options:ic-route-deny-learn="10.20.0.0/16,2001:db8:1::/48"
+    route_sync
+    check_eq "10.10.0.0/16>169.254.100.1" learned west router_west
+}
+
+test_route_tags() {
+    east_west
+    nbctl east set Logical_Router_Port lrp-router_east-ts1 \
+        options:ic-route-tag=blue
+    route_sync
+    local isb
+    isb=$(icsbctl --bare --columns=_uuid find Route ip_prefix=192.168.1.1/24)
+    check_eq blue icsbctl get Route "$isb" external_ids:ic-route-tag
+    nbctl west set Logical_Router_Port lrp-router_west-ts1 \
+        options:ic-route-filter-tag=blue
+    route_sync
+    check_eq "" learned west router_west
+    nbctl west set Logical_Router_Port lrp-router_west-ts1 \
+        options:ic-route-filter-tag=red
+    route_sync
+    check_eq "192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    nbctl east remove Logical_Router_Port lrp-router_east-ts1 options \
+        ic-route-tag
+    route_sync
+    [ -z "$(icsbctl --bare --columns=external_ids find Route \
+            ip_prefix=192.168.1.1/24 | grep ic-route-tag)" ] ||
+        fail "tag not removed"
+}
+
+test_lb_vips() {
+    east_west
+    nbctl east lb-add lb1 10.30.0.5:80 192.168.1.5:8080 tcp
+    nbctl east lb-add lb1 "[2001:db8:30::5]:80" "[2001:db8:1::5]:8080" tcp
+    nbctl east lr-lb-add router_east lb1
+    nbctl east lb-add lb2 10.30.0.6 192.168.1.6
+    local g
+    g=$(nbctl east create Load_Balancer_Group name=g1)
+    nbctl east add Load_Balancer_Group "$g" load_balancer \
+        "$(nbctl east --bare --columns=_uuid find Load_Balancer name=lb2)"
+    nbctl east add Logical_Router router_east load_balancer_group "$g"
+    route_sync
+    check_eq "$EAST_V4 $EAST_V6" advertised east
+
+    nbctl east set NB_Global . options:ic-route-adv-lb=true
+    route_sync
+    check_eq "ts1:10.30.0.5/32>169.254.100.1:loadbalancer ts1:10.30.0.6/32>169.254.100.1:loadbalancer $EAST_V4 $EAST_V6 ts1:2001:db8:30::5/128>2001:db8:100::1:loadbalancer" \
+        advertised east
+    check_eq "192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    nbctl west set NB_Global . options:ic-route-learn-lb=true
+    route_sync
+    check_eq "10.30.0.5/32>169.254.100.1 10.30.0.6/32>169.254.100.1 192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1 2001:db8:30::5/128>2001:db8:100::1" \
+        learned west router_west
+    local sr
+    sr=$(nbctl west --bare --columns=_uuid find Logical_Router_Static_Route \
+         ip_prefix=10.30.0.5/32)
+    check_eq loadbalancer nbctl west get Logical_Router_Static_Route "$sr" \
+        options:origin
+
+    # A local VIP inside a prefix stops it from being learned.
+    nbctl west lb-add lbw 192.168.1.77 192.168.2.7
+    nbctl west lr-lb-add router_west lbw
+    route_sync
+    check_eq "10.30.0.5/32>169.254.100.1 10.30.0.6/32>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1 2001:db8:30::5/128>2001:db8:100::1" \
+        learned west router_west
+}
+
+test_several_routers_per_zone() {
+    ZONES="east west"
+    route_zones east west
+    ts_add ts1
+    rt_router east r1 aa:aa:aa:aa:aa:01 ts1 gw_east 169.254.100.1/24
+    rt_router east r2 aa:aa:aa:aa:aa:03 ts1 gw_east 169.254.100.3/24
+    rt_router west rw aa:aa:aa:aa:aa:02 ts1 gw_west 169.254.100.2/24
+    lan east r1 lan1 aa:aa:aa:aa:bb:01 192.168.1.1/24
+    lan east r2 lan2 aa:aa:aa:aa:bb:03 192.168.3.1/24
+    lan west rw lanw aa:aa:aa:aa:bb:02 192.168.2.1/24
+    route_sync
+    check_eq "ts1:192.168.1.1/24>169.254.100.1:connected ts1:192.168.3.1/24>169.254.100.3:connected" \
+        advertised east
+    # Routers of one zone learn from each other, through lr-id.
+    check_eq "192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned east r1
+    check_eq "192.168.1.1/24>169.254.100.1 192.168.2.1/24>169.254.100.2" \
+        learned east r2
+    check_eq "192.168.1.1/24>169.254.100.1 192.168.3.1/24>169.254.100.3" \
+        learned west rw
+    local r1 r2
+    r1=$(nbctl east --bare --columns=_uuid find Logical_Router name=r1)
+    r2=$(nbctl east --bare --columns=_uuid find Logical_Router name=r2)
+    check_eq "\"$r2\"" icsbctl get Route "$(icsbctl --bare --columns=_uuid \
+        find Route ip_prefix=192.168.3.1/24)" external_ids:lr-id
+    check_eq "\"$r1\"" icsbctl get Route "$(icsbctl --bare --columns=_uuid \
+        find Route ip_prefix=192.168.1.1/24)" external_ids:lr-id
+}
+
+# three_zones: z1, z2, z3 on ts1, routers r_zN at 169.254.100.N/24, LAN
+# 192.168.N.1/24 each.
+three_zones() {
+    ZONES="z1 z2 z3"
+    route_zones z1 z2 z3
+    ts_add ts1
+    local i
+    for i in 1 2 3; do
+        rt_router z$i r_z$i aa:aa:aa:aa:aa:0$i ts1 gw_z$i 169.254.100.$i/24
+        lan z$i r_z$i lan$i aa:aa:aa:aa:bb:0$i 192.168.$i.1/24
+    done
+}
+
+test_ecmp_from_two_zones() {
+    three_zones
+    nbctl z2 lr-route-add r_z2 10.50.0.0/16 192.168.2.50
+    nbctl z3 lr-route-add r_z3 10.50.0.0/16 192.168.3.50
+    route_sync
+    check_eq "10.50.0.0/16>169.254.100.2 10.50.0.0/16>169.254.100.3 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    check_eq "" ic_ctl z1 problems/show
+}
+
+test_overlap_refused_and_reported() {
+    three_zones
+    # A summary that covers z1's own LAN (and no other zone's).
+    nbctl z2 lr-route-add r_z2 192.168.0.0/23 192.168.2.50
+    # Two different, overlapping prefixes from two zones.
+    nbctl z2 lr-route-add r_z2 10.0.0.0/8 192.168.2.60
+    nbctl z3 lr-route-add r_z3 10.1.0.0/16 192.168.3.60
+    route_sync
+    check_eq "192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    ic_ctl z1 problems/show > "$T/problems"
+    cat "$T/problems"
+    grep "192.168.0.0/23" "$T/problems" | grep "zone z2" |
+        grep -q "connected network 192.168.1.1/24 of router port lan1" ||
+        fail "connected overlap not reported"
+    grep "10.0.0.0/8 via" "$T/problems" | grep "zone z2" |
+        grep -q "overlaps 10.1.0.0/16 from zone z3" ||
+        fail "overlap with z3 not reported"
+    grep "10.1.0.0/16 via" "$T/problems" | grep "zone z3" |
+        grep -q "overlaps 10.0.0.0/8 from zone z2" ||
+        fail "overlap with z2 not reported"
+    grep -q "overlap" "$T/z1-ic.log" || fail "not logged"
+
+    # Resolved: the other zone's prefix goes, the summary is learned.
+    nbctl z3 lr-route-del r_z3 10.1.0.0/16
+    route_sync
+    check_eq "10.0.0.0/8>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    ic_ctl z1 problems/show | grep -q "10.0.0.0/8" && fail "still listed"
+    return 0
+}
+
+test_learning_guards() {
+    east_west
+    route_sync
+    # Routes another zone put in IC-SB: a next hop outside the transit
+    # port's subnets, a link-local next hop, a link-local prefix.
+    local az
+    # It reports every nb_ic_cfg, so that the handshake still completes.
+    az=$(icsbctl create Availability_Zone name=fake nb_ic_cfg=1000000)
+    icsbctl create Route transit_switch=ts1 availability_zone="$az" \
+        ip_prefix=10.77.0.0/16 nexthop=10.99.0.1 origin=static
+    icsbctl create Route transit_switch=ts1 availability_zone="$az" \
+        ip_prefix='"2001:db8:77::/48"' nexthop='"fe80::1"' origin=static
+    icsbctl create Route transit_switch=ts1 availability_zone="$az" \
+        ip_prefix=169.254.5.0/24 nexthop=169.254.100.9 origin=static
+    icsbctl create Route transit_switch=ts1 availability_zone="$az" \
+        ip_prefix=10.78.0.0/16 nexthop=169.254.100.9 origin=static
+    route_sync
+    check_eq "10.78.0.0/16>169.254.100.9 192.168.2.1/24>169.254.100.2 2001:db8:2::1/64>2001:db8:100::2" \
+        learned east router_east
+    # A disabled router learns and advertises nothing.
+    nbctl east set Logical_Router router_east enabled=false
+    route_sync
+    check_eq "" learned east router_east
+    check_eq "" advertised east
+}
+
+# Upstream 23.03 advertises an IPv6 prefix behind a port without IPv6 with
+# an invented link-local next hop, rejects it on the next pass and
+# re-inserts it, forever.
+test_ipv6_prefix_without_ipv6_port_does_not_churn() {
+    ZONES="east west"
+    route_zones east west
+    ts_add ts1
+    rt_router east router_east aa:aa:aa:aa:aa:01 ts1 gw_east 169.254.100.1/24
+    rt_router west router_west aa:aa:aa:aa:aa:02 ts1 gw_west 169.254.100.2/24
+    lan east router_east lrp-east-lan aa:aa:aa:aa:bb:01 192.168.1.1/24 \
+        2001:db8:1::1/64
+    route_sync
+    check_eq "ts1:192.168.1.1/24>169.254.100.1:connected" advertised east
+    local before
+    before=$(settled east west)
+    check_eq "$before" settled east west
+    check_eq "ts1:192.168.1.1/24>169.254.100.1:connected" advertised east
+}
+
+# Upstream 22.12-24.09.2 (so Debian's 23.03.1) dereferences NULL when it
+# warns about a duplicate connected route.
+test_duplicate_routes_warned_once_no_crash() {
+    east_west
+    lan east router_east lrp-east-dup aa:aa:aa:aa:bb:09 192.168.1.1/24
+    local i
+    for i in 1 2; do
+        nbctl east -- --id=@r create Logical_Router_Static_Route \
+            ip_prefix=10.10.0.0/16 nexthop=192.168.1.10 -- \
+            add Logical_Router router_east static_routes @r
+    done
+    route_sync
+    check_eq "ts1:10.10.0.0/16>169.254.100.1:static $EAST_V4 $EAST_V6" \
+        advertised east
+    check_eq "10.10.0.0/16>169.254.100.1 192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    grep -q "duplicate connected route advertisement of 192.168.1.1/24" \
+        "$T/east-ic.log" || fail "no warning for the connected duplicate"
+    grep -q "duplicate static route advertisement of 10.10.0.0/16" \
+        "$T/east-ic.log" || fail "no warning for the static duplicate"
+    check_eq "Status: active" ic_ctl east status
+}
+
+# Upstream before 69c2b8677: the same prefix and next hop via two transit
+# switches is relearned forever.
+test_same_prefix_via_two_ts_no_loop() {
+    ZONES="east west"
+    route_zones east west
+    ts_add ts1
+    ts_add ts2
+    rt_router east router_east aa:aa:aa:aa:aa:01 ts1 gw_east 169.254.100.1/24
+    rt_router east router_east aa:aa:aa:aa:aa:11 ts2 gw_east 169.254.100.1/24
+    rt_router west router_west aa:aa:aa:aa:aa:02 ts1 gw_west 169.254.100.2/24
+    rt_router west router_west aa:aa:aa:aa:aa:12 ts2 gw_west 169.254.100.2/24
+    lan west router_west lrp-west-lan aa:aa:aa:aa:bb:02 192.168.2.1/24
+    lan east router_east lrp-east-lan aa:aa:aa:aa:bb:01 192.168.1.1/24
+    route_sync
+    check_eq "ts1:192.168.2.1/24>169.254.100.2:connected ts2:192.168.2.1/24>169.254.100.2:connected" \
+        advertised west
+    check_eq "192.168.2.1/24>169.254.100.2" learned east router_east
+    check_eq "192.168.1.1/24>169.254.100.1" learned west router_west
+    local before
+    before=$(settled east west)
+    check_eq "$before" settled east west
+}
+
+# Debian's ovn-ic in west: it writes no lr-id, and does not take part in
+# the nb_ic_cfg handshake, so this test waits on state.
+test_mixed_with_debian_ovn_ic() {
+    IC_KIND_west=upstream east_west
+    wait_eq "$WEST_V4 $WEST_V6" advertised west
+    wait_eq "192.168.2.1/24>169.254.100.2 2001:db8:2::1/64>2001:db8:100::2" \
+        learned east router_east
+    wait_eq "192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    # Withdrawals both ways.
+    nbctl west lrp-del lrp-west-lan
+    wait_eq "" learned east router_east
+    nbctl east lrp-del lrp-east-lan
+    wait_eq "" learned west router_west
+}
