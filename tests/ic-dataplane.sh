@@ -57,6 +57,12 @@ dp_capture_start() {
     wait_until grep -q "listening on" "$T/$name.err"
 }
 
+# dp_has_requests FILE N: true if capture FILE shows at least N echo
+# requests.
+dp_has_requests() {
+    [ "$(grep -c 'ICMP echo request' "$1")" -ge "$2" ]
+}
+
 # dp_capture_stop NAME: stops the capture; tcpdump flushes on SIGTERM.
 dp_capture_stop() {
     stop_pidfile "$T/$1.pid"
@@ -87,8 +93,7 @@ test_ping_crosses_zones_with_ttl_62() {
     dp_ping_ok vm1 192.168.2.12 5
     dp_measured "5 pings (interval 0.2 s) vm1 -> vm2 in $DP_PING_TIME s"
     # tcpdump may still be writing out the last packets.
-    (WAIT_SECONDS=5 wait_until test "$(grep -c 'ICMP echo request' \
-        "$T/cap-vm2.txt")" -ge 5) || true
+    (WAIT_SECONDS=5 wait_until dp_has_requests "$T/cap-vm2.txt" 5) || true
     dp_capture_stop cap-vm2
     cat "$T/cap-vm2.txt"
 
