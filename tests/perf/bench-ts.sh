@@ -10,6 +10,10 @@
 #   -k KINDS    daemon kinds to run, in order (default "ours upstream")
 #   -t TIMEOUT  seconds to wait for convergence per kind (default 900)
 #   -i SECONDS  idle measurement window after convergence (default 10)
+#   -w SECONDS  stall detection: when the counts have not moved and the
+#               daemons have used no CPU for this long before convergence,
+#               wake every daemon with a harmless unixctl command (default
+#               5; 0 = never, a stalled daemon then runs into the timeout)
 #   -p          profile zone z1's daemon with "perf record -g" during the
 #               run of each kind; the report goes to
 #               tests/perf/profile-ts-KIND-N.txt
@@ -28,14 +32,16 @@ N=1000
 KINDS="ours upstream"
 TIMEOUT=900
 IDLE=10
+NUDGE=5
 PROFILE=
 KEEP=
-while getopts n:k:t:i:pK opt; do
+while getopts n:k:t:i:w:pK opt; do
     case $opt in
         n) N=$OPTARG ;;
         k) KINDS=$OPTARG ;;
         t) TIMEOUT=$OPTARG ;;
         i) IDLE=$OPTARG ;;
+        w) NUDGE=$OPTARG ;;
         p) PROFILE=1 ;;
         K) KEEP=1 ;;
         *) sed -n '2,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
@@ -119,23 +125,30 @@ run_kind() {
             [ -s "$T/$z-ic.pid" ] || fail "$kind daemon for $z did not start"
         done
         if [ -n "$PROFILE" ]; then
-            perf record -q -g -o "$T/perf.data" -p "$(cat "$T/z1-ic.pid")" \
-                > "$T/perf.log" 2>&1 &
+            # The daemons are built without frame pointers: unwind with DWARF.
+            perf record -q --call-graph dwarf,16384 -F 499 -o "$T/perf.data" \
+                -p "$(cat "$T/z1-ic.pid")" > "$T/perf.log" 2>&1 &
             perf_pid=$!
         fi
         $HELPER measure "$N" "$t0" "$TIMEOUT" "$IDLE" "$T/icsb.sock" \
             "$(IFS=,; echo "${ic_pids[*]}")" "$(IFS=,; echo "${nd_pids[*]}")" \
-            "$nd0" "$T/z1-nb.sock" "$T/z2-nb.sock" "$T/z3-nb.sock" \
+            "$nd0" "$NUDGE" "$T/z1-nb.sock" "$T/z2-nb.sock" "$T/z3-nb.sock" \
             > "$OUT/$kind.json" || fail "measurement failed"
         if [ -n "$perf_pid" ]; then
             kill -INT "$perf_pid"
             wait "$perf_pid"
-            perf report -i "$T/perf.data" --no-children --stdio \
-                --percent-limit 1 -g none 2>/dev/null \
-                > "$PERF_DIR/profile-ts-$kind-$N.txt"
-            perf report -i "$T/perf.data" --children --stdio \
-                --percent-limit 5 -g caller,0.5,callee,function,percent \
-                2>/dev/null >> "$PERF_DIR/profile-ts-$kind-$N.txt"
+            {
+                echo "## self time (daemon of z1, whole run incl. idle window)"
+                perf report -i "$T/perf.data" --no-children --stdio \
+                    --percent-limit 1 -g none 2>/dev/null | grep -v '^#'
+                echo "## inclusive time (children)"
+                perf report -i "$T/perf.data" --children --stdio \
+                    --percent-limit 3 -g none 2>/dev/null | grep -v '^#'
+                echo "## callers of the top self-time symbols"
+                perf report -i "$T/perf.data" --no-children --stdio \
+                    --percent-limit 5 -g caller,2,callee,function,percent \
+                    2>/dev/null | grep -v '^#'
+            } > "$PERF_DIR/profile-ts-$kind-$N.txt"
             log "profile in tests/perf/profile-ts-$kind-$N.txt"
         fi
         # Add the load averages and the daemons' failed transactions (mostly
@@ -170,19 +183,21 @@ if not res:
 n = next(iter(res.values()))["n"]
 print("N=%d transit switches, 3 zones, 3 daemons per kind, "
       "%d ports per zone" % (n, n))
-hdr = ("kind", "converge(s)", "CPU/daemon z1,z2,z3 (s)", "CPU sum",
+hdr = ("kind", "converge(s)", "-stalls(s)", "CPU/daemon z1,z2,z3 (s)", "CPU sum",
        "RSS MB (max)", "idle CPU %ss sum" % idle, "northd CPU", "load avg start")
-fmt = "%-9s %-11s %-24s %-8s %-12s %-16s %-10s %s"
+fmt = "%-9s %-11s %-10s %-24s %-8s %-12s %-16s %-10s %s"
 print(fmt % hdr)
 for k, d in res.items():
     t = ("%.2f" % d["time"]) if d["converged"] else ("TIMEOUT>%.0f" % d["time"])
-    print(fmt % (k, t, ",".join("%.2f" % c for c in d["cpu"]),
+    print(fmt % (k, t, "%.2f" % (d["time"] - d["stalled"]), ",".join("%.2f" % c for c in d["cpu"]),
                  "%.2f" % sum(d["cpu"]), "%.1f" % max(d["rss_mb"]),
                  "%.2f" % sum(d["idle_cpu"]), "%.2f" % d["northd_cpu"],
                  d["load_start"]))
 for k, d in res.items():
-    extra = "settle %.1fs, load at end %s, failed daemon transactions %d" % (
-        d["settle"], d["load_end"], d["txn_errors"])
+    extra = ("settle %.1fs, load at end %s, failed daemon transactions %d, "
+             "stall nudges %d (stalled %.1fs of the converge time)") % (
+        d["settle"], d["load_end"], d["txn_errors"], d["nudges"],
+        d["stalled"])
     if not d["converged"]:
         extra += ", counts at timeout [icsb(dp,pb), z(tnlkeys,remote)...] %s" \
             % d["counts"]
@@ -193,8 +208,11 @@ if "ours" in res and "upstream" in res:
     o, u = res["ours"], res["upstream"]
     def r(a, b):
         return "%.2f" % (a / b) if b > 0 else ("n/a" if a == 0 else "inf")
-    print("upstream/ours: converge %s, CPU %s, RSS %s, idle CPU %s%s" % (
-        r(u["time"], o["time"]), r(sum(u["cpu"]), sum(o["cpu"])),
+    print("upstream/ours: converge %s (without stalls %s), CPU %s, RSS %s, "
+          "idle CPU %s%s" % (
+        r(u["time"], o["time"]),
+        r(u["time"] - u["stalled"], o["time"] - o["stalled"]),
+        r(sum(u["cpu"]), sum(o["cpu"])),
         r(max(u["rss_mb"]), max(o["rss_mb"])),
         r(sum(u["idle_cpu"]), sum(o["idle_cpu"])),
         "" if o["converged"] and u["converged"]

@@ -27,6 +27,7 @@ Subcommands (all paths are unix socket files or pidfiles under the lab dir):
 import json
 import os
 import socket
+import subprocess
 import sys
 import time
 
@@ -245,18 +246,32 @@ def cmd_cpu(pidfiles):
 
 def measure(args):
     """measure N T0 TIMEOUT IDLE ICSB_SOCK IC_PIDFILES(,) NORTHD_PIDFILES(,)
-               NORTHD_CPU0 ZNB_SOCK..."""
+               NORTHD_CPU0 NUDGE ZNB_SOCK..."""
     n, t0, timeout, idle = int(args[0]), float(args[1]), float(args[2]), \
         float(args[3])
     icsb = Conn(args[4])
     ic_pids = [read_pid(p) for p in args[5].split(",")]
     nd_pids = [read_pid(p) for p in args[6].split(",")]
     nd_cpu0 = float(args[7])
-    zones = [Conn(s) for s in args[8:]]
+    nudge = float(args[8])
+    zones = [Conn(s) for s in args[9:]]
     out = {"n": n}
 
     # Poll every 100 ms.  Each poll is a few selects that return uuids
     # only, so it costs the ovsdb-servers little next to the daemons' work.
+    #
+    # Stall handling: if nothing converged-relevant changed and the daemons
+    # together used less than 0.05 s CPU for NUDGE seconds, the daemons are
+    # asleep without being done (Debian's 23.03 ovn-ic does not retry a
+    # failed IC-SB transaction until something else wakes it, and with a
+    # prepared topology nothing does).  Then every daemon gets a harmless
+    # unixctl command ("coverage/show"), which wakes its main loop, as any
+    # later change in a live system would.  The nudges and the stalled
+    # time are reported; NUDGE=0 disables this.
+    ctls = [p[:-4] + ".ctl" for p in args[5].split(",")]
+    last_counts, last_change = None, t0
+    cpu_mark = sum(cpu_secs(p) for p in ic_pids)
+    nudges, stalled = 0, 0.0
     while True:
         counts = all_counts(icsb, zones)
         now = time.time()
@@ -264,7 +279,22 @@ def measure(args):
             break
         if now - t0 > timeout:
             break
+        if counts != last_counts:
+            last_counts, last_change = counts, now
+            cpu_mark = sum(cpu_secs(p) for p in ic_pids)
+        elif nudge > 0 and now - last_change >= nudge:
+            cpu = sum(cpu_secs(p) for p in ic_pids)
+            if cpu - cpu_mark < 0.05:
+                for ctl in ctls:
+                    subprocess.run(["ovn-appctl", "-t", ctl, "coverage/show"],
+                                   stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+                nudges += 1
+                stalled += now - last_change
+            last_change, cpu_mark = now, cpu
         time.sleep(0.1)
+    out["nudges"] = nudges
+    out["stalled"] = round(stalled, 1)
     out["converged"] = converged(counts, n)
     out["time"] = round(now - t0, 2)
     out["counts"] = counts
@@ -272,15 +302,19 @@ def measure(args):
     out["northd_cpu"] = round(sum(cpu_secs(p) for p in nd_pids) - nd_cpu0, 2)
 
     # Let the system settle before the idle window: wait (at most 60 s)
-    # until the northds use less than 0.02 s CPU over 1 s, so that no more
-    # SB changes are expected to wake the daemons.  A daemon that keeps
-    # northd busy forever shows up as settle=60 and a high idle CPU.
+    # until the northds and the daemons together used less than 0.03 s CPU
+    # in each of 2 consecutive seconds, so that the window does not measure
+    # the tail of the convergence (northd's last SB writes waking the
+    # daemons).  A daemon that never calms down shows up as settle=60 and a
+    # high idle CPU.
     ts = time.time()
-    while time.time() - ts < 60:
-        a = sum(cpu_secs(p) for p in nd_pids)
+    quiet = 0
+    watched = nd_pids + ic_pids
+    while time.time() - ts < 60 and quiet < 2:
+        a = sum(cpu_secs(p) for p in watched)
         time.sleep(1)
-        if sum(cpu_secs(p) for p in nd_pids) - a < 0.02:
-            break
+        quiet = quiet + 1 if sum(cpu_secs(p) for p in watched) - a < 0.03 \
+            else 0
     out["settle"] = round(time.time() - ts, 1)
 
     # The idle window: a fixed measurement window, not a wait for state.
