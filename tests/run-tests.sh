@@ -64,6 +64,7 @@ run_e2e() {                     # run_e2e FILE FUNCTION
         T=$(mktemp -d /tmp/ict.XXXXXX)
         export T
         . "$TOP_SRCDIR/tests/lib.sh"
+        # shellcheck source=/dev/null
         . "$file"
         trap 'teardown; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
         set -e

@@ -9,7 +9,7 @@ set -e
 PACKAGES="ovn-central ovn-host ovn-ic ovn-ic-db openvswitch-switch
     openvswitch-source autoconf automake libtool pkg-config make gcc
     python3 libssl-dev libevent-dev libcap-ng-dev libunbound-dev
-    iproute2 iputils-ping tcpdump bc procps curl"
+    iproute2 iputils-ping tcpdump bc procps curl ruby shellcheck"
 
 missing=
 for p in $PACKAGES; do
