@@ -44,6 +44,7 @@ struct ic_controller {
     /* Per-object state that survives between passes. */
     struct sync_az az;
     uint32_t dp_key_hint;
+    struct sync_route_stats route_stats;
 
     /* Valid during a pass. */
     const struct icsbrec_availability_zone *az_row;
@@ -167,6 +168,7 @@ step_routes(void *c_)
         .icsb_idl = idl(c, IC_DB_ICSB),
         .icsb_txn = txn(c, IC_DB_ICSB),
         .problems = &c->problems,
+        .stats = &c->route_stats,
     };
     return sync_route_run(&ctx);
 }
@@ -679,6 +681,16 @@ ic_controller_render_metrics(const struct ic_controller *c,
     metrics_sample(m, "ovn_ic_paused", NULL, NULL, c->paused);
 
     ic_engine_render_metrics(c->engine, m);
+
+    metrics_family(m, "ovn_ic_routes", METRIC_GAUGE,
+                   "Routes this zone advertises, learns, and refuses to "
+                   "learn because they overlap.");
+    metrics_sample(m, "ovn_ic_routes", "kind", "advertised",
+                   c->route_stats.advertised);
+    metrics_sample(m, "ovn_ic_routes", "kind", "learned",
+                   c->route_stats.learned);
+    metrics_sample(m, "ovn_ic_routes", "kind", "refused",
+                   c->route_stats.refused);
 
     metrics_family(m, "ovn_ic_problems", METRIC_GAUGE,
                    "Bad input set aside, see problems/show.");

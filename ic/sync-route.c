@@ -533,6 +533,7 @@ sync_advertised(struct route_view *v)
     const struct sync_route_ctx *ctx = v->ctx;
     struct hmap routes = HMAP_INITIALIZER(&routes);
     collect_advertised(v, &routes);
+    ctx->stats->advertised = hmap_count(&routes);
 
     for (size_t i = 0; i < v->own_routes.n; i++) {
         const struct icsbrec_route *route = v->own_routes.p[i];
@@ -1057,9 +1058,14 @@ sync_router_learned(struct route_view *v,
     struct ds nexthop = DS_EMPTY_INITIALIZER;
     struct learn_candidate *c;
     HMAP_FOR_EACH (c, node, &r->candidates) {
+        if (c->conflict && !c->shadowed) {
+            v->ctx->stats->refused++;
+        }
         if (c->installed || c->conflict || c->shadowed) {
+            v->ctx->stats->learned += c->installed;
             continue;
         }
+        v->ctx->stats->learned++;
         ds_clear(&prefix);
         ds_clear(&nexthop);
         route_prefix_format(&c->prefix, &prefix);
@@ -1100,6 +1106,7 @@ sync_route_run(const struct sync_route_ctx *ctx)
     struct route_view v;
     route_view_init(&v, ctx);
     problems_begin(ctx->problems, OWNER);
+    memset(ctx->stats, 0, sizeof *ctx->stats);
 
     sync_advertised(&v);
     sync_learned(&v);

@@ -58,11 +58,19 @@
  * in the number of routes. */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct icsbrec_availability_zone;
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct problem_set;
+
+/* What the last run found, for metrics. */
+struct sync_route_stats {
+    size_t advertised;          /* Routes this zone advertises. */
+    size_t learned;             /* Routes this zone's routers learn. */
+    size_t refused;             /* Learnable routes refused as overlaps. */
+};
 
 struct sync_route_ctx {
     const struct icsbrec_availability_zone *az;
@@ -71,6 +79,7 @@ struct sync_route_ctx {
     struct ovsdb_idl *icsb_idl;
     struct ovsdb_idl_txn *icsb_txn;
     struct problem_set *problems;
+    struct sync_route_stats *stats; /* Output. */
 };
 
 bool sync_route_run(const struct sync_route_ctx *);

@@ -78,3 +78,30 @@ s.bind(('127.0.0.1', $port)); s.listen(1); open('$T/holder.pid', 'w').write(str(
     check_eq 1 count_rows nbctl east list Logical_Switch
     check_eq "Status: active" ic_ctl east status
 }
+
+test_route_counts() {
+    . "$TOP_SRCDIR/tests/ic-port.sh"
+    local port
+    port=$(free_port)
+    # East's daemon starts first and gets the port (--detach returns once
+    # it listens); west's then finds it taken and runs without metrics.
+    IC_EXTRA_ARGS=--metrics-address=127.0.0.1:$port reference_topology
+    for z in east west; do
+        nbctl $z set NB_Global . options:ic-route-adv=true \
+            options:ic-route-learn=true
+    done
+    nbctl west lrp-add router_west lrp-west-lan 02:00:00:00:02:01 \
+        192.168.2.1/24
+    nbctl west lr-route-add router_west 10.20.0.0/16 192.168.2.254
+    zone_sync west
+    ic_sync
+    wait_reference_ports
+    ic_sync
+    # east learns west's connected and static routes and advertises none
+    # (its only network is the link-local transit one).
+    curl -s http://127.0.0.1:$port/metrics > "$T/metrics"
+    grep -q '^ovn_ic_routes{kind="learned"} 2$' "$T/metrics" ||
+        fail "learned count: $(grep ovn_ic_routes "$T/metrics")"
+    grep -q '^ovn_ic_routes{kind="advertised"} 0$' "$T/metrics" ||
+        fail "advertised count: $(grep ovn_ic_routes "$T/metrics")"
+}

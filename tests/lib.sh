@@ -144,6 +144,7 @@ icsbctl() {
 
 # ic_start ZONE [ours|upstream] [INSTANCE]: starts an interconnection
 # daemon for ZONE.  INSTANCE tells several daemons of one zone apart.
+# $IC_EXTRA_ARGS, if set, adds options.
 ic_start() {
     local z=$1 kind=${2:-ours} inst=${3:-}
     local name=$z-ic$inst bin=$IC_DAEMON
@@ -152,7 +153,7 @@ ic_start() {
         --log-file="$T/$name.log" --unixctl="$T/$name.ctl" \
         --ovnnb-db=unix:"$T/$z-nb.sock" --ovnsb-db=unix:"$T/$z-sb.sock" \
         --ic-nb-db="$OVN_IC_NB_DB" --ic-sb-db="$OVN_IC_SB_DB" \
-        -vconsole:off -vfile:info ||
+        -vconsole:off -vfile:info ${IC_EXTRA_ARGS:-} ||
         fail "cannot start $kind ovn-ic for $z"
 }
 
