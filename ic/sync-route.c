@@ -83,6 +83,8 @@ struct route_view {
     struct ptr_array own_routes;        /* This zone's IC-SB Routes. */
     struct hmapx withdrawn;             /* Own Routes deleted this run. */
     struct hmap routers;                /* struct ic_router, by LR uuid. */
+    size_t n_learned;                   /* NB routes added this run. */
+    size_t n_unlearned;                 /* NB routes removed this run. */
     struct ptr_array ports;             /* Every struct ts_port. */
 };
 
@@ -534,6 +536,7 @@ sync_advertised(struct route_view *v)
     struct hmap routes = HMAP_INITIALIZER(&routes);
     collect_advertised(v, &routes);
     ctx->stats->advertised = hmap_count(&routes);
+    size_t n_added = 0, n_withdrawn = 0;
 
     for (size_t i = 0; i < v->own_routes.n; i++) {
         const struct icsbrec_route *route = v->own_routes.p[i];
@@ -548,7 +551,8 @@ sync_advertised(struct route_view *v)
             a->matched = true;
             write_adv_route(route, a);
         } else {
-            VLOG_INFO("withdrawing route %s via %s (%s) from transit switch "
+            n_withdrawn++;
+            VLOG_DBG("withdrawing route %s via %s (%s) from transit switch "
                       "%s", route->ip_prefix, route->nexthop, route->origin,
                       route->transit_switch);
             hmapx_add(&v->withdrawn, CONST_CAST(void *, route));
@@ -565,7 +569,8 @@ sync_advertised(struct route_view *v)
             ds_clear(&nexthop);
             route_prefix_format(&a->prefix, &prefix);
             route_addr_format(&a->nexthop, &nexthop);
-            VLOG_INFO("advertising route %s via %s (%s) on transit switch %s",
+            n_added++;
+            VLOG_DBG("advertising route %s via %s (%s) on transit switch %s",
                       ds_cstr(&prefix), ds_cstr(&nexthop), a->origin, a->ts);
             const struct icsbrec_route *route
                 = icsbrec_route_insert(ctx->icsb_txn);
@@ -581,6 +586,11 @@ sync_advertised(struct route_view *v)
     ds_destroy(&prefix);
     ds_destroy(&nexthop);
     hmap_destroy(&routes);
+    if (n_added || n_withdrawn) {
+        VLOG_INFO("advertised %"PRIuSIZE" new routes, withdrew %"PRIuSIZE
+                  "; %"PRIuSIZE" advertised in all", n_added, n_withdrawn,
+                  ctx->stats->advertised);
+    }
 }
 
 /* Learning. */
@@ -1045,7 +1055,8 @@ sync_router_learned(struct route_view *v,
             c->installed = true;
             write_learned_route(sr, c);
         } else {
-            VLOG_INFO("router %s: removing learned route %s via %s",
+            v->n_unlearned++;
+            VLOG_DBG("router %s: removing learned route %s via %s",
                       lr->name, sr->ip_prefix, sr->nexthop);
             nbrec_logical_router_update_static_routes_delvalue(lr, sr);
         }
@@ -1070,7 +1081,8 @@ sync_router_learned(struct route_view *v,
         ds_clear(&nexthop);
         route_prefix_format(&c->prefix, &prefix);
         route_addr_format(&c->nexthop, &nexthop);
-        VLOG_INFO("router %s: learning route %s via %s from transit switch "
+        v->n_learned++;
+        VLOG_DBG("router %s: learning route %s via %s from transit switch "
                   "%s", lr->name, ds_cstr(&prefix), ds_cstr(&nexthop),
                   c->route->transit_switch);
         const struct nbrec_logical_router_static_route *sr
@@ -1097,6 +1109,11 @@ sync_learned(struct route_view *v)
             report_conflicts(v, r);
         }
         sync_router_learned(v, lr, r);
+    }
+    if (v->n_learned || v->n_unlearned) {
+        VLOG_INFO("learned %"PRIuSIZE" new routes, removed %"PRIuSIZE
+                  "; %"PRIuSIZE" learned in all", v->n_learned,
+                  v->n_unlearned, v->ctx->stats->learned);
     }
 }
 
