@@ -584,13 +584,13 @@ ic_controller_run(struct ic_controller *c)
         int64_t cfg = sync_cfg_current(idl(c, IC_DB_ICNB));
 
         c->az_row = sync_az_get(&c->az, idl(c, IC_DB_ICSB));
-        ic_engine_run(c->engine, writable, disabled);
+        uint32_t written = ic_engine_run(c->engine, writable, disabled);
 
         /* A pass in which every step was complete and no session had
          * anything to write means the zone reflects IC-NB as of 'cfg'. */
         bool wrote = false;
         for (int i = 0; i < IC_N_DBS; i++) {
-            ic_db_commit(c->dbs[i]);
+            ic_db_commit(c->dbs[i], written & IC_OUT(i));
             wrote = wrote || c->dbs[i]->pass_wrote;
         }
         if (ic_engine_is_converged(c->engine) && !wrote
@@ -667,6 +667,20 @@ ic_controller_render_metrics(const struct ic_controller *c,
     for (int i = 0; i < IC_N_DBS; i++) {
         metrics_sample(m, "ovn_ic_db_reconnects_total", "db",
                        ic_db_id_name(i), c->dbs[i]->n_reconnects);
+    }
+
+    metrics_family(m, "ovn_ic_rows_written_total", METRIC_COUNTER,
+                   "Rows this daemon inserted, updated or deleted.");
+    for (int i = 0; i < IC_N_DBS; i++) {
+        const struct ic_db *db = c->dbs[i];
+        for (size_t j = 0; j < db->class->n_tables; j++) {
+            if (db->rows_written[j]) {
+                metrics_sample2(m, "ovn_ic_rows_written_total",
+                                "db", ic_db_id_name(i),
+                                "table", db->class->tables[j].name,
+                                db->rows_written[j]);
+            }
+        }
     }
 
     metrics_family(m, "ovn_ic_lock_held", METRIC_GAUGE,

@@ -142,14 +142,15 @@ ic_engine_force_step(struct ic_engine *e, const char *name)
 /* Runs one pass.  'writable_dbs' is a bitmap of the databases that have an
  * open transaction the daemon may write to.  Steps that write to one of
  * 'disabled_dbs' do not apply to this daemon now (the global writer's steps
- * in any other daemon) and count as complete.  Returns true if any step
- * ran. */
-bool
+ * in any other daemon) and count as complete.  Returns the outputs of the
+ * steps that ran: the databases this pass may have written to. */
+uint32_t
 ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
               uint32_t disabled_dbs)
 {
     bool forced = e->force;
     bool any_ran = false;
+    uint32_t outputs = 0;
     bool all_complete = true;
     bool any_postponed = false;
 
@@ -185,6 +186,7 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
         memcpy(st->seqnos, seqnos, sizeof st->seqnos);
         all_complete = all_complete && st->complete;
         any_ran = true;
+        outputs |= st->step->outputs;
     }
 
     if (!any_postponed) {
@@ -195,7 +197,7 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
         e->last_pass_ms = time_msec() - pass_start;
     }
     e->converged = all_complete && !any_postponed;
-    return any_ran;
+    return outputs;
 }
 
 /* Returns true if the last pass found every step complete and none

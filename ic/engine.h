@@ -76,8 +76,8 @@ struct ic_engine *ic_engine_create(const struct ic_step *, size_t n_steps,
 void ic_engine_destroy(struct ic_engine *);
 
 void ic_engine_force_recompute(struct ic_engine *, const char *reason);
-bool ic_engine_run(struct ic_engine *, uint32_t writable_dbs,
-                   uint32_t disabled_dbs);
+uint32_t ic_engine_run(struct ic_engine *, uint32_t writable_dbs,
+                       uint32_t disabled_dbs);
 void ic_engine_force_step(struct ic_engine *, const char *name);
 
 bool ic_engine_is_converged(const struct ic_engine *);

@@ -8,10 +8,13 @@
 
 #include "lib/ic-db.h"
 
+#include <string.h>
+
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
+#include "ovsdb-idl-provider.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(ic_db);
@@ -31,6 +34,11 @@ ic_db_create(const char *label, const char *remote,
     db->remote = xstrdup(remote);
     db->idl = ovsdb_idl_create(remote, class, monitor_everything, true);
     ovsdb_idl_set_leader_only(db->idl, false);
+    db->class = class;
+    db->rows_written = xcalloc(class->n_tables, sizeof *db->rows_written);
+    db->pending_writes = xcalloc(class->n_tables,
+                                 sizeof *db->pending_writes);
+    db->tables = xcalloc(class->n_tables, sizeof *db->tables);
     return db;
 }
 
@@ -42,6 +50,9 @@ ic_db_destroy(struct ic_db *db)
         ovsdb_idl_txn_destroy(db->committing_txn);
         ovsdb_idl_destroy(db->idl);
         free(db->last_error);
+        free(db->rows_written);
+        free(db->pending_writes);
+        free(db->tables);
         free(db->remote);
         free(db->label);
         free(db);
@@ -70,7 +81,7 @@ ic_db_run(struct ic_db *db)
     db->was_connected = connected;
 
     if (db->committing_txn) {
-        ic_db_commit(db);
+        ic_db_commit(db, false);
     }
 }
 
@@ -96,6 +107,34 @@ ic_db_txn(const struct ic_db *db)
     return db->open_txn;
 }
 
+/* Counts, per table, the rows that the transaction being committed
+ * inserts, updates or deletes.  The IDL keeps a transaction's rows in a list
+ * of its own that it does not expose, so this walks every row of every
+ * table, comparing the committed and the new data: a cost in the number of
+ * rows, paid only by transactions that change something.  A table is
+ * reached through its rows (struct ovsdb_idl_row's 'table'); one that had
+ * no row yet cannot have had one deleted. */
+static void
+count_writes(struct ic_db *db)
+{
+    for (size_t i = 0; i < db->class->n_tables; i++) {
+        if (!db->tables[i]) {
+            const struct ovsdb_idl_row *row
+                = ovsdb_idl_first_row(db->idl, &db->class->tables[i]);
+            if (!row) {
+                continue;
+            }
+            db->tables[i] = row->table;
+        }
+        const struct ovsdb_idl_row *row;
+        HMAP_FOR_EACH (row, hmap_node, &db->tables[i]->rows) {
+            if (row->new_datum != row->old_datum) {
+                db->pending_writes[i]++;
+            }
+        }
+    }
+}
+
 static void
 ic_db_set_error(struct ic_db *db, const char *error)
 {
@@ -103,12 +142,22 @@ ic_db_set_error(struct ic_db *db, const char *error)
     db->last_error = error ? xstrdup(error) : NULL;
 }
 
-/* Commits the open transaction, or polls the one in flight. */
+/* Commits the open transaction, or polls the one in flight.  If 'count' is
+ * true, the rows the transaction writes are counted per table first (see
+ * count_writes()); callers pass false when they know nothing was written,
+ * to save the walk. */
 void
-ic_db_commit(struct ic_db *db)
+ic_db_commit(struct ic_db *db, bool count)
 {
     bool fresh = db->open_txn != NULL;
     if (fresh) {
+        /* The IDL forgets which rows a transaction touched as soon as it is
+         * sent, so count them now. */
+        memset(db->pending_writes, 0,
+               db->class->n_tables * sizeof *db->pending_writes);
+        if (count) {
+            count_writes(db);
+        }
         ovs_assert(!db->committing_txn);
         db->committing_txn = db->open_txn;
         db->open_txn = NULL;
@@ -135,6 +184,9 @@ ic_db_commit(struct ic_db *db)
 
     case TXN_SUCCESS:
         db->n_commits++;
+        for (size_t i = 0; i < db->class->n_tables; i++) {
+            db->rows_written[i] += db->pending_writes[i];
+        }
         ic_db_set_error(db, NULL);
         /* The database echoes the change back; wake up to see it. */
         poll_immediate_wake();

@@ -57,6 +57,13 @@ struct ic_db {
     uint64_t n_failures;        /* Transactions that failed or must retry. */
     uint64_t n_reconnects;
     char *last_error;           /* Last transaction error, or NULL. */
+
+    /* Rows inserted, updated or deleted by this daemon's transactions, per
+     * table, indexed like the IDL class's 'tables'. */
+    const struct ovsdb_idl_class *class;
+    uint64_t *rows_written;
+    uint64_t *pending_writes;        /* Of the transaction being sent. */
+    struct ovsdb_idl_table **tables; /* Found lazily, see count_writes(). */
 };
 
 struct ic_db *ic_db_create(const char *label, const char *remote,
@@ -67,7 +74,7 @@ void ic_db_destroy(struct ic_db *);
 void ic_db_run(struct ic_db *);
 struct ovsdb_idl_txn *ic_db_begin(struct ic_db *);
 struct ovsdb_idl_txn *ic_db_txn(const struct ic_db *);
-void ic_db_commit(struct ic_db *);
+void ic_db_commit(struct ic_db *, bool count);
 void ic_db_wait(const struct ic_db *);
 
 bool ic_db_is_connected(const struct ic_db *);

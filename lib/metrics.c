@@ -71,22 +71,42 @@ put_label_value(struct ds *out, const char *value)
     }
 }
 
+static void
+put_value(struct ds *out, double value)
+{
+    if (value == floor(value) && fabs(value) < 1e15) {
+        ds_put_format(out, " %.0f\n", value);
+    } else {
+        ds_put_format(out, " %.6g\n", value);
+    }
+}
+
+/* Adds a sample of family 'name' with up to two labels (a NULL label name
+ * ends the list).  The family must be the one started last. */
+void
+metrics_sample2(struct metrics *m, const char *name,
+                const char *label1, const char *value1,
+                const char *label2, const char *value2, double value)
+{
+    ovs_assert(m->family && !strcmp(m->family, name));
+    ds_put_cstr(&m->text, name);
+    if (label1) {
+        ds_put_format(&m->text, "{%s=\"", label1);
+        put_label_value(&m->text, value1);
+        if (label2) {
+            ds_put_format(&m->text, "\",%s=\"", label2);
+            put_label_value(&m->text, value2);
+        }
+        ds_put_cstr(&m->text, "\"}");
+    }
+    put_value(&m->text, value);
+}
+
 /* Adds a sample of family 'name' with at most one label ('label_name' may
- * be NULL).  The family must be the one started last. */
+ * be NULL). */
 void
 metrics_sample(struct metrics *m, const char *name, const char *label_name,
                const char *label_value, double value)
 {
-    ovs_assert(m->family && !strcmp(m->family, name));
-    ds_put_cstr(&m->text, name);
-    if (label_name) {
-        ds_put_format(&m->text, "{%s=\"", label_name);
-        put_label_value(&m->text, label_value);
-        ds_put_cstr(&m->text, "\"}");
-    }
-    if (value == floor(value) && fabs(value) < 1e15) {
-        ds_put_format(&m->text, " %.0f\n", value);
-    } else {
-        ds_put_format(&m->text, " %.6g\n", value);
-    }
+    metrics_sample2(m, name, label_name, label_value, NULL, NULL, value);
 }

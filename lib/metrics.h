@@ -38,5 +38,8 @@ void metrics_family(struct metrics *, const char *name, enum metric_type,
 void metrics_sample(struct metrics *, const char *name,
                     const char *label_name, const char *label_value,
                     double value);
+void metrics_sample2(struct metrics *, const char *name,
+                     const char *label1, const char *value1,
+                     const char *label2, const char *value2, double value);
 
 #endif /* lib/metrics.h */

@@ -40,6 +40,10 @@ test_metrics_and_healthz() {
         fail "no commit counter"
     grep -q '^ovn_ic_step_runs_total{step="transit-switch"} [1-9]' \
         "$T/metrics" || fail "no step counter"
+    grep -q '^ovn_ic_rows_written_total{db="IC-SB (global writer)",table="Datapath_Binding"} 1$' \
+        "$T/metrics" || fail "no count of rows written"
+    grep -q '^ovn_ic_rows_written_total{db="NB",table="Logical_Switch"} [1-9]' \
+        "$T/metrics" || fail "no count of NB rows written"
     check_eq 404 http_code http://127.0.0.1:$port/nothing
     check_eq 405 http_code -X POST http://127.0.0.1:$port/metrics
 
