@@ -616,6 +616,17 @@ ic_controller_is_exiting(const struct ic_controller *c)
     return c->exiting;
 }
 
+/* Makes the sessions count the rows each transaction writes, for the
+ * metrics.  This costs a walk over the database's rows per transaction that
+ * writes, so it is on only when something reads the counts. */
+void
+ic_controller_count_rows_written(struct ic_controller *c)
+{
+    for (int i = 0; i < IC_N_DBS; i++) {
+        c->dbs[i]->count_rows = true;
+    }
+}
+
 /* Returns true if every session is connected and, when active, the last
  * pass converged.  Otherwise stores the reason in 'reason'. */
 bool

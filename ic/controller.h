@@ -41,6 +41,7 @@ bool ic_controller_is_exiting(const struct ic_controller *);
 
 struct ds;
 struct metrics;
+void ic_controller_count_rows_written(struct ic_controller *);
 void ic_controller_render_metrics(const struct ic_controller *,
                                   struct metrics *);
 bool ic_controller_is_healthy(const struct ic_controller *,

@@ -80,6 +80,9 @@ main(int argc, char *argv[])
     }
     struct ic_controller *c = ic_controller_create(&cli.dbs, unixctl);
     struct metrics_http *http = start_metrics(cli.metrics_address);
+    if (http) {
+        ic_controller_count_rows_written(c);
+    }
     daemonize_complete();
 
     struct metrics metrics;

@@ -155,7 +155,7 @@ ic_db_commit(struct ic_db *db, bool count)
          * sent, so count them now. */
         memset(db->pending_writes, 0,
                db->class->n_tables * sizeof *db->pending_writes);
-        if (count) {
+        if (count && db->count_rows) {
             count_writes(db);
         }
         ovs_assert(!db->committing_txn);

@@ -59,7 +59,10 @@ struct ic_db {
     char *last_error;           /* Last transaction error, or NULL. */
 
     /* Rows inserted, updated or deleted by this daemon's transactions, per
-     * table, indexed like the IDL class's 'tables'. */
+     * table, indexed like the IDL class's 'tables'.  Counted only while
+     * 'count_rows' is true, since counting walks every row (see
+     * count_writes() in ic-db.c). */
+    bool count_rows;
     const struct ovsdb_idl_class *class;
     uint64_t *rows_written;
     uint64_t *pending_writes;        /* Of the transaction being sent. */
