@@ -32,6 +32,7 @@ struct port_view {
     const struct sync_port_ctx *ctx;
     struct shash transit_switches; /* TS name -> NB Logical_Switch. */
     struct shash sb_ports;         /* logical_port -> SB Port_Binding. */
+    struct shash chassis;          /* name -> SB Chassis. */
     struct shash router_of_port;   /* LRP name -> NB Logical_Router. */
     struct shash isb_ports;        /* logical_port -> IC-SB Port_Binding. */
     struct shash ts_keys;          /* TS name -> struct key_space *. */
@@ -44,6 +45,7 @@ port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
     v->ctx = ctx;
     shash_init(&v->transit_switches);
     shash_init(&v->sb_ports);
+    shash_init(&v->chassis);
     shash_init(&v->router_of_port);
     shash_init(&v->isb_ports);
     shash_init(&v->ts_keys);
@@ -60,6 +62,10 @@ port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
     const struct sbrec_port_binding *pb;
     SBREC_PORT_BINDING_FOR_EACH (pb, ctx->sb_idl) {
         shash_add_once(&v->sb_ports, pb->logical_port, pb);
+    }
+    const struct sbrec_chassis *ch;
+    SBREC_CHASSIS_FOR_EACH (ch, ctx->sb_idl) {
+        shash_add_once(&v->chassis, ch->name, ch);
     }
     const struct nbrec_logical_router *lr;
     NBREC_LOGICAL_ROUTER_FOR_EACH (lr, ctx->nb_idl) {
@@ -97,6 +103,7 @@ port_view_destroy(struct port_view *v)
     shash_destroy(&v->isb_ports);
     shash_destroy(&v->router_of_port);
     shash_destroy(&v->sb_ports);
+    shash_destroy(&v->chassis);
     shash_destroy(&v->transit_switches);
 }
 
@@ -285,7 +292,6 @@ bind_remote_port(struct port_view *v,
                  const struct nbrec_logical_switch_port *lsp,
                  const struct icsbrec_port_binding *isb)
 {
-    const struct sync_port_ctx *ctx = v->ctx;
     if (smap_get(&lsp->options, "requested-chassis")) {
         return;                 /* The CMS binds it; northd honours that. */
     }
@@ -294,16 +300,8 @@ bind_remote_port(struct port_view *v,
     if (!pb) {
         return;                 /* northd has not created it yet. */
     }
-    const struct sbrec_chassis *chassis = NULL;
-    if (isb->gateway[0]) {
-        const struct sbrec_chassis *ch;
-        SBREC_CHASSIS_FOR_EACH (ch, ctx->sb_idl) {
-            if (!strcmp(ch->name, isb->gateway)) {
-                chassis = ch;
-                break;
-            }
-        }
-    }
+    const struct sbrec_chassis *chassis
+        = isb->gateway[0] ? shash_find_data(&v->chassis, isb->gateway) : NULL;
     if (pb->chassis != chassis) {
         sbrec_port_binding_set_chassis(pb, chassis);
     }
