@@ -40,11 +40,15 @@ sync_cfg_run(const struct sync_cfg_ctx *ctx)
             isb = icsbrec_ic_sb_global_insert(ctx->icsb_txn);
         }
     }
-    if (!inb || !isb
-        || !icnbrec_server_has_ic_nb_global_table_col_sb_ic_cfg(
-               ctx->icnb_idl)
+    if (!icnbrec_server_has_ic_nb_global_table_col_sb_ic_cfg(ctx->icnb_idl)
         || !icsbrec_server_has_availability_zone_table_col_nb_ic_cfg(
                ctx->icsb_idl)) {
+        VLOG_WARN_ONCE("the IC databases run schemas older than IC-NB 1.1.0 "
+                       "and IC-SB 1.2.0, without nb_ic_cfg: the --wait=sb "
+                       "handshake is off; everything else works");
+        return true;
+    }
+    if (!inb || !isb) {
         return true;
     }
 

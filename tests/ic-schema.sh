@@ -61,6 +61,8 @@ test_our_daemon_works_with_debians_ic_schemas() {
     zone_router west router_west aa:aa:aa:aa:aa:02 169.254.100.2/24 ts1 \
         gw_west
     wait_reference_ports
+    grep -q "handshake is off" "$T/east-ic.log" ||
+        fail "no log line about the older schemas"
     check_eq "Status: active" ic_ctl east status
     check_eq "Status: active" ic_ctl west status
 }
