@@ -2,26 +2,6 @@
 # routes, with upstream's option keys, plus the upstream bugs we must not
 # have and the overlap refusal we add.
 
-# rt_router ZONE ROUTER MAC TS GATEWAY NETWORK...: a router with a gateway
-# port on transit switch TS (bound through its chassis-redirect port to
-# GATEWAY) that has the given networks.
-rt_router() {
-    local z=$1 lr=$2 mac=$3 ts=$4 gw=$5
-    shift 5
-    local lrp=lrp-$lr-$ts lsp=lsp-$ts-$lr
-    nbctl "$z" --may-exist lr-add "$lr"
-    nbctl "$z" lrp-add "$lr" "$lrp" "$mac" "$@"
-    nbctl "$z" lrp-set-gateway-chassis "$lrp" "$gw"
-    nbctl "$z" lsp-add "$ts" "$lsp" -- \
-        lsp-set-addresses "$lsp" router -- \
-        lsp-set-type "$lsp" router -- \
-        lsp-set-options "$lsp" router-port="$lrp"
-    nbctl "$z" --wait=sb sync
-    wait_until sbctl "$z" --bare --columns=_uuid find Port_Binding \
-        logical_port=cr-"$lrp"
-    sbctl "$z" lsp-bind cr-"$lrp" "$gw"
-}
-
 # lan ZONE ROUTER NAME MAC NETWORK...: a router port that is not on a
 # transit switch, whose networks are "connected" routes.
 lan() {
@@ -62,9 +42,9 @@ east_west() {
     ZONES="east west"
     route_zones east west
     ts_add ts1
-    rt_router east router_east aa:aa:aa:aa:aa:01 ts1 gw_east \
+    ts_router_port east router_east aa:aa:aa:aa:aa:01 ts1 gw_east \
         169.254.100.1/24 2001:db8:100::1/64
-    rt_router west router_west aa:aa:aa:aa:aa:02 ts1 gw_west \
+    ts_router_port west router_west aa:aa:aa:aa:aa:02 ts1 gw_west \
         169.254.100.2/24 2001:db8:100::2/64
     lan east router_east lrp-east-lan aa:aa:aa:aa:bb:01 \
         192.168.1.1/24 2001:db8:1::1/64
@@ -240,9 +220,9 @@ test_per_ts_isolation() {
     route_zones east west
     ts_add ts1
     ts_add ts2
-    rt_router east router_east aa:aa:aa:aa:aa:01 ts1 gw_east 169.254.100.1/24
-    rt_router west router_west aa:aa:aa:aa:aa:02 ts1 gw_west 169.254.100.2/24
-    rt_router west router_west2 aa:aa:aa:aa:aa:03 ts2 gw_west \
+    ts_router_port east router_east aa:aa:aa:aa:aa:01 ts1 gw_east 169.254.100.1/24
+    ts_router_port west router_west aa:aa:aa:aa:aa:02 ts1 gw_west 169.254.100.2/24
+    ts_router_port west router_west2 aa:aa:aa:aa:aa:03 ts2 gw_west \
         169.254.100.3/24
     lan west router_west lrp-w1 aa:aa:aa:aa:bb:02 192.168.2.1/24
     lan west router_west2 lrp-w2 aa:aa:aa:aa:bb:03 192.168.3.1/24
@@ -382,9 +362,9 @@ test_several_routers_per_zone() {
     ZONES="east west"
     route_zones east west
     ts_add ts1
-    rt_router east r1 aa:aa:aa:aa:aa:01 ts1 gw_east 169.254.100.1/24
-    rt_router east r2 aa:aa:aa:aa:aa:03 ts1 gw_east 169.254.100.3/24
-    rt_router west rw aa:aa:aa:aa:aa:02 ts1 gw_west 169.254.100.2/24
+    ts_router_port east r1 aa:aa:aa:aa:aa:01 ts1 gw_east 169.254.100.1/24
+    ts_router_port east r2 aa:aa:aa:aa:aa:03 ts1 gw_east 169.254.100.3/24
+    ts_router_port west rw aa:aa:aa:aa:aa:02 ts1 gw_west 169.254.100.2/24
     lan east r1 lan1 aa:aa:aa:aa:bb:01 192.168.1.1/24
     lan east r2 lan2 aa:aa:aa:aa:bb:03 192.168.3.1/24
     lan west rw lanw aa:aa:aa:aa:bb:02 192.168.2.1/24
@@ -415,7 +395,7 @@ three_zones() {
     ts_add ts1
     local i
     for i in 1 2 3; do
-        rt_router z$i r_z$i aa:aa:aa:aa:aa:0$i ts1 gw_z$i 169.254.100.$i/24
+        ts_router_port z$i r_z$i aa:aa:aa:aa:aa:0$i ts1 gw_z$i 169.254.100.$i/24
         lan z$i r_z$i lan$i aa:aa:aa:aa:bb:0$i 192.168.$i.1/24
     done
 }
@@ -495,8 +475,8 @@ test_ipv6_prefix_without_ipv6_port_does_not_churn() {
     ZONES="east west"
     route_zones east west
     ts_add ts1
-    rt_router east router_east aa:aa:aa:aa:aa:01 ts1 gw_east 169.254.100.1/24
-    rt_router west router_west aa:aa:aa:aa:aa:02 ts1 gw_west 169.254.100.2/24
+    ts_router_port east router_east aa:aa:aa:aa:aa:01 ts1 gw_east 169.254.100.1/24
+    ts_router_port west router_west aa:aa:aa:aa:aa:02 ts1 gw_west 169.254.100.2/24
     lan east router_east lrp-east-lan aa:aa:aa:aa:bb:01 192.168.1.1/24 \
         2001:db8:1::1/64
     route_sync
@@ -537,10 +517,10 @@ test_same_prefix_via_two_ts_no_loop() {
     route_zones east west
     ts_add ts1
     ts_add ts2
-    rt_router east router_east aa:aa:aa:aa:aa:01 ts1 gw_east 169.254.100.1/24
-    rt_router east router_east aa:aa:aa:aa:aa:11 ts2 gw_east 169.254.100.1/24
-    rt_router west router_west aa:aa:aa:aa:aa:02 ts1 gw_west 169.254.100.2/24
-    rt_router west router_west aa:aa:aa:aa:aa:12 ts2 gw_west 169.254.100.2/24
+    ts_router_port east router_east aa:aa:aa:aa:aa:01 ts1 gw_east 169.254.100.1/24
+    ts_router_port east router_east aa:aa:aa:aa:aa:11 ts2 gw_east 169.254.100.1/24
+    ts_router_port west router_west aa:aa:aa:aa:aa:02 ts1 gw_west 169.254.100.2/24
+    ts_router_port west router_west aa:aa:aa:aa:aa:12 ts2 gw_west 169.254.100.2/24
     lan west router_west lrp-west-lan aa:aa:aa:aa:bb:02 192.168.2.1/24
     lan east router_east lrp-east-lan aa:aa:aa:aa:bb:01 192.168.1.1/24
     route_sync

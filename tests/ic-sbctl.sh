@@ -1,55 +1,25 @@
 # ovn-ic-sbctl: our tool against real ovsdb-servers, compared with the
 # distribution's ovn-ic-sbctl (/usr/bin) wherever both have the command.
 
-OUR_SBCTL=$TOP_BUILDDIR/utilities/ovn-ic-sbctl
-UPSTREAM_SBCTL=${UPSTREAM_SBCTL:-/usr/bin/ovn-ic-sbctl}
-
-# our_sb ARG...: runs our ovn-ic-sbctl against the test's IC-SB.
-our_sb() {
-    "$OUR_SBCTL" --db="$OVN_IC_SB_DB" "$@"
-}
-
-# up_sb ARG...: runs the distribution's ovn-ic-sbctl against it.
-up_sb() {
-    "$UPSTREAM_SBCTL" --db="$OVN_IC_SB_DB" "$@"
-}
+CTL=ovn-ic-sbctl
+OUR_SBCTL=$TOP_BUILDDIR/utilities/$CTL
+CTL_DB_VAR=OVN_IC_SB_DB
+CTL_NAME=OVN_IC_Southbound
+# shellcheck source=tests/ctl-helpers.sh
+. "$TOP_SRCDIR/tests/ctl-helpers.sh"
 
 # sb_start: starts an empty IC-SB with our schema, initialized by our
 # tool.
 sb_start() {
     start_db icsb "$SCHEMAS/ovn-ic-sb.ovsschema"
     export OVN_IC_SB_DB=unix:$T/icsb.sock
-    check our_sb init
-}
-
-# same_output ARG...: ours and upstream's print the same for ARG...
-same_output() {
-    local ours theirs
-    ours=$(our_sb "$@" 2>&1) || fail "ours failed: $* ($ours)"
-    theirs=$(up_sb "$@" 2>&1) || fail "upstream failed: $* ($theirs)"
-    [ "$ours" = "$theirs" ] ||
-        fail "$*: ours [$ours], upstream [$theirs]"
-}
-
-# fails_with MESSAGE ARG...: our tool must fail with exactly MESSAGE and
-# leave the database as it was.
-fails_with() {
-    local expected="ovn-ic-sbctl: $1" before after
-    shift
-    before=$(ovsdb-client dump "$OVN_IC_SB_DB" OVN_IC_Southbound)
-    if our_sb "$@" > "$T/out" 2> "$T/err"; then
-        fail "$* succeeded, expected: $expected"
-    fi
-    [ "$(cat "$T/err")" = "$expected" ] ||
-        fail "$*: expected error [$expected], got [$(cat "$T/err")]"
-    after=$(ovsdb-client dump "$OVN_IC_SB_DB" OVN_IC_Southbound)
-    [ "$before" = "$after" ] || fail "$*: the database changed"
+    check ours init
 }
 
 # populate: two zones with gateways, encaps and port bindings, including
 # ports that show must leave out.
 populate() {
-    check our_sb \
+    check ours \
         -- --id=@az1 create Availability_Zone name=az1 \
         -- --id=@az2 create Availability_Zone name=az2 \
         -- --id=@az3 create Availability_Zone name=az3 \
@@ -80,14 +50,14 @@ populate() {
 
 test_show_matches_upstream() {
     sb_start
-    check_eq "" our_sb show
+    check_eq "" ours show
     populate
     same_output show
     same_output show az1
     same_output show az2
     same_output show az3
     same_output show nope
-    same_output show "$(our_sb get Availability_Zone az2 _uuid)"
+    same_output show "$(ours get Availability_Zone az2 _uuid)"
     check_eq "availability-zone az1
     gateway gw0
         type: geneve
@@ -96,7 +66,7 @@ test_show_matches_upstream() {
             transit switch: ts2
             address: [\"\"]
     gateway gw1
-        hostname: host1" eval 'our_sb show az1 | sed -n 1,9p'
+        hostname: host1" eval 'ours show az1 | sed -n 1,9p'
     fails_with "'show' command takes at most 1 arguments" show az1 az2
 }
 
@@ -105,59 +75,59 @@ test_show_with_daemon_matches_upstream() {
     zone_start east
     fake_gateway east gw-east 192.0.2.10
     ic_start east
-    wait_eq gw-east our_sb --bare --columns=name find Gateway name=gw-east
+    wait_eq gw-east ours --bare --columns=name find Gateway name=gw-east
     same_output show
     same_output show east
     check_eq "availability-zone east
     gateway gw-east
         hostname: gw-east
         type: geneve
-            ip: 192.0.2.10" our_sb show
+            ip: 192.0.2.10" ours show
 }
 
 test_connection_and_ssl_match_upstream() {
     sb_start
-    check our_sb --inactivity-probe=5000 set-connection pssl:6646 ptcp:6647
+    check ours --inactivity-probe=5000 set-connection pssl:6646 ptcp:6647
     same_output get-connection
     check_eq "5000 5000" eval \
-        'our_sb --bare --columns=inactivity_probe list Connection | grep . |
+        'ours --bare --columns=inactivity_probe list Connection | grep . |
          paste -sd" "'
-    check up_sb set-connection ptcp:6648
+    check upstream set-connection ptcp:6648
     same_output get-connection
-    check our_sb del-connection
+    check ours del-connection
     same_output get-connection
-    check_eq "[]" our_sb get IC_SB_Global . connections
+    check_eq "[]" ours get IC_SB_Global . connections
 
-    check our_sb set-ssl /k.pem /c.pem /ca.pem
+    check ours set-ssl /k.pem /c.pem /ca.pem
     same_output get-ssl
-    check our_sb --bootstrap set-ssl /k.pem /c.pem /ca.pem TLSv1.3
+    check ours --bootstrap set-ssl /k.pem /c.pem /ca.pem TLSv1.3
     same_output get-ssl
-    check_eq TLSv1.3 our_sb get SSL . ssl_protocols
-    check our_sb del-ssl
+    check_eq TLSv1.3 ours get SSL . ssl_protocols
+    check ours del-ssl
     same_output get-ssl
-    check_eq "" our_sb list SSL
+    check_eq "" ours list SSL
 }
 
 test_generic_commands_and_options() {
     sb_start
     populate
     # Rows by name in the tables that have one.
-    check_eq host1 our_sb get Gateway gw1 hostname
-    check_eq ts2 our_sb get Port_Binding lsp-c transit_switch
-    check_eq az1 our_sb get Availability_Zone az1 name
+    check_eq host1 ours get Gateway gw1 hostname
+    check_eq ts2 ours get Port_Binding lsp-c transit_switch
+    check_eq az1 ours get Availability_Zone az1 name
     same_output --columns=name,hostname list Gateway gw1
     same_output --bare --columns=logical_port find Port_Binding \
         transit_switch=ts2
 
     # Default remote.
-    check_eq "$(our_sb show)" "$OUR_SBCTL" show
+    check_eq "$(ours show)" "$OUR_SBCTL" show
     ln -s "$T/icsb.sock" "$T/ovn_ic_sb_db.sock"
-    check_eq "$(our_sb show)" env -u OVN_IC_SB_DB OVN_RUNDIR="$T" \
+    check_eq "$(ours show)" env -u OVN_IC_SB_DB OVN_RUNDIR="$T" \
         "$OUR_SBCTL" show
 
     # --dry-run commits nothing; failed commands write nothing.
-    check our_sb --dry-run destroy Gateway gw1
-    check_eq host1 our_sb get Gateway gw1 hostname
+    check ours --dry-run destroy Gateway gw1
+    check_eq host1 ours get Gateway gw1 hostname
     fails_with 'no row "nope" in table Gateway' \
         set Gateway gw1 hostname=x -- destroy Gateway nope
 

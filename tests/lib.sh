@@ -238,14 +238,15 @@ fake_gateway() {
         hostname="$name"
 }
 
-# zone_router ZONE ROUTER TS_PORT_MAC TS_PORT_NET TS GATEWAY: creates the
-# reference router of a zone attached to transit switch TS: an LR with a
-# gateway port on TS bound (through its chassis-redirect port) to GATEWAY.
-zone_router() {
-    local z=$1 lr=$2 mac=$3 net=$4 ts=$5 gw=$6
+# ts_router_port ZONE ROUTER MAC TS GATEWAY NETWORK...: gives ROUTER
+# (created if missing) a port on transit switch TS with MAC and the given
+# networks, whose chassis-redirect port is bound to GATEWAY.
+ts_router_port() {
+    local z=$1 lr=$2 mac=$3 ts=$4 gw=$5
+    shift 5
     local lrp=lrp-$lr-$ts lsp=lsp-$ts-$lr
-    nbctl "$z" lr-add "$lr"
-    nbctl "$z" lrp-add "$lr" "$lrp" "$mac" "$net"
+    nbctl "$z" --may-exist lr-add "$lr"
+    nbctl "$z" lrp-add "$lr" "$lrp" "$mac" "$@"
     nbctl "$z" lrp-set-gateway-chassis "$lrp" "$gw"
     nbctl "$z" lsp-add "$ts" "$lsp" -- \
         lsp-set-addresses "$lsp" router -- \
@@ -256,6 +257,12 @@ zone_router() {
     wait_until sbctl "$z" --bare --columns=_uuid find Port_Binding \
         logical_port=cr-"$lrp"
     sbctl "$z" lsp-bind cr-"$lrp" "$gw"
+}
+
+# zone_router ZONE ROUTER TS_PORT_MAC TS_PORT_NET TS GATEWAY: creates the
+# reference router of a zone attached to transit switch TS.
+zone_router() {
+    ts_router_port "$1" "$2" "$3" "$5" "$6" "$4"
 }
 
 # teardown: stops every daemon of the test, daemons before databases.
