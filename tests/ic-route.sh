@@ -548,3 +548,44 @@ test_mixed_with_debian_ovn_ic() {
     nbctl east lrp-del lrp-east-lan
     wait_eq "" learned west router_west
 }
+
+test_routes_go_with_their_switch_and_ports() {
+    # One router per zone on three transit switches, each with its own
+    # subnet; east advertises its LAN on all three.
+    ZONES="east west"
+    route_zones east west
+    local i
+    for i in 1 2 3; do
+        ts_add ts$i
+        ts_router_port east router_east aa:aa:aa:aa:a$i:01 ts$i gw_east \
+            169.254.10$i.1/24
+        ts_router_port west router_west aa:aa:aa:aa:a$i:02 ts$i gw_west \
+            169.254.10$i.2/24
+    done
+    lan east router_east lrp-east-lan aa:aa:aa:aa:bb:01 192.168.1.1/24
+    route_sync
+    check_eq "ts1:192.168.1.1/24>169.254.101.1:connected ts2:192.168.1.1/24>169.254.102.1:connected ts3:192.168.1.1/24>169.254.103.1:connected" \
+        advertised east
+    check_eq "192.168.1.1/24>169.254.101.1 192.168.1.1/24>169.254.102.1 192.168.1.1/24>169.254.103.1" \
+        learned west router_west
+
+    # Deleting ts2 removes only ts2's routes, in IC-SB and where learned.
+    icnbctl ts-del ts2
+    route_sync
+    check_eq "ts1:192.168.1.1/24>169.254.101.1:connected ts3:192.168.1.1/24>169.254.103.1:connected" \
+        advertised east
+    check_eq "192.168.1.1/24>169.254.101.1 192.168.1.1/24>169.254.103.1" \
+        learned west router_west
+
+    # An orphaned router port (its switch port deleted) advertises nothing.
+    nbctl east lsp-del lsp-ts3-router_east
+    route_sync
+    check_eq "ts1:192.168.1.1/24>169.254.101.1:connected" advertised east
+    check_eq "192.168.1.1/24>169.254.101.1" learned west router_west
+
+    # An orphaned switch port (its router port deleted) neither.
+    nbctl east lrp-del lrp-router_east-ts1
+    route_sync
+    check_eq "" advertised east
+    check_eq "" learned west router_west
+}
