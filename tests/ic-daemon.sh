@@ -355,3 +355,47 @@ test_ssl_to_ic_databases() {
     ic_sync
     check_eq 1 count_rows nbctl east list Logical_Switch
 }
+
+test_pause_hands_over_to_the_standby() {
+    ic_dbs_start
+    zone_start east
+    ic_start east ours ""
+    wait_eq "Status: active" ic_ctl east status
+    ic_start east ours 2
+    wait_eq "Status: standby" ic_ctl_inst east 2 status
+    # Pausing releases the zone's lock: the standby takes over and syncs.
+    ic_ctl east pause
+    wait_eq "Status: active" ic_ctl_inst east 2 status
+    icnbctl ts-add ts1
+    ic_sync
+    check_eq 1 count_rows nbctl east list Logical_Switch
+    # Resumed, the first daemon waits for the lock behind the second.
+    ic_ctl east resume
+    wait_eq "Status: standby" ic_ctl east status
+    check_eq "Status: active" ic_ctl_inst east 2 status
+}
+
+test_pausing_the_global_writer_moves_the_role() {
+    ic_dbs_start
+    zone_start east
+    zone_start west
+    ic_start east
+    wait_until sh -c "ovn-appctl -t $T/east-ic.ctl engine/show |
+        grep -q 'global writer: yes'"
+    ic_start west
+    ic_sync
+    ic_ctl west engine/show | grep -q "global writer: no" ||
+        fail "two global writers"
+    # East pauses: west becomes the global writer and keys new switches.
+    ic_ctl east pause
+    wait_until sh -c "ovn-appctl -t $T/west-ic.ctl engine/show |
+        grep -q 'global writer: yes'"
+    icnbctl ts-add ts1
+    wait_eq 1 count_rows icsbctl find Datapath_Binding transit_switch=ts1
+    wait_until nbctl west get Logical_Switch ts1 \
+        other_config:requested-tnl-key
+    check_eq 0 count_rows nbctl east list Logical_Switch
+    ic_ctl east resume
+    ic_sync
+    check_eq 1 count_rows nbctl east list Logical_Switch
+}
