@@ -99,9 +99,7 @@ test_database_goes_away_and_comes_back() {
     check_eq "Status: active" ic_ctl east status
 
     # It comes back with its data: the daemons catch up.
-    ovsdb-server --detach --no-chdir --pidfile="$T/icsb.pid" \
-        --log-file="$T/icsb.log" --unixctl="$T/icsb.ctl" \
-        --remote=punix:"$T/icsb.sock" "$T/icsb.db"
+    serve_db icsb
     wait_eq connected ic_ctl east ic-sb-connection-status
     ic_sync
     check_eq 2 count_rows icsbctl list Datapath_Binding
@@ -326,14 +324,11 @@ test_ssl_to_ic_databases() {
     local ca=$pki/switchca/cacert.pem
     ovsdb-tool create "$T/icnb.db" "$SCHEMAS/ovn-ic-nb.ovsschema"
     ovsdb-tool create "$T/icsb.db" "$SCHEMAS/ovn-ic-sb.ovsschema"
-    local i=0 db
+    local db
     for db in icnb icsb; do
-        ovsdb-server --detach --no-chdir --pidfile="$T/$db.pid" \
-            --log-file="$T/$db.log" --unixctl="$T/$db.ctl" \
-            --remote=pssl:0:127.0.0.1 --remote=punix:"$T/$db.sock" \
+        serve_db $db --remote=pssl:0:127.0.0.1 \
             --private-key="$T/server-privkey.pem" \
-            --certificate="$T/server-cert.pem" --ca-cert="$ca" \
-            "$T/$db.db" || fail "ovsdb-server $db"
+            --certificate="$T/server-cert.pem" --ca-cert="$ca"
     done
     local nbport sbport
     nbport=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$T/icnb.log")

@@ -5,17 +5,6 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# ic_start_metrics ZONE PORT
-ic_start_metrics() {
-    local z=$1 port=$2
-    "$IC_DAEMON" --detach --no-chdir --pidfile="$T/$z-ic.pid" \
-        --log-file="$T/$z-ic.log" --unixctl="$T/$z-ic.ctl" \
-        --ovnnb-db=unix:"$T/$z-nb.sock" --ovnsb-db=unix:"$T/$z-sb.sock" \
-        --ic-nb-db="$OVN_IC_NB_DB" --ic-sb-db="$OVN_IC_SB_DB" \
-        --metrics-address=127.0.0.1:$port -vconsole:off -vfile:info ||
-        fail "cannot start ovn-ic with metrics"
-}
-
 http_code() {
     curl -s -o /dev/null -w '%{http_code}' "$@"
 }
@@ -25,7 +14,7 @@ test_metrics_and_healthz() {
     zone_start east
     local port
     port=$(free_port)
-    ic_start_metrics east $port
+    IC_EXTRA_ARGS=--metrics-address=127.0.0.1:$port ic_start east
     icnbctl ts-add ts1
     ic_sync
     wait_eq 200 http_code http://127.0.0.1:$port/healthz
@@ -75,7 +64,7 @@ test_taken_port_does_not_stop_syncing() {
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(('127.0.0.1', $port)); s.listen(1); open('$T/holder.pid', 'w').write(str(__import__('os').getpid()) + '\n'); sys.stdout.flush(); time.sleep(120)" &
     wait_until test -s "$T/holder.pid"
-    ic_start_metrics east $port
+    IC_EXTRA_ARGS=--metrics-address=127.0.0.1:$port ic_start east
     wait_until grep -q "metrics endpoint disabled" "$T/east-ic.log"
     icnbctl ts-add ts1
     ic_sync

@@ -73,9 +73,17 @@ start_db() {
     local name=$1 schema=$2
     ovsdb-tool create "$T/$name.db" "$schema" ||
         fail "ovsdb-tool create $name"
+    serve_db "$name"
+}
+
+# serve_db NAME [OPTION...]: starts an ovsdb-server for the existing
+# $T/NAME.db on unix:$T/NAME.sock, with any extra OPTIONs.
+serve_db() {
+    local name=$1
+    shift
     ovsdb-server --detach --no-chdir --pidfile="$T/$name.pid" \
         --log-file="$T/$name.log" --unixctl="$T/$name.ctl" \
-        --remote=punix:"$T/$name.sock" "$T/$name.db" ||
+        --remote=punix:"$T/$name.sock" "$@" "$T/$name.db" ||
         fail "cannot start ovsdb-server for $name"
 }
 
