@@ -45,6 +45,7 @@ struct ic_controller {
     struct sync_az az;
     uint32_t dp_key_hint;
     struct sync_route_stats route_stats;
+    struct sync_route_state *route_state;
 
     /* Valid during a pass. */
     const struct icsbrec_availability_zone *az_row;
@@ -71,7 +72,7 @@ txn(const struct ic_controller *c, enum ic_db_id id)
 /* The steps.  Each adapter hands its module only what the step declares. */
 
 static bool
-step_az(void *c_)
+step_az(void *c_, const struct ic_step_changes *changes OVS_UNUSED)
 {
     struct ic_controller *c = c_;
     struct sync_az_ctx ctx = {
@@ -86,7 +87,7 @@ step_az(void *c_)
 }
 
 static bool
-step_datapath_keys(void *c_)
+step_datapath_keys(void *c_, const struct ic_step_changes *changes OVS_UNUSED)
 {
     struct ic_controller *c = c_;
     struct sync_datapath_keys_ctx ctx = {
@@ -100,7 +101,8 @@ step_datapath_keys(void *c_)
 }
 
 static bool
-step_transit_switches(void *c_)
+step_transit_switches(void *c_,
+                      const struct ic_step_changes *changes OVS_UNUSED)
 {
     struct ic_controller *c = c_;
     if (!c->az_row) {
@@ -117,7 +119,7 @@ step_transit_switches(void *c_)
 }
 
 static bool
-step_gateways(void *c_)
+step_gateways(void *c_, const struct ic_step_changes *changes OVS_UNUSED)
 {
     struct ic_controller *c = c_;
     if (!c->az_row) {
@@ -135,7 +137,7 @@ step_gateways(void *c_)
 }
 
 static bool
-step_ports(void *c_)
+step_ports(void *c_, const struct ic_step_changes *changes OVS_UNUSED)
 {
     struct ic_controller *c = c_;
     if (!c->az_row) {
@@ -155,13 +157,27 @@ step_ports(void *c_)
 }
 
 static bool
-step_routes(void *c_)
+step_routes(void *c_, const struct ic_step_changes *changes)
 {
     struct ic_controller *c = c_;
     if (!c->az_row) {
         return true;
     }
+
+    /* The route step handles changes to the tables it tracks on its own;
+     * a change to any other input means a full run. */
+    bool recompute = changes->recompute;
+    for (size_t i = 0; i < IC_MAX_INPUTS && changes->step->inputs[i].table;
+         i++) {
+        if (changes->inputs & (1u << i)
+            && !sync_route_is_tracked(changes->step->inputs[i].table)) {
+            recompute = true;
+        }
+    }
+
     struct sync_route_ctx ctx = {
+        .state = c->route_state,
+        .recompute = recompute,
         .az = c->az_row,
         .nb_idl = idl(c, IC_DB_NB),
         .nb_txn = txn(c, IC_DB_NB),
@@ -174,7 +190,7 @@ step_routes(void *c_)
 }
 
 static bool
-step_cfg(void *c_)
+step_cfg(void *c_, const struct ic_step_changes *changes OVS_UNUSED)
 {
     struct ic_controller *c = c_;
     struct sync_cfg_ctx ctx = {
@@ -261,6 +277,7 @@ static const struct ic_step steps[] = {
         .name = "route",
         .description = "advertise and learn routes over transit switches",
         .run = step_routes,
+        .tracks_changes = true,
         .inputs = {
             { IC_DB_NB, &nbrec_table_nb_global },
             { IC_DB_ICSB, &icsbrec_table_availability_zone },
@@ -395,6 +412,11 @@ cmd_status_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     bool healthy = ic_controller_is_healthy(c, &reason);
     ds_put_format(&s, "health: %s\n", healthy ? "ok" : ds_cstr(&reason));
     format_engine(c, &s);
+    const struct sync_route_stats *rs = &c->route_stats;
+    ds_put_format(&s, "routes: %"PRIuSIZE" advertised, %"PRIuSIZE" learned, "
+                  "%"PRIuSIZE" refused; %"PRIu64" full runs, %"PRIu64
+                  " incremental\n", rs->advertised, rs->learned, rs->refused,
+                  rs->full_runs, rs->incremental_runs);
     ds_put_format(&s, "problems: %"PRIuSIZE"\n",
                   problems_count(&c->problems));
     problems_format(&c->problems, &s);
@@ -454,6 +476,8 @@ ic_controller_create(const struct ic_controller_options *opts,
                                              opts->icsb_remote,
                                              &icsbrec_idl_class, false);
     monitor_global_writer_tables(c->dbs[IC_DB_ICSB_GLOBAL]->idl);
+    sync_route_track(c->dbs[IC_DB_NB]->idl, c->dbs[IC_DB_ICSB]->idl);
+    c->route_state = sync_route_state_create();
     ic_db_set_lock(c->dbs[IC_DB_SB], ZONE_LOCK);
 
     problems_init(&c->problems);
@@ -492,6 +516,7 @@ ic_controller_destroy(struct ic_controller *c)
     if (c) {
         ic_engine_destroy(c->engine);
         sync_az_destroy(&c->az);
+        sync_route_state_destroy(c->route_state);
         problems_destroy(&c->problems);
         for (int i = 0; i < IC_N_DBS; i++) {
             ic_db_destroy(c->dbs[i]);
@@ -599,6 +624,8 @@ ic_controller_run(struct ic_controller *c)
             ic_engine_force_step(c->engine, "cfg");
             poll_immediate_wake();
         }
+    } else {
+        ic_engine_idle(c->engine);
     }
 }
 
@@ -716,6 +743,13 @@ ic_controller_render_metrics(const struct ic_controller *c,
                    c->route_stats.learned);
     metrics_sample(m, "ovn_ic_routes", "kind", "refused",
                    c->route_stats.refused);
+    metrics_family(m, "ovn_ic_route_runs_total", METRIC_COUNTER,
+                   "Runs of the route step: full recomputes, and "
+                   "incremental runs that handled only what changed.");
+    metrics_sample(m, "ovn_ic_route_runs_total", "kind", "full",
+                   c->route_stats.full_runs);
+    metrics_sample(m, "ovn_ic_route_runs_total", "kind", "incremental",
+                   c->route_stats.incremental_runs);
 
     metrics_family(m, "ovn_ic_problems", METRIC_GAUGE,
                    "Bad input set aside, see problems/show.");

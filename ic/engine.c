@@ -25,6 +25,7 @@ struct ic_step_state {
     unsigned int seqnos[IC_MAX_INPUTS]; /* Input seqnos at the last run. */
     bool ever_ran;
     bool complete;              /* Result of the last run. */
+    bool lost_changes;          /* Tracked changes were cleared unseen. */
     uint64_t n_runs;
     long long int last_duration_ms;
 };
@@ -106,23 +107,61 @@ n_inputs(const struct ic_step *step)
     return n;
 }
 
-/* Reads the current seqnos of 'st''s inputs into 'seqnos' and returns true
- * if any differs from what the step saw when it last ran. */
-static bool
+/* Reads the current seqnos of 'st''s inputs into 'seqnos' and returns a
+ * bitmap of the inputs whose seqno differs from what the step saw when it
+ * last ran. */
+static uint32_t
 inputs_changed(const struct ic_engine *e, const struct ic_step_state *st,
                unsigned int seqnos[IC_MAX_INPUTS])
 {
-    bool changed = false;
+    uint32_t changed = 0;
     size_t n = n_inputs(st->step);
     for (size_t i = 0; i < n; i++) {
         const struct ic_input *in = &st->step->inputs[i];
         seqnos[i] = ovsdb_idl_table_get_seqno(e->dbs[in->db]->idl,
                                               in->table);
         if (seqnos[i] != st->seqnos[i]) {
-            changed = true;
+            changed |= 1u << i;
         }
     }
     return changed;
+}
+
+/* Returns the bitmap of the databases 'step' reads. */
+static uint32_t
+input_dbs(const struct ic_step *step)
+{
+    uint32_t dbs = 0;
+    size_t n = n_inputs(step);
+    for (size_t i = 0; i < n; i++) {
+        dbs |= IC_OUT(step->inputs[i].db);
+    }
+    return dbs;
+}
+
+/* Clears the tracked changes of every database not in 'keep'. */
+static void
+clear_tracking(struct ic_engine *e, uint32_t keep)
+{
+    for (int db = 0; db < IC_N_DBS; db++) {
+        if (!(keep & IC_OUT(db)) && e->dbs[db]) {
+            ovsdb_idl_track_clear(e->dbs[db]->idl);
+        }
+    }
+}
+
+/* For a pass that the daemon does not run (it is standby or paused, or not
+ * connected yet): drops the tracked changes, which no step will see, and
+ * makes the steps that track changes recompute when they next run. */
+void
+ic_engine_idle(struct ic_engine *e)
+{
+    for (size_t i = 0; i < e->n_steps; i++) {
+        if (e->steps[i].step->tracks_changes) {
+            e->steps[i].lost_changes = true;
+        }
+    }
+    clear_tracking(e, 0);
 }
 
 /* Makes the next pass run the step called 'name', whatever changed.  For
@@ -154,6 +193,7 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
     bool all_complete = true;
     bool any_postponed = false;
 
+    uint32_t keep_tracking = 0;
     long long int pass_start = time_msec();
     if (forced) {
         e->n_recomputes++;
@@ -162,9 +202,12 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
     for (size_t i = 0; i < e->n_steps; i++) {
         struct ic_step_state *st = &e->steps[i];
         unsigned int seqnos[IC_MAX_INPUTS];
-        bool changed = inputs_changed(e, st, seqnos);
+        uint32_t changed = inputs_changed(e, st, seqnos);
 
         if (st->step->outputs & disabled_dbs) {
+            if (st->step->tracks_changes) {
+                st->lost_changes = true;
+            }
             continue;
         }
         if (!forced && !changed && st->ever_ran) {
@@ -172,14 +215,24 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
             continue;
         }
         if ((st->step->outputs & writable_dbs) != st->step->outputs) {
-            /* Keep the old seqnos, so that the step runs when it can. */
+            /* Keep the old seqnos, so that the step runs when it can, and
+             * the tracked changes, so that it sees them then. */
+            if (st->step->tracks_changes) {
+                keep_tracking |= input_dbs(st->step);
+            }
             any_postponed = true;
             all_complete = false;
             continue;
         }
 
+        struct ic_step_changes changes = {
+            .step = st->step,
+            .recompute = forced || !st->ever_ran || st->lost_changes,
+            .inputs = changed,
+        };
         long long int start = time_msec();
-        st->complete = st->step->run(e->aux);
+        st->complete = st->step->run(e->aux, &changes);
+        st->lost_changes = false;
         st->last_duration_ms = time_msec() - start;
         st->n_runs++;
         st->ever_ran = true;
@@ -192,6 +245,7 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
     if (!any_postponed) {
         e->force = false;
     }
+    clear_tracking(e, keep_tracking);
     if (any_ran) {
         e->n_passes++;
         e->last_pass_ms = time_msec() - pass_start;

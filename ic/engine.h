@@ -57,16 +57,35 @@ struct ic_input {
 
 struct ic_engine;
 
+/* What a step is told about its inputs when it runs. */
+struct ic_step_changes {
+    const struct ic_step *step; /* The step that runs. */
+
+    /* True if the step must recompute everything: a recompute was forced,
+     * the step never ran, or (for a step that tracks changes) some of the
+     * IDL's tracked changes were dropped before the step saw them. */
+    bool recompute;
+
+    /* Bit i is set if inputs[i]'s table changed since the step last ran. */
+    uint32_t inputs;
+};
+
 struct ic_step {
     const char *name;
     const char *description;    /* One line, for engine/show. */
 
     /* Runs the step with 'aux' from ic_engine_create().  Returns true if the
      * step is complete, false if it waits on another party. */
-    bool (*run)(void *aux);
+    bool (*run)(void *aux, const struct ic_step_changes *);
 
     struct ic_input inputs[IC_MAX_INPUTS];
     uint32_t outputs;           /* Bitmap of 1 << enum ic_db_id. */
+
+    /* True if the step reads the IDL's change tracking of its input
+     * databases.  The engine clears a database's tracked changes after a
+     * pass only if no such step still has to see them, and tells the step
+     * to recompute if they were lost (see ic_engine_idle()). */
+    bool tracks_changes;
 };
 
 #define IC_OUT(DB) (1u << (DB))
@@ -79,6 +98,7 @@ void ic_engine_force_recompute(struct ic_engine *, const char *reason);
 uint32_t ic_engine_run(struct ic_engine *, uint32_t writable_dbs,
                        uint32_t disabled_dbs);
 void ic_engine_force_step(struct ic_engine *, const char *name);
+void ic_engine_idle(struct ic_engine *);
 
 bool ic_engine_is_converged(const struct ic_engine *);
 uint64_t ic_engine_n_passes(const struct ic_engine *);

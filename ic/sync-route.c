@@ -20,6 +20,7 @@
 #include "openvswitch/hmap.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb-idl.h"
 #include "smap.h"
 #include "sset.h"
 #include "util.h"
@@ -44,10 +45,17 @@ ptr_array_push(struct ptr_array *a, const void *p)
     a->p[a->n++] = p;
 }
 
+/* The structure: what routing needs of the zone's routers, router ports,
+ * transit switches and options.  A full run builds it; any change to it
+ * makes the next run a full one. */
+
+struct ic_router;
+
 /* One of this zone's ports on a transit switch, with what routing needs of
- * it, parsed once per run. */
+ * it. */
 struct ts_port {
     const char *ts;
+    struct ic_router *router;
     const struct nbrec_logical_router_port *lrp;
     const struct icsbrec_port_binding *pb;
     struct route_prefix_list addrs;     /* From the IC-SB address. */
@@ -60,32 +68,152 @@ struct ts_port {
     struct route_policy learn;
 };
 
-/* A local router, found through a label or its transit switch ports. */
-struct ic_router {
-    struct hmap_node node;              /* In route_view.routers. */
-    const struct nbrec_logical_router *lr;
-    struct ptr_array ports;             /* struct ts_port *. */
-    struct hmap candidates;             /* struct learn_candidate. */
+/* A connected network of a router: one network of a router port that is
+ * not on a transit switch. */
+struct connected {
+    const struct nbrec_logical_router_port *lrp;
+    const char *network;
+    struct route_prefix prefix;
 };
 
-struct route_view {
-    const struct sync_route_ctx *ctx;
-    const struct smap *nb_options;
+/* A (route table, network) pair, for local static routes. */
+struct net_key {
+    struct hmap_node node;
+    char *route_table;
+    struct route_prefix prefix;
+};
+
+/* A local router with at least one port on a transit switch. */
+struct ic_router {
+    struct hmap_node node;              /* In route_state.routers. */
+    const struct nbrec_logical_router *lr;
+    struct ptr_array ports;             /* struct ts_port *. */
+    bool advertises;                    /* Advertising on, router enabled. */
+    bool learns;                        /* Learning on, router enabled. */
+    struct connected *conns;
+    size_t n_conns;
+    struct route_prefix_list vips;      /* Its load balancers' VIPs. */
+
+    /* Learning. */
+    struct hmap candidates;             /* struct learn_candidate. */
+    struct prefix_index idx;            /* Every candidate, by prefix. */
+    struct hmap statics;                /* struct local_static.key. */
+    struct hmap shadowing;              /* struct net_key: statics that kept
+                                         * an IC-SB route from learning. */
+};
+
+/* A local (not learned) static route of an ic_router.  It keeps IC-SB
+ * routes to the same network and table from being learned. */
+struct local_static {
+    struct hmap_node uuid_node;         /* In route_state.statics. */
+    struct uuid uuid;
+    struct ic_router *router;
+    struct net_key key;                 /* In ic_router.statics. */
+};
+
+/* Advertisement: a route this zone wants in IC-SB.  The key is IC-SB's
+ * unique index: transit switch, route table, prefix and next hop.  Several
+ * sources (static routes, router ports, load balancers) may want the same
+ * route; the one with the smallest UUID gives its external_ids, so that the
+ * choice does not depend on the order in which they were found. */
+struct adv_source {
+    struct uuid nb_id;
+    const char *origin;
+    struct uuid lr_id;
+    const char *route_tag;
+};
+
+struct adv_route {
+    struct hmap_node node;              /* In route_state.advertised. */
+    struct hmap_node row_node;          /* In route_state.adv_by_row. */
+    const char *ts;
+    const char *route_table;
+    struct route_prefix prefix;
+    struct in6_addr nexthop;
+    struct adv_source *sources;
+    size_t n_sources, allocated;
+    const struct icsbrec_route *row;    /* The IC-SB row holding it. */
+    bool pending;                       /* Inserted, not yet seen back. */
+};
+
+/* The advertised routes that one static route feeds. */
+struct adv_feed {
+    struct hmap_node node;              /* In route_state.adv_feeds. */
+    struct uuid nb_id;
+    struct ptr_array routes;            /* struct adv_route *. */
+};
+
+/* Learning: an IC-SB route a router would learn.  The key is what the NB
+ * static route holds: route table, prefix and next hop. */
+struct learn_candidate {
+    struct hmap_node node;              /* In ic_router.candidates. */
+    struct hmap_node nb_node;           /* In route_state.cand_by_nb. */
+    struct ic_router *router;
+    const struct icsbrec_route *route;  /* The smallest UUID, if several. */
+    const struct ts_port *port;
+    size_t n_routes;                    /* IC-SB routes that give it. */
+    struct route_prefix prefix;
+    struct in6_addr nexthop;
+    const char *route_table;
+    const char *lr_id;          /* Owner: route->availability_zone + this. */
+    bool shadowed;              /* A local LB VIP lies inside: skip. */
+    char *conflict;             /* Why it overlaps, if it does. */
+    const struct nbrec_logical_router_static_route *nb_row;
+    bool pending;               /* Inserted, not yet seen back. */
+};
+
+/* The candidates one IC-SB route gives (one per learning router). */
+struct route_ref {
+    struct hmap_node node;              /* In route_state.route_refs. */
+    struct uuid uuid;
+    struct ptr_array candidates;        /* struct learn_candidate *. */
+};
+
+/* A learned NB route to delete from its router. */
+struct nb_delete {
+    const struct nbrec_logical_router *lr;
+    const struct nbrec_logical_router_static_route *sr;
+};
+
+struct sync_route_state {
+    bool valid;                 /* False until a full run built it. */
+
+    /* The structure. */
     bool adv, adv_default, adv_lb;
     bool learn, learn_default, learn_lb;
     struct route_prefix_list denylist;
-
     struct shash lrps;                  /* name -> NB LRP. */
     struct shash lr_of_lrp;             /* LRP name -> NB LR. */
     struct sset ts_lrps;                /* Router ports on transit switches. */
     struct shash local_pbs;             /* logical_port -> this zone's PB. */
-    struct shash routes_by_ts;          /* TS -> struct ptr_array of Route. */
-    struct ptr_array own_routes;        /* This zone's IC-SB Routes. */
-    struct hmapx withdrawn;             /* Own Routes deleted this run. */
-    struct hmap routers;                /* struct ic_router, by LR uuid. */
-    size_t n_learned;                   /* NB routes added this run. */
-    size_t n_unlearned;                 /* NB routes removed this run. */
     struct ptr_array ports;             /* Every struct ts_port. */
+    struct shash ports_by_ts;           /* TS -> struct ptr_array of ports. */
+    struct hmap routers;                /* struct ic_router, by LR uuid. */
+
+    /* Advertisement. */
+    struct hmap advertised;             /* struct adv_route, by key. */
+    struct hmap adv_by_row;             /* struct adv_route, by row UUID. */
+    struct hmap adv_feeds;              /* struct adv_feed, by NB UUID. */
+
+    /* Learning. */
+    struct hmap statics;                /* struct local_static, by UUID. */
+    struct hmap route_refs;             /* struct route_ref, by UUID. */
+    struct hmap cand_by_nb;             /* struct learn_candidate, by the
+                                         * UUID of its NB route. */
+    size_t n_learned;                   /* Candidates that are installed. */
+    size_t n_refused;                   /* Candidates refused as overlaps. */
+
+    /* Valid during a run. */
+    const struct sync_route_ctx *ctx;
+    struct hmapx dirty_adv;             /* struct adv_route to write. */
+    struct hmapx dirty_learned;         /* struct learn_candidate to write. */
+    struct hmapx icsb_deletes;          /* IC-SB Routes to delete. */
+    struct hmapx nb_deleted;            /* NB routes in 'nb_deletes'. */
+    struct nb_delete *nb_deletes;
+    size_t n_nb_deletes, allocated_nb_deletes;
+    struct hmapx withdrawn;             /* Own IC-SB routes deleted. */
+    size_t n_advertised_now, n_withdrawn_now;
+    size_t n_learned_now, n_unlearned_now;
 };
 
 static bool
@@ -95,11 +223,12 @@ lr_is_enabled(const struct nbrec_logical_router *lr)
 }
 
 static struct ic_router *
-router_find(const struct route_view *v, const struct nbrec_logical_router *lr)
+router_find(const struct sync_route_state *st,
+            const struct nbrec_logical_router *lr)
 {
     struct ic_router *r;
     HMAP_FOR_EACH_WITH_HASH (r, node, uuid_hash(&lr->header_.uuid),
-                             &v->routers) {
+                             &st->routers) {
         if (r->lr == lr) {
             return r;
         }
@@ -107,8 +236,82 @@ router_find(const struct route_view *v, const struct nbrec_logical_router *lr)
     return NULL;
 }
 
+static uint32_t
+net_key_hash(const char *route_table, const struct route_prefix *p)
+{
+    struct route_prefix net = { .plen = p->plen };
+    route_prefix_network(p, &net.addr);
+    return route_prefix_hash(&net, hash_string(route_table, 0));
+}
+
+static struct net_key *
+net_key_find(const struct hmap *keys, const char *route_table,
+             const struct route_prefix *p)
+{
+    struct net_key *k;
+    HMAP_FOR_EACH_WITH_HASH (k, node, net_key_hash(route_table, p), keys) {
+        if (!strcmp(k->route_table, route_table)
+            && route_prefix_same_network(&k->prefix, p)) {
+            return k;
+        }
+    }
+    return NULL;
+}
+
 static void
-ts_port_init_policy(struct route_policy *p, const struct route_view *v,
+shadowing_add(struct ic_router *r, const char *route_table,
+              const struct route_prefix *p)
+{
+    if (!net_key_find(&r->shadowing, route_table, p)) {
+        struct net_key *k = xmalloc(sizeof *k);
+        k->route_table = xstrdup(route_table);
+        k->prefix = *p;
+        hmap_insert(&r->shadowing, &k->node, net_key_hash(route_table, p));
+    }
+}
+
+static struct local_static *
+local_static_find(const struct sync_route_state *st, const struct uuid *uuid)
+{
+    struct local_static *ls;
+    HMAP_FOR_EACH_WITH_HASH (ls, uuid_node, uuid_hash(uuid), &st->statics) {
+        if (uuid_equals(&ls->uuid, uuid)) {
+            return ls;
+        }
+    }
+    return NULL;
+}
+
+static void
+local_static_add(struct sync_route_state *st, struct ic_router *r,
+                 const struct nbrec_logical_router_static_route *sr,
+                 const struct route_prefix *prefix)
+{
+    struct local_static *ls = xmalloc(sizeof *ls);
+    ls->uuid = sr->header_.uuid;
+    ls->router = r;
+    ls->key.route_table = xstrdup(sr->route_table);
+    ls->key.prefix = *prefix;
+    hmap_insert(&st->statics, &ls->uuid_node, uuid_hash(&ls->uuid));
+    hmap_insert(&r->statics, &ls->key.node,
+                net_key_hash(sr->route_table, prefix));
+}
+
+static void
+local_static_remove(struct sync_route_state *st, struct local_static *ls)
+{
+    hmap_remove(&st->statics, &ls->uuid_node);
+    hmap_remove(&ls->router->statics, &ls->key.node);
+    free(ls->key.route_table);
+    free(ls);
+}
+
+/* Building and clearing the state. */
+
+static void learn_candidate_free(struct learn_candidate *);
+
+static void
+ts_port_init_policy(struct route_policy *p, const struct sync_route_state *st,
                     const struct nbrec_logical_router *lr,
                     const struct nbrec_logical_router_port *lrp,
                     const char *allow_key, const char *deny_key)
@@ -118,22 +321,116 @@ ts_port_init_policy(struct route_policy *p, const struct route_view *v,
     route_policy_add_allow(p, smap_get(&lr->options, allow_key));
     route_policy_add_deny(p, smap_get(&lrp->options, deny_key));
     route_policy_add_deny(p, smap_get(&lr->options, deny_key));
-    for (size_t i = 0; i < v->denylist.n; i++) {
-        route_prefix_list_add(&p->deny, &v->denylist.prefixes[i]);
+    for (size_t i = 0; i < st->denylist.n; i++) {
+        route_prefix_list_add(&p->deny, &st->denylist.prefixes[i]);
     }
 }
 
 static void
-add_ts_port(struct route_view *v, const char *ts,
+router_add_lb_vips(struct ic_router *r, const struct nbrec_load_balancer *lb)
+{
+    struct smap_node *node;
+    SMAP_FOR_EACH (node, &lb->vips) {
+        struct route_prefix vip;
+        if (route_lb_vip_parse(node->key, &vip.addr)) {
+            vip.plen = route_addr_is_ipv4(&vip.addr) ? 32 : 128;
+            route_prefix_list_add(&r->vips, &vip);
+        }
+    }
+}
+
+static struct ic_router *
+router_create(struct sync_route_state *st,
+              const struct nbrec_logical_router *lr)
+{
+    struct ic_router *r = xzalloc(sizeof *r);
+    r->lr = lr;
+    r->advertises = st->adv && lr_is_enabled(lr);
+    r->learns = st->learn && lr_is_enabled(lr);
+    hmap_init(&r->candidates);
+    prefix_index_init(&r->idx);
+    hmap_init(&r->statics);
+    hmap_init(&r->shadowing);
+    route_prefix_list_init(&r->vips);
+    hmap_insert(&st->routers, &r->node, uuid_hash(&lr->header_.uuid));
+
+    /* Connected networks; the transit switch ports are the transport, not
+     * local networks. */
+    size_t n = 0;
+    for (size_t i = 0; i < lr->n_ports; i++) {
+        n += lr->ports[i]->n_networks;
+    }
+    r->conns = xmalloc((n ? n : 1) * sizeof *r->conns);
+    for (size_t i = 0; i < lr->n_ports; i++) {
+        const struct nbrec_logical_router_port *lrp = lr->ports[i];
+        if (sset_contains(&st->ts_lrps, lrp->name)) {
+            continue;
+        }
+        for (size_t j = 0; j < lrp->n_networks; j++) {
+            struct connected *c = &r->conns[r->n_conns];
+            if (route_prefix_parse(lrp->networks[j], &c->prefix)) {
+                c->lrp = lrp;
+                c->network = lrp->networks[j];
+                r->n_conns++;
+            }
+        }
+    }
+
+    for (size_t i = 0; i < lr->n_load_balancer; i++) {
+        router_add_lb_vips(r, lr->load_balancer[i]);
+    }
+    for (size_t i = 0; i < lr->n_load_balancer_group; i++) {
+        const struct nbrec_load_balancer_group *g = lr->load_balancer_group[i];
+        for (size_t j = 0; j < g->n_load_balancer; j++) {
+            router_add_lb_vips(r, g->load_balancer[j]);
+        }
+    }
+
+    for (size_t i = 0; i < lr->n_static_routes; i++) {
+        const struct nbrec_logical_router_static_route *sr
+            = lr->static_routes[i];
+        struct route_prefix prefix;
+        if (!smap_get(&sr->external_ids, "ic-learned-route")
+            && route_prefix_parse(sr->ip_prefix, &prefix)) {
+            local_static_add(st, r, sr, &prefix);
+        }
+    }
+    return r;
+}
+
+static void
+router_destroy(struct ic_router *r)
+{
+    struct learn_candidate *c;
+    HMAP_FOR_EACH_POP (c, node, &r->candidates) {
+        learn_candidate_free(c);
+    }
+    hmap_destroy(&r->candidates);
+    prefix_index_destroy(&r->idx);
+    hmap_destroy(&r->statics);      /* Its entries are in st->statics. */
+    struct net_key *k;
+    HMAP_FOR_EACH_POP (k, node, &r->shadowing) {
+        free(k->route_table);
+        free(k);
+    }
+    hmap_destroy(&r->shadowing);
+    route_prefix_list_destroy(&r->vips);
+    free(r->conns);
+    free(r->ports.p);
+    free(r);
+}
+
+static void
+add_ts_port(struct sync_route_state *st, const char *ts,
             const struct nbrec_logical_switch_port *lsp)
 {
-    const struct icsbrec_port_binding *pb = shash_find_data(&v->local_pbs,
+    const struct icsbrec_port_binding *pb = shash_find_data(&st->local_pbs,
                                                             lsp->name);
     const char *peer = smap_get(&lsp->options, "router-port");
     const struct nbrec_logical_router_port *lrp
-        = peer ? shash_find_data(&v->lrps, peer) : NULL;
+        = peer ? shash_find_data(&st->lrps, peer) : NULL;
     const struct nbrec_logical_router *lr
-        = peer ? shash_find_data(&v->lr_of_lrp, peer) : NULL;
+        = peer ? shash_find_data(&st->lr_of_lrp, peer) : NULL;
     if (!pb || strcmp(pb->transit_switch, ts) || !lrp || !lr) {
         return;                 /* Not published (yet), or no router. */
     }
@@ -152,58 +449,51 @@ add_ts_port(struct route_view *v, const char *ts,
     p->route_table = smap_get_def(&lrp->options, "route_table", "");
     p->route_tag = smap_get_def(&lrp->options, "ic-route-tag", "");
     p->filter_tag = smap_get_def(&lrp->options, "ic-route-filter-tag", "");
-    ts_port_init_policy(&p->adv, v, lr, lrp, "ic-route-filter-adv",
+    ts_port_init_policy(&p->adv, st, lr, lrp, "ic-route-filter-adv",
                         "ic-route-deny-adv");
-    ts_port_init_policy(&p->learn, v, lr, lrp, "ic-route-filter-learn",
+    ts_port_init_policy(&p->learn, st, lr, lrp, "ic-route-filter-learn",
                         "ic-route-deny-learn");
-    ptr_array_push(&v->ports, p);
+    ptr_array_push(&st->ports, p);
 
-    struct ic_router *r = router_find(v, lr);
-    if (!r) {
-        r = xzalloc(sizeof *r);
-        r->lr = lr;
-        hmap_init(&r->candidates);
-        hmap_insert(&v->routers, &r->node, uuid_hash(&lr->header_.uuid));
+    struct ptr_array *on_ts = shash_find_data(&st->ports_by_ts, ts);
+    if (!on_ts) {
+        on_ts = xzalloc(sizeof *on_ts);
+        shash_add(&st->ports_by_ts, ts, on_ts);
     }
+    ptr_array_push(on_ts, p);
+
+    struct ic_router *r = router_find(st, lr);
+    if (!r) {
+        r = router_create(st, lr);
+    }
+    p->router = r;
     ptr_array_push(&r->ports, p);
 }
 
 static void
-route_view_init(struct route_view *v, const struct sync_route_ctx *ctx)
+route_state_build(struct sync_route_state *st,
+                  const struct sync_route_ctx *ctx)
 {
-    memset(v, 0, sizeof *v);
-    v->ctx = ctx;
-    shash_init(&v->lrps);
-    shash_init(&v->lr_of_lrp);
-    sset_init(&v->ts_lrps);
-    shash_init(&v->local_pbs);
-    shash_init(&v->routes_by_ts);
-    hmap_init(&v->routers);
-    hmapx_init(&v->withdrawn);
-    route_prefix_list_init(&v->denylist);
-
     const struct nbrec_nb_global *nb = nbrec_nb_global_first(ctx->nb_idl);
     static struct smap empty = SMAP_INITIALIZER(&empty);
-    v->nb_options = nb ? &nb->options : &empty;
-    v->adv = smap_get_bool(v->nb_options, "ic-route-adv", false);
-    v->adv_default = smap_get_bool(v->nb_options, "ic-route-adv-default",
-                                   false);
+    const struct smap *options = nb ? &nb->options : &empty;
+    st->adv = smap_get_bool(options, "ic-route-adv", false);
+    st->adv_default = smap_get_bool(options, "ic-route-adv-default", false);
     /* IC-SB schemas before 2.2.0 (Debian's is 1.1.1) have no
      * "loadbalancer" origin; Service_Monitor came with it. */
-    v->adv_lb = smap_get_bool(v->nb_options, "ic-route-adv-lb", false)
-                && icsbrec_server_has_service_monitor_table(ctx->icsb_idl);
-    v->learn = smap_get_bool(v->nb_options, "ic-route-learn", false);
-    v->learn_default = smap_get_bool(v->nb_options,
-                                     "ic-route-learn-default", false);
-    v->learn_lb = smap_get_bool(v->nb_options, "ic-route-learn-lb", false);
-    route_prefix_list_parse(&v->denylist,
-                            route_global_denylist(v->nb_options));
+    st->adv_lb = smap_get_bool(options, "ic-route-adv-lb", false)
+                 && icsbrec_server_has_service_monitor_table(ctx->icsb_idl);
+    st->learn = smap_get_bool(options, "ic-route-learn", false);
+    st->learn_default = smap_get_bool(options, "ic-route-learn-default",
+                                      false);
+    st->learn_lb = smap_get_bool(options, "ic-route-learn-lb", false);
+    route_prefix_list_parse(&st->denylist, route_global_denylist(options));
 
     const struct nbrec_logical_router *lr;
     NBREC_LOGICAL_ROUTER_FOR_EACH (lr, ctx->nb_idl) {
         for (size_t i = 0; i < lr->n_ports; i++) {
-            shash_add_once(&v->lrps, lr->ports[i]->name, lr->ports[i]);
-            shash_add_once(&v->lr_of_lrp, lr->ports[i]->name, lr);
+            shash_add_once(&st->lrps, lr->ports[i]->name, lr->ports[i]);
+            shash_add_once(&st->lr_of_lrp, lr->ports[i]->name, lr);
         }
     }
 
@@ -214,22 +504,8 @@ route_view_init(struct route_view *v, const struct sync_route_ctx *ctx)
         if (pb->availability_zone == ctx->az
             && (!has_pb_type || !pb->type || !pb->type[0]
                 || !strcmp(pb->type, "transit-switch-port"))) {
-            shash_add_once(&v->local_pbs, pb->logical_port, pb);
+            shash_add_once(&st->local_pbs, pb->logical_port, pb);
         }
-    }
-
-    const struct icsbrec_route *route;
-    ICSBREC_ROUTE_FOR_EACH (route, ctx->icsb_idl) {
-        if (route->availability_zone == ctx->az) {
-            ptr_array_push(&v->own_routes, route);
-        }
-        struct ptr_array *a = shash_find_data(&v->routes_by_ts,
-                                              route->transit_switch);
-        if (!a) {
-            a = xzalloc(sizeof *a);
-            shash_add(&v->routes_by_ts, route->transit_switch, a);
-        }
-        ptr_array_push(a, route);
     }
 
     /* Transit switch ports, in two passes: every router port on a transit
@@ -243,7 +519,7 @@ route_view_init(struct route_view *v, const struct sync_route_ctx *ctx)
             const char *peer = smap_get(&ls->ports[i]->options,
                                         "router-port");
             if (!strcmp(ls->ports[i]->type, "router") && peer) {
-                sset_add(&v->ts_lrps, peer);
+                sset_add(&st->ts_lrps, peer);
             }
         }
     }
@@ -254,66 +530,128 @@ route_view_init(struct route_view *v, const struct sync_route_ctx *ctx)
         }
         for (size_t i = 0; i < ls->n_ports; i++) {
             if (!strcmp(ls->ports[i]->type, "router")) {
-                add_ts_port(v, ts, ls->ports[i]);
+                add_ts_port(st, ts, ls->ports[i]);
             }
         }
     }
 }
 
-static void learn_candidates_clear(struct hmap *);
+static void
+route_state_init(struct sync_route_state *st)
+{
+    memset(st, 0, sizeof *st);
+    route_prefix_list_init(&st->denylist);
+    shash_init(&st->lrps);
+    shash_init(&st->lr_of_lrp);
+    sset_init(&st->ts_lrps);
+    shash_init(&st->local_pbs);
+    shash_init(&st->ports_by_ts);
+    hmap_init(&st->routers);
+    hmap_init(&st->advertised);
+    hmap_init(&st->adv_by_row);
+    hmap_init(&st->adv_feeds);
+    hmap_init(&st->statics);
+    hmap_init(&st->route_refs);
+    hmap_init(&st->cand_by_nb);
+    hmapx_init(&st->dirty_adv);
+    hmapx_init(&st->dirty_learned);
+    hmapx_init(&st->icsb_deletes);
+    hmapx_init(&st->nb_deleted);
+    hmapx_init(&st->withdrawn);
+}
 
 static void
-route_view_destroy(struct route_view *v)
+route_state_destroy(struct sync_route_state *st)
 {
-    for (size_t i = 0; i < v->ports.n; i++) {
-        struct ts_port *p = CONST_CAST(struct ts_port *, v->ports.p[i]);
+    for (size_t i = 0; i < st->ports.n; i++) {
+        struct ts_port *p = CONST_CAST(struct ts_port *, st->ports.p[i]);
         route_prefix_list_destroy(&p->addrs);
         route_prefix_list_destroy(&p->networks);
         route_policy_destroy(&p->adv);
         route_policy_destroy(&p->learn);
         free(p);
     }
-    free(v->ports.p);
-    struct ic_router *r;
-    HMAP_FOR_EACH_POP (r, node, &v->routers) {
-        learn_candidates_clear(&r->candidates);
-        hmap_destroy(&r->candidates);
-        free(r->ports.p);
-        free(r);
-    }
-    hmap_destroy(&v->routers);
+    free(st->ports.p);
     struct shash_node *node;
-    SHASH_FOR_EACH (node, &v->routes_by_ts) {
+    SHASH_FOR_EACH (node, &st->ports_by_ts) {
         struct ptr_array *a = node->data;
         free(a->p);
         free(a);
     }
-    shash_destroy(&v->routes_by_ts);
-    free(v->own_routes.p);
-    hmapx_destroy(&v->withdrawn);
-    shash_destroy(&v->local_pbs);
-    sset_destroy(&v->ts_lrps);
-    shash_destroy(&v->lr_of_lrp);
-    shash_destroy(&v->lrps);
-    route_prefix_list_destroy(&v->denylist);
+    shash_destroy(&st->ports_by_ts);
+
+    struct local_static *ls;
+    HMAP_FOR_EACH_POP (ls, uuid_node, &st->statics) {
+        free(ls->key.route_table);
+        free(ls);
+    }
+    hmap_destroy(&st->statics);
+    struct ic_router *r;
+    HMAP_FOR_EACH_POP (r, node, &st->routers) {
+        router_destroy(r);
+    }
+    hmap_destroy(&st->routers);
+    hmap_destroy(&st->cand_by_nb);  /* Its entries were the candidates. */
+    struct route_ref *ref;
+    HMAP_FOR_EACH_POP (ref, node, &st->route_refs) {
+        free(ref->candidates.p);
+        free(ref);
+    }
+    hmap_destroy(&st->route_refs);
+
+    struct adv_route *a;
+    HMAP_FOR_EACH_POP (a, node, &st->advertised) {
+        free(a->sources);
+        free(a);
+    }
+    hmap_destroy(&st->advertised);
+    hmap_destroy(&st->adv_by_row);  /* Its entries were in 'adv'. */
+    struct adv_feed *f;
+    HMAP_FOR_EACH_POP (f, node, &st->adv_feeds) {
+        free(f->routes.p);
+        free(f);
+    }
+    hmap_destroy(&st->adv_feeds);
+
+    hmapx_destroy(&st->dirty_adv);
+    hmapx_destroy(&st->dirty_learned);
+    hmapx_destroy(&st->icsb_deletes);
+    hmapx_destroy(&st->nb_deleted);
+    hmapx_destroy(&st->withdrawn);
+    free(st->nb_deletes);
+    shash_destroy(&st->local_pbs);
+    sset_destroy(&st->ts_lrps);
+    shash_destroy(&st->lr_of_lrp);
+    shash_destroy(&st->lrps);
+    route_prefix_list_destroy(&st->denylist);
+}
+
+struct sync_route_state *
+sync_route_state_create(void)
+{
+    struct sync_route_state *st = xmalloc(sizeof *st);
+    route_state_init(st);
+    return st;
+}
+
+void
+sync_route_state_destroy(struct sync_route_state *st)
+{
+    if (st) {
+        route_state_destroy(st);
+        free(st);
+    }
+}
+
+/* Forgets everything, for a full run. */
+static void
+route_state_reset(struct sync_route_state *st)
+{
+    route_state_destroy(st);
+    route_state_init(st);
 }
 
 /* Advertisement. */
-
-/* A route this zone wants in IC-SB.  The key is IC-SB's unique index:
- * transit switch, route table, prefix and next hop. */
-struct adv_route {
-    struct hmap_node node;
-    const char *ts;
-    const char *route_table;
-    struct route_prefix prefix;
-    struct in6_addr nexthop;
-    const char *origin;
-    struct uuid nb_id;          /* Static route, router port or LB. */
-    struct uuid lr_id;
-    const char *route_tag;
-    bool matched;               /* An IC-SB row already holds it. */
-};
 
 static uint32_t
 route_key_hash(const char *ts, const char *route_table,
@@ -327,13 +665,14 @@ route_key_hash(const char *ts, const char *route_table,
 }
 
 static struct adv_route *
-adv_find(const struct hmap *routes, const char *ts, const char *route_table,
-         const struct route_prefix *prefix, const struct in6_addr *nexthop)
+adv_find(const struct sync_route_state *st, const char *ts,
+         const char *route_table, const struct route_prefix *prefix,
+         const struct in6_addr *nexthop)
 {
     struct adv_route *a;
     HMAP_FOR_EACH_WITH_HASH (a, node,
                              route_key_hash(ts, route_table, prefix, nexthop),
-                             routes) {
+                             &st->advertised) {
         if (route_prefix_equals(&a->prefix, prefix)
             && !memcmp(&a->nexthop, nexthop, sizeof *nexthop)
             && !strcmp(a->ts, ts) && !strcmp(a->route_table, route_table)) {
@@ -343,29 +682,56 @@ adv_find(const struct hmap *routes, const char *ts, const char *route_table,
     return NULL;
 }
 
-/* The source of an advertised route, for the duplicate warning. */
-struct adv_source {
+/* The source that gives 'a' its external_ids. */
+static const struct adv_source *
+adv_winner(const struct adv_route *a)
+{
+    const struct adv_source *best = &a->sources[0];
+    for (size_t i = 1; i < a->n_sources; i++) {
+        if (uuid_compare_3way(&a->sources[i].nb_id, &best->nb_id) < 0) {
+            best = &a->sources[i];
+        }
+    }
+    return best;
+}
+
+static struct adv_feed *
+adv_feed_find(const struct sync_route_state *st, const struct uuid *nb_id)
+{
+    struct adv_feed *f;
+    HMAP_FOR_EACH_WITH_HASH (f, node, uuid_hash(nb_id), &st->adv_feeds) {
+        if (uuid_equals(&f->nb_id, nb_id)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+/* Where an advertised route comes from, for the duplicate warning. */
+struct adv_origin {
+    const char *origin;         /* "static", "connected", "loadbalancer". */
     const char *kind;           /* "static route", "router port", ... */
     const char *name;           /* Its name, or NULL. */
     const struct uuid *uuid;
+    bool feeds;                 /* Record it in route_state.adv_feeds. */
 };
 
 static bool
-need_advertise(const struct route_view *v, const struct ts_port *p,
+need_advertise(const struct sync_route_state *st, const struct ts_port *p,
                const struct route_prefix *prefix)
 {
-    return (prefix->plen || v->adv_default)
+    return (prefix->plen || st->adv_default)
            && !route_prefix_is_link_local(prefix)
            && route_policy_permits(&p->adv, prefix);
 }
 
+/* Makes port 'p' advertise 'prefix' in 'route_table' on behalf of 'src'. */
 static void
-adv_add(struct route_view *v, struct hmap *routes, const struct ts_port *p,
-        const struct nbrec_logical_router *lr,
-        const struct route_prefix *prefix, const char *origin,
-        const char *route_table, const struct adv_source *src)
+adv_add(struct sync_route_state *st, const struct ts_port *p,
+        const struct route_prefix *prefix, const char *route_table,
+        const struct adv_origin *src)
 {
-    if (!need_advertise(v, p, prefix)) {
+    if (!need_advertise(st, p, prefix)) {
         return;
     }
     struct in6_addr nexthop;
@@ -381,122 +747,209 @@ adv_add(struct route_view *v, struct hmap *routes, const struct ts_port *p,
         ds_destroy(&s);
         return;
     }
-    if (adv_find(routes, p->ts, route_table, prefix, &nexthop)) {
+
+    struct adv_route *a = adv_find(st, p->ts, route_table, prefix, &nexthop);
+    if (a) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 10);
         struct ds s = DS_EMPTY_INITIALIZER;
         route_prefix_format(prefix, &s);
         VLOG_WARN_RL(&rl, "duplicate %s route advertisement of %s on transit "
-                     "switch %s suppressed (from %s %s "UUID_FMT")", origin,
-                     ds_cstr(&s), p->ts, src->kind,
+                     "switch %s suppressed (from %s %s "UUID_FMT")",
+                     src->origin, ds_cstr(&s), p->ts, src->kind,
                      src->name ? src->name : "", UUID_ARGS(src->uuid));
         ds_destroy(&s);
+    } else {
+        a = xzalloc(sizeof *a);
+        a->ts = p->ts;
+        a->route_table = route_table;
+        a->prefix = *prefix;
+        a->nexthop = nexthop;
+        hmap_insert(&st->advertised, &a->node,
+                    route_key_hash(p->ts, route_table, prefix, &nexthop));
+    }
+    if (a->n_sources >= a->allocated) {
+        a->sources = x2nrealloc(a->sources, &a->allocated,
+                                sizeof *a->sources);
+    }
+    a->sources[a->n_sources++] = (struct adv_source) {
+        .nb_id = *src->uuid,
+        .origin = src->origin,
+        .lr_id = p->router->lr->header_.uuid,
+        .route_tag = p->route_tag,
+    };
+    hmapx_add(&st->dirty_adv, a);
+
+    if (src->feeds) {
+        struct adv_feed *f = adv_feed_find(st, src->uuid);
+        if (!f) {
+            f = xzalloc(sizeof *f);
+            f->nb_id = *src->uuid;
+            hmap_insert(&st->adv_feeds, &f->node, uuid_hash(src->uuid));
+        }
+        ptr_array_push(&f->routes, a);
+    }
+}
+
+/* Withdraws 'a' and frees it. */
+static void
+adv_withdraw(struct sync_route_state *st, struct adv_route *a)
+{
+    if (a->row) {
+        hmapx_add(&st->icsb_deletes, CONST_CAST(void *, a->row));
+        hmapx_add(&st->withdrawn, CONST_CAST(void *, a->row));
+        hmap_remove(&st->adv_by_row, &a->row_node);
+        st->n_withdrawn_now++;
+    }
+    hmapx_find_and_delete(&st->dirty_adv, a);
+    hmap_remove(&st->advertised, &a->node);
+    free(a->sources);
+    free(a);
+}
+
+/* Static route 'sr' of router 'r', on every port of 'r'. */
+static void
+adv_static(struct sync_route_state *st, const struct ic_router *r,
+           const struct nbrec_logical_router_static_route *sr)
+{
+    if (smap_get(&sr->external_ids, "ic-learned-route")
+        || (sr->policy && !strcmp(sr->policy, "src-ip"))) {
         return;
     }
-    struct adv_route *a = xzalloc(sizeof *a);
-    a->ts = p->ts;
-    a->route_table = route_table;
-    a->prefix = *prefix;
-    a->nexthop = nexthop;
-    a->origin = origin;
-    a->nb_id = *src->uuid;
-    a->lr_id = lr->header_.uuid;
-    a->route_tag = p->route_tag;
-    hmap_insert(routes, &a->node,
-                route_key_hash(p->ts, route_table, prefix, &nexthop));
-}
-
-static void
-collect_statics(struct route_view *v, struct hmap *routes,
-                const struct ts_port *p, const struct nbrec_logical_router *lr)
-{
-    for (size_t i = 0; i < lr->n_static_routes; i++) {
-        const struct nbrec_logical_router_static_route *sr
-            = lr->static_routes[i];
-        if (smap_get(&sr->external_ids, "ic-learned-route")
-            || strcmp(sr->route_table, p->route_table)
-            || (sr->policy && !strcmp(sr->policy, "src-ip"))) {
-            continue;
+    struct route_prefix prefix, nexthop;
+    if (!route_prefix_parse(sr->ip_prefix, &prefix)) {
+        return;
+    }
+    /* A "discard" route is advertised with this zone as its next hop, as
+     * any other; a link-local next hop makes no sense elsewhere. */
+    if (strcmp(sr->nexthop, "discard")
+        && (!route_prefix_parse(sr->nexthop, &nexthop)
+            || route_addr_is_lla(&nexthop.addr))) {
+        return;
+    }
+    struct adv_origin src = { "static", "static route", NULL,
+                              &sr->header_.uuid, true };
+    for (size_t i = 0; i < r->ports.n; i++) {
+        const struct ts_port *p = r->ports.p[i];
+        if (p->addrs_ok && !strcmp(sr->route_table, p->route_table)) {
+            adv_add(st, p, &prefix, p->route_table, &src);
         }
-        struct route_prefix prefix, nexthop;
-        if (!route_prefix_parse(sr->ip_prefix, &prefix)) {
-            continue;
-        }
-        /* A "discard" route is advertised with this zone as its next hop,
-         * as any other; a link-local next hop makes no sense elsewhere. */
-        if (strcmp(sr->nexthop, "discard")
-            && (!route_prefix_parse(sr->nexthop, &nexthop)
-                || route_addr_is_lla(&nexthop.addr))) {
-            continue;
-        }
-        struct adv_source src = { "static route", NULL, &sr->header_.uuid };
-        adv_add(v, routes, p, lr, &prefix, "static", sr->route_table, &src);
     }
 }
 
 static void
-collect_connected(struct route_view *v, struct hmap *routes,
-                  const struct ts_port *p,
-                  const struct nbrec_logical_router *lr)
+adv_connected(struct sync_route_state *st, const struct ic_router *r)
 {
-    for (size_t i = 0; i < lr->n_ports; i++) {
-        const struct nbrec_logical_router_port *lrp = lr->ports[i];
-        if (sset_contains(&v->ts_lrps, lrp->name)) {
-            continue;
-        }
-        for (size_t j = 0; j < lrp->n_networks; j++) {
-            struct route_prefix prefix;
-            if (route_prefix_parse(lrp->networks[j], &prefix)) {
-                struct adv_source src = { "router port", lrp->name,
-                                          &lrp->header_.uuid };
-                adv_add(v, routes, p, lr, &prefix, "connected", "", &src);
+    for (size_t i = 0; i < r->n_conns; i++) {
+        const struct connected *c = &r->conns[i];
+        struct adv_origin src = { "connected", "router port", c->lrp->name,
+                                  &c->lrp->header_.uuid, false };
+        for (size_t j = 0; j < r->ports.n; j++) {
+            const struct ts_port *p = r->ports.p[j];
+            if (p->addrs_ok) {
+                adv_add(st, p, &c->prefix, "", &src);
             }
         }
     }
 }
 
 static void
-collect_lb(struct route_view *v, struct hmap *routes, const struct ts_port *p,
-           const struct nbrec_logical_router *lr,
-           const struct nbrec_load_balancer *lb)
+adv_lb(struct sync_route_state *st, const struct ic_router *r,
+       const struct nbrec_load_balancer *lb)
 {
     struct smap_node *node;
     SMAP_FOR_EACH (node, &lb->vips) {
         struct route_prefix prefix;
         if (route_lb_vip_parse(node->key, &prefix.addr)) {
             prefix.plen = route_addr_is_ipv4(&prefix.addr) ? 32 : 128;
-            struct adv_source src = { "load balancer", lb->name,
-                                      &lb->header_.uuid };
-            adv_add(v, routes, p, lr, &prefix, "loadbalancer", "", &src);
+            struct adv_origin src = { "loadbalancer", "load balancer",
+                                      lb->name, &lb->header_.uuid, false };
+            for (size_t i = 0; i < r->ports.n; i++) {
+                const struct ts_port *p = r->ports.p[i];
+                if (p->addrs_ok) {
+                    adv_add(st, p, &prefix, "", &src);
+                }
+            }
         }
     }
 }
 
+/* Links 'row', one of this zone's IC-SB routes, to what it advertises, or
+ * withdraws it if nothing wants it (or another row holds it already). */
 static void
-collect_advertised(struct route_view *v, struct hmap *routes)
+adv_link_row(struct sync_route_state *st, const struct icsbrec_route *row)
 {
-    if (!v->adv) {
-        return;
+    struct route_prefix prefix, nexthop;
+    struct adv_route *a = NULL;
+    if (route_prefix_parse(row->ip_prefix, &prefix)
+        && route_prefix_parse(row->nexthop, &nexthop)) {
+        a = adv_find(st, row->transit_switch, row->route_table, &prefix,
+                     &nexthop.addr);
     }
-    for (size_t i = 0; i < v->ports.n; i++) {
-        const struct ts_port *p = v->ports.p[i];
-        const struct nbrec_logical_router *lr
-            = shash_find_data(&v->lr_of_lrp, p->lrp->name);
-        if (!p->addrs_ok || !lr_is_enabled(lr)) {
-            continue;
+    if (a && !a->row) {
+        a->row = row;
+        a->pending = false;
+        hmap_insert(&st->adv_by_row, &a->row_node,
+                    uuid_hash(&row->header_.uuid));
+        hmapx_add(&st->dirty_adv, a);
+    } else {
+        VLOG_DBG("withdrawing route %s via %s (%s) from transit switch %s",
+                 row->ip_prefix, row->nexthop, row->origin,
+                 row->transit_switch);
+        hmapx_add(&st->icsb_deletes, CONST_CAST(void *, row));
+        hmapx_add(&st->withdrawn, CONST_CAST(void *, row));
+        st->n_withdrawn_now++;
+    }
+}
+
+static struct adv_route *
+adv_find_by_row(const struct sync_route_state *st,
+                const struct icsbrec_route *row)
+{
+    struct adv_route *a;
+    HMAP_FOR_EACH_WITH_HASH (a, row_node, uuid_hash(&row->header_.uuid),
+                             &st->adv_by_row) {
+        if (uuid_equals(&a->row->header_.uuid, &row->header_.uuid)) {
+            return a;
         }
-        collect_statics(v, routes, p, lr);
-        collect_connected(v, routes, p, lr);
-        if (v->adv_lb) {
-            for (size_t j = 0; j < lr->n_load_balancer; j++) {
-                collect_lb(v, routes, p, lr, lr->load_balancer[j]);
+    }
+    return NULL;
+}
+
+/* Full run: everything this zone advertises, then its IC-SB rows. */
+static void
+adv_full(struct sync_route_state *st)
+{
+    const struct sync_route_ctx *ctx = st->ctx;
+    if (st->adv) {
+        struct ic_router *r;
+        HMAP_FOR_EACH (r, node, &st->routers) {
+            if (!r->advertises) {
+                continue;
             }
-            for (size_t j = 0; j < lr->n_load_balancer_group; j++) {
-                const struct nbrec_load_balancer_group *g
-                    = lr->load_balancer_group[j];
-                for (size_t k = 0; k < g->n_load_balancer; k++) {
-                    collect_lb(v, routes, p, lr, g->load_balancer[k]);
+            for (size_t i = 0; i < r->lr->n_static_routes; i++) {
+                adv_static(st, r, r->lr->static_routes[i]);
+            }
+            adv_connected(st, r);
+            if (st->adv_lb) {
+                const struct nbrec_logical_router *lr = r->lr;
+                for (size_t i = 0; i < lr->n_load_balancer; i++) {
+                    adv_lb(st, r, lr->load_balancer[i]);
+                }
+                for (size_t i = 0; i < lr->n_load_balancer_group; i++) {
+                    const struct nbrec_load_balancer_group *g
+                        = lr->load_balancer_group[i];
+                    for (size_t j = 0; j < g->n_load_balancer; j++) {
+                        adv_lb(st, r, g->load_balancer[j]);
+                    }
                 }
             }
+        }
+    }
+
+    const struct icsbrec_route *row;
+    ICSBREC_ROUTE_FOR_EACH (row, ctx->icsb_idl) {
+        if (row->availability_zone == ctx->az) {
+            adv_link_row(st, row);
         }
     }
 }
@@ -518,107 +971,59 @@ set_external_id(const struct icsbrec_route *route, const char *key,
 static void
 write_adv_route(const struct icsbrec_route *route, const struct adv_route *a)
 {
+    const struct adv_source *src = adv_winner(a);
     char nb_id[UUID_LEN + 1], lr_id[UUID_LEN + 1];
-    snprintf(nb_id, sizeof nb_id, UUID_FMT, UUID_ARGS(&a->nb_id));
-    snprintf(lr_id, sizeof lr_id, UUID_FMT, UUID_ARGS(&a->lr_id));
-    if (strcmp(route->origin, a->origin)) {
-        icsbrec_route_set_origin(route, a->origin);
+    snprintf(nb_id, sizeof nb_id, UUID_FMT, UUID_ARGS(&src->nb_id));
+    snprintf(lr_id, sizeof lr_id, UUID_FMT, UUID_ARGS(&src->lr_id));
+    if (strcmp(route->origin, src->origin)) {
+        icsbrec_route_set_origin(route, src->origin);
     }
     set_external_id(route, "nb-id", nb_id);
     set_external_id(route, "lr-id", lr_id);
-    set_external_id(route, "ic-route-tag", a->route_tag);
+    set_external_id(route, "ic-route-tag", src->route_tag);
 }
 
+/* Writes what changed in the advertised routes. */
 static void
-sync_advertised(struct route_view *v)
+adv_write(struct sync_route_state *st)
 {
-    const struct sync_route_ctx *ctx = v->ctx;
-    struct hmap routes = HMAP_INITIALIZER(&routes);
-    collect_advertised(v, &routes);
-    ctx->stats->advertised = hmap_count(&routes);
-    size_t n_added = 0, n_withdrawn = 0;
-
-    for (size_t i = 0; i < v->own_routes.n; i++) {
-        const struct icsbrec_route *route = v->own_routes.p[i];
-        struct route_prefix prefix, nexthop;
-        struct adv_route *a = NULL;
-        if (route_prefix_parse(route->ip_prefix, &prefix)
-            && route_prefix_parse(route->nexthop, &nexthop)) {
-            a = adv_find(&routes, route->transit_switch, route->route_table,
-                         &prefix, &nexthop.addr);
-        }
-        if (a && !a->matched) {
-            a->matched = true;
-            write_adv_route(route, a);
-        } else {
-            n_withdrawn++;
-            VLOG_DBG("withdrawing route %s via %s (%s) from transit switch "
-                      "%s", route->ip_prefix, route->nexthop, route->origin,
-                      route->transit_switch);
-            hmapx_add(&v->withdrawn, CONST_CAST(void *, route));
-            icsbrec_route_delete(route);
-        }
+    const struct sync_route_ctx *ctx = st->ctx;
+    struct hmapx_node *node;
+    HMAPX_FOR_EACH (node, &st->icsb_deletes) {
+        icsbrec_route_delete(node->data);
     }
 
     struct ds prefix = DS_EMPTY_INITIALIZER;
     struct ds nexthop = DS_EMPTY_INITIALIZER;
-    struct adv_route *a;
-    HMAP_FOR_EACH_POP (a, node, &routes) {
-        if (!a->matched) {
+    HMAPX_FOR_EACH (node, &st->dirty_adv) {
+        struct adv_route *a = node->data;
+        if (a->row) {
+            write_adv_route(a->row, a);
+        } else if (!a->pending) {
             ds_clear(&prefix);
             ds_clear(&nexthop);
             route_prefix_format(&a->prefix, &prefix);
             route_addr_format(&a->nexthop, &nexthop);
-            n_added++;
             VLOG_DBG("advertising route %s via %s (%s) on transit switch %s",
-                      ds_cstr(&prefix), ds_cstr(&nexthop), a->origin, a->ts);
-            const struct icsbrec_route *route
+                     ds_cstr(&prefix), ds_cstr(&nexthop),
+                     adv_winner(a)->origin, a->ts);
+            const struct icsbrec_route *row
                 = icsbrec_route_insert(ctx->icsb_txn);
-            icsbrec_route_set_transit_switch(route, a->ts);
-            icsbrec_route_set_availability_zone(route, ctx->az);
-            icsbrec_route_set_route_table(route, a->route_table);
-            icsbrec_route_set_ip_prefix(route, ds_cstr(&prefix));
-            icsbrec_route_set_nexthop(route, ds_cstr(&nexthop));
-            write_adv_route(route, a);
+            icsbrec_route_set_transit_switch(row, a->ts);
+            icsbrec_route_set_availability_zone(row, ctx->az);
+            icsbrec_route_set_route_table(row, a->route_table);
+            icsbrec_route_set_ip_prefix(row, ds_cstr(&prefix));
+            icsbrec_route_set_nexthop(row, ds_cstr(&nexthop));
+            write_adv_route(row, a);
+            a->pending = true;
+            st->n_advertised_now++;
         }
-        free(a);
     }
     ds_destroy(&prefix);
     ds_destroy(&nexthop);
-    hmap_destroy(&routes);
-    if (n_added || n_withdrawn) {
-        VLOG_INFO("advertised %"PRIuSIZE" new routes, withdrew %"PRIuSIZE
-                  "; %"PRIuSIZE" advertised in all", n_added, n_withdrawn,
-                  ctx->stats->advertised);
-    }
 }
 
 /* Learning. */
-
-/* An IC-SB route a router would learn.  The key is what the NB static route
- * would hold: route table, prefix and next hop. */
-struct learn_candidate {
-    struct hmap_node node;      /* In ic_router.candidates. */
-    const struct icsbrec_route *route;
-    const struct ts_port *port;
-    struct route_prefix prefix;
-    struct in6_addr nexthop;
-    const char *route_table;
-    const char *lr_id;          /* Owner: route->availability_zone + this. */
-    bool shadowed;              /* A local LB VIP lies inside: skip. */
-    char *conflict;             /* Why it overlaps, if it does. */
-    bool installed;             /* An NB route already holds it. */
-};
-
-static void
-learn_candidates_clear(struct hmap *candidates)
-{
-    struct learn_candidate *c;
-    HMAP_FOR_EACH_POP (c, node, candidates) {
-        free(c->conflict);
-        free(c);
-    }
-}
 
 static uint32_t
 learn_key_hash(const char *route_table, const struct route_prefix *prefix,
@@ -628,13 +1033,13 @@ learn_key_hash(const char *route_table, const struct route_prefix *prefix,
 }
 
 static struct learn_candidate *
-learn_find(const struct hmap *candidates, const char *route_table,
+learn_find(const struct ic_router *r, const char *route_table,
            const struct route_prefix *prefix, const struct in6_addr *nexthop)
 {
     struct learn_candidate *c;
     HMAP_FOR_EACH_WITH_HASH (c, node,
                              learn_key_hash(route_table, prefix, nexthop),
-                             candidates) {
+                             &r->candidates) {
         if (route_prefix_equals(&c->prefix, prefix)
             && !memcmp(&c->nexthop, nexthop, sizeof *nexthop)
             && !strcmp(c->route_table, route_table)) {
@@ -644,38 +1049,69 @@ learn_find(const struct hmap *candidates, const char *route_table,
     return NULL;
 }
 
-/* A local static route's (route table, network): it shadows learning. */
-struct local_static {
-    struct hmap_node node;
-    const char *route_table;
-    struct route_prefix prefix;
-};
-
-static uint32_t
-local_static_hash(const char *route_table, const struct route_prefix *p)
+static void
+learn_candidate_free(struct learn_candidate *c)
 {
-    struct route_prefix net = { .plen = p->plen };
-    route_prefix_network(p, &net.addr);
-    return route_prefix_hash(&net, hash_string(route_table, 0));
+    free(c->conflict);
+    free(c);
 }
 
+/* True if 'c' should have an NB route. */
 static bool
-local_static_exists(const struct hmap *statics, const char *route_table,
-                    const struct route_prefix *p)
+candidate_wanted(const struct learn_candidate *c)
 {
-    const struct local_static *s;
-    HMAP_FOR_EACH_WITH_HASH (s, node, local_static_hash(route_table, p),
-                             statics) {
-        if (!strcmp(s->route_table, route_table)
-            && route_prefix_same_network(&s->prefix, p)) {
-            return true;
+    return !c->conflict && !c->shadowed;
+}
+
+/* True if 'c' takes part in the overlap checks: default routes overlap
+ * everything by design, and a shadowed candidate is not installed. */
+static bool
+candidate_checked(const struct learn_candidate *c)
+{
+    return c->prefix.plen && !c->shadowed;
+}
+
+static struct route_ref *
+route_ref_find(const struct sync_route_state *st, const struct uuid *uuid)
+{
+    struct route_ref *ref;
+    HMAP_FOR_EACH_WITH_HASH (ref, node, uuid_hash(uuid), &st->route_refs) {
+        if (uuid_equals(&ref->uuid, uuid)) {
+            return ref;
         }
     }
-    return false;
+    return NULL;
+}
+
+static void
+route_ref_add(struct sync_route_state *st, const struct icsbrec_route *route,
+              struct learn_candidate *c)
+{
+    struct route_ref *ref = route_ref_find(st, &route->header_.uuid);
+    if (!ref) {
+        ref = xzalloc(sizeof *ref);
+        ref->uuid = route->header_.uuid;
+        hmap_insert(&st->route_refs, &ref->node,
+                    uuid_hash(&route->header_.uuid));
+    }
+    ptr_array_push(&ref->candidates, c);
+}
+
+static struct learn_candidate *
+candidate_find_by_nb(const struct sync_route_state *st,
+                     const struct uuid *uuid)
+{
+    struct learn_candidate *c;
+    HMAP_FOR_EACH_WITH_HASH (c, nb_node, uuid_hash(uuid), &st->cand_by_nb) {
+        if (uuid_equals(&c->nb_row->header_.uuid, uuid)) {
+            return c;
+        }
+    }
+    return NULL;
 }
 
 static bool
-route_from_this_router(const struct route_view *v,
+route_from_this_router(const struct sync_route_state *st,
                        const struct nbrec_logical_router *lr,
                        const struct icsbrec_route *route)
 {
@@ -687,64 +1123,104 @@ route_from_this_router(const struct route_view *v,
     }
     /* Zones that predate lr-id (Debian's 23.03) are learned from only if
      * they are other zones. */
-    return route->availability_zone == v->ctx->az;
+    return route->availability_zone == st->ctx->az;
 }
 
-static void
-consider_route(const struct route_view *v, struct ic_router *r,
-               const struct ts_port *p, const struct hmap *statics,
-               const struct icsbrec_route *route)
+/* Returns true if router 'r' would learn 'route' through port 'p', with
+ * the parsed prefix and next hop in '*prefix' and '*nexthop'.  Records the
+ * local static routes that keep it from doing so. */
+static bool
+route_learnable(const struct sync_route_state *st, struct ic_router *r,
+                const struct ts_port *p, const struct icsbrec_route *route,
+                struct route_prefix *prefix, struct in6_addr *nexthop)
 {
-    if (route_from_this_router(v, r->lr, route)
-        || hmapx_contains(&v->withdrawn, route)) {
-        return;
+    if (route_from_this_router(st, r->lr, route)
+        || hmapx_contains(&st->withdrawn, route)) {
+        return false;
     }
     const char *tag = smap_get(&route->external_ids, "ic-route-tag");
     if (p->filter_tag[0] && tag && !strcmp(tag, p->filter_tag)) {
-        return;
+        return false;
     }
     if (route->route_table[0] && strcmp(route->route_table, p->route_table)) {
-        return;
+        return false;
     }
-    struct route_prefix prefix, nexthop;
-    if (!route_prefix_parse(route->ip_prefix, &prefix)
-        || !route_prefix_parse(route->nexthop, &nexthop)
-        || route_addr_is_lla(&nexthop.addr)) {
-        return;
+    struct route_prefix nh;
+    if (!route_prefix_parse(route->ip_prefix, prefix)
+        || !route_prefix_parse(route->nexthop, &nh)
+        || route_addr_is_lla(&nh.addr)) {
+        return false;
     }
-    if ((!prefix.plen && !v->learn_default)
-        || (!strcmp(route->origin, "loadbalancer") && !v->learn_lb)
-        || route_prefix_is_link_local(&prefix)
-        || !route_policy_permits(&p->learn, &prefix)
-        || local_static_exists(statics, route->route_table, &prefix)
-        || !route_networks_contain_addr(&p->networks, &nexthop.addr)) {
-        return;
+    *nexthop = nh.addr;
+    if ((!prefix->plen && !st->learn_default)
+        || (!strcmp(route->origin, "loadbalancer") && !st->learn_lb)
+        || route_prefix_is_link_local(prefix)
+        || !route_policy_permits(&p->learn, prefix)
+        || !route_networks_contain_addr(&p->networks, nexthop)) {
+        return false;
     }
+    if (net_key_find(&r->statics, route->route_table, prefix)) {
+        shadowing_add(r, route->route_table, prefix);
+        return false;
+    }
+    return true;
+}
 
-    /* Identical NB routes from several IC-SB routes (the same prefix and
-     * next hop via two transit switches with the same subnet) collapse
-     * into one, from the IC-SB route with the smallest UUID, so the choice
-     * does not flip between runs. */
-    struct learn_candidate *c = learn_find(&r->candidates, route->route_table,
-                                           &prefix, &nexthop.addr);
-    if (c) {
-        if (uuid_compare_3way(&route->header_.uuid,
-                              &c->route->header_.uuid) < 0) {
-            c->route = route;
-            c->port = p;
-            c->lr_id = smap_get(&route->external_ids, "lr-id");
-        }
-        return;
-    }
-    c = xzalloc(sizeof *c);
+static struct learn_candidate *
+candidate_create(struct sync_route_state *st, struct ic_router *r,
+                 const struct ts_port *p, const struct icsbrec_route *route,
+                 const struct route_prefix *prefix,
+                 const struct in6_addr *nexthop)
+{
+    struct learn_candidate *c = xzalloc(sizeof *c);
+    c->router = r;
     c->route = route;
     c->port = p;
-    c->prefix = prefix;
-    c->nexthop = nexthop.addr;
+    c->n_routes = 1;
+    c->prefix = *prefix;
+    c->nexthop = *nexthop;
     c->route_table = route->route_table;
     c->lr_id = smap_get(&route->external_ids, "lr-id");
     hmap_insert(&r->candidates, &c->node,
-                learn_key_hash(route->route_table, &prefix, &nexthop.addr));
+                learn_key_hash(route->route_table, prefix, nexthop));
+    prefix_index_insert(&r->idx, prefix, c);
+    route_ref_add(st, route, c);
+    hmapx_add(&st->dirty_learned, c);
+    return c;
+}
+
+/* Deletes learned NB route 'sr' of 'lr', which nothing wants. */
+static void
+nb_delete(struct sync_route_state *st, const struct nbrec_logical_router *lr,
+          const struct nbrec_logical_router_static_route *sr)
+{
+    if (hmapx_add(&st->nb_deleted, CONST_CAST(void *, sr))) {
+        if (st->n_nb_deletes >= st->allocated_nb_deletes) {
+            st->nb_deletes = x2nrealloc(st->nb_deletes,
+                                        &st->allocated_nb_deletes,
+                                        sizeof *st->nb_deletes);
+        }
+        st->nb_deletes[st->n_nb_deletes++] = (struct nb_delete) { lr, sr };
+        st->n_unlearned_now++;
+    }
+}
+
+/* Forgets candidate 'c', and removes its NB route if it has one. */
+static void
+candidate_remove(struct sync_route_state *st, struct learn_candidate *c)
+{
+    struct ic_router *r = c->router;
+    if (c->nb_row) {
+        nb_delete(st, r->lr, c->nb_row);
+        hmap_remove(&st->cand_by_nb, &c->nb_node);
+    }
+    if (candidate_wanted(c)) {
+        st->n_learned--;
+    }
+    hmapx_find_and_delete(&st->dirty_learned, c);
+    prefix_index_remove(&r->idx, &c->prefix, c);
+    hmap_remove(&r->candidates, &c->node);
+    learn_candidate_free(c);
 }
 
 static bool
@@ -752,6 +1228,17 @@ same_owner(const struct learn_candidate *a, const struct learn_candidate *b)
 {
     return a->route->availability_zone == b->route->availability_zone
            && !strcmp(a->lr_id ? a->lr_id : "", b->lr_id ? b->lr_id : "");
+}
+
+/* True if 'a' and 'b' may not both be installed: different networks from
+ * different owners, one inside the other. */
+static bool
+candidates_clash(const struct learn_candidate *a,
+                 const struct learn_candidate *b)
+{
+    return a != b && candidate_checked(a) && candidate_checked(b)
+           && !route_prefix_same_network(&a->prefix, &b->prefix)
+           && !same_owner(a, b);
 }
 
 static void
@@ -776,7 +1263,7 @@ set_conflict(struct learn_candidate *c, char *why)
 }
 
 static void
-candidates_conflict(struct learn_candidate *a, struct learn_candidate *b)
+mark_clash(struct learn_candidate *a, struct learn_candidate *b)
 {
     for (int i = 0; i < 2; i++) {
         struct learn_candidate *x = i ? b : a, *y = i ? a : b;
@@ -787,215 +1274,133 @@ candidates_conflict(struct learn_candidate *a, struct learn_candidate *b)
     }
 }
 
-/* A connected network of the router. */
-struct connected {
-    const struct nbrec_logical_router_port *lrp;
-    const char *network;
-};
-
-struct covering_aux {
-    struct learn_candidate *c;  /* The candidate looked up, or NULL. */
-    const struct connected *n;  /* The connected network looked up. */
-    const struct nbrec_logical_router *lr;
-};
-
 static void
-connected_conflict(struct learn_candidate *c, const struct connected *n,
-                   const struct nbrec_logical_router *lr)
+mark_connected_conflict(struct learn_candidate *c, const struct connected *n)
 {
     set_conflict(c, xasprintf("overlaps connected network %s of router port "
                               "%s of router %s", n->network, n->lrp->name,
-                              lr->name));
+                              c->router->lr->name));
 }
 
-/* 'e' is a candidate that contains or equals candidate 'aux->c'. */
+/* prefix_index callbacks.  'aux' is the candidate looked up. */
 static bool
-candidate_vs_candidate(const struct prefix_index_entry *e, void *aux_)
+mark_if_clash(const struct prefix_index_entry *e, void *c_)
 {
-    struct covering_aux *aux = aux_;
-    struct learn_candidate *other = e->data;
-    if (other != aux->c
-        && !route_prefix_same_network(&other->prefix, &aux->c->prefix)
-        && !same_owner(other, aux->c)) {
-        candidates_conflict(aux->c, other);
+    struct learn_candidate *other = e->data, *c = c_;
+    if (candidates_clash(c, other)) {
+        mark_clash(c, other);
     }
     return true;
 }
 
-/* 'e' is a connected network that contains or equals candidate 'aux->c'. */
 static bool
-candidate_in_connected(const struct prefix_index_entry *e, void *aux_)
+found_clash(const struct prefix_index_entry *e, void *found_)
 {
-    struct covering_aux *aux = aux_;
-    connected_conflict(aux->c, e->data, aux->lr);
-    return false;
-}
-
-/* 'e' is a candidate that contains connected network 'aux->n'. */
-static bool
-connected_in_candidate(const struct prefix_index_entry *e, void *aux_)
-{
-    struct covering_aux *aux = aux_;
-    connected_conflict(e->data, aux->n, aux->lr);
+    const struct learn_candidate *other = e->data;
+    const struct learn_candidate **found = found_;
+    if (candidates_clash(*found, other)) {
+        *found = other;
+        return false;
+    }
     return true;
 }
 
 static bool
-vip_in_candidate(const struct prefix_index_entry *e, void *aux OVS_UNUSED)
+shadow_candidate(const struct prefix_index_entry *e, void *aux OVS_UNUSED)
 {
     struct learn_candidate *c = e->data;
     c->shadowed = true;
     return true;
 }
 
-static void
-shadow_by_lb(const struct prefix_index *idx,
-             const struct nbrec_load_balancer *lb)
+static bool
+mark_connected_if_checked(const struct prefix_index_entry *e, void *n_)
 {
-    struct smap_node *node;
-    SMAP_FOR_EACH (node, &lb->vips) {
-        struct route_prefix vip;
-        if (route_lb_vip_parse(node->key, &vip.addr)) {
-            vip.plen = route_addr_is_ipv4(&vip.addr) ? 32 : 128;
-            prefix_index_for_each_covering(idx, &vip, vip_in_candidate, NULL);
-        }
+    struct learn_candidate *c = e->data;
+    if (candidate_checked(c)) {
+        mark_connected_conflict(c, n_);
     }
+    return true;
 }
 
-/* Marks the candidates of 'r' that a local load balancer VIP shadows (as
- * upstream does), then those that overlap a connected network of the router
- * or a different prefix from another owner.  Default routes are exempt from
- * the overlap checks: they overlap everything by design. */
-static void
-check_candidates(struct ic_router *r, const struct sset *ts_lrps)
+static bool
+mark_in_connected(const struct prefix_index_entry *e, void *c_)
 {
-    const struct nbrec_logical_router *lr = r->lr;
-    struct learn_candidate *c;
+    mark_connected_conflict(c_, e->data);
+    return false;
+}
 
-    if (lr->n_load_balancer || lr->n_load_balancer_group) {
-        struct prefix_index all;
-        prefix_index_init(&all);
-        HMAP_FOR_EACH (c, node, &r->candidates) {
-            prefix_index_insert(&all, &c->prefix, c);
-        }
-        for (size_t i = 0; i < lr->n_load_balancer; i++) {
-            shadow_by_lb(&all, lr->load_balancer[i]);
-        }
-        for (size_t i = 0; i < lr->n_load_balancer_group; i++) {
-            const struct nbrec_load_balancer_group *g
-                = lr->load_balancer_group[i];
-            for (size_t j = 0; j < g->n_load_balancer; j++) {
-                shadow_by_lb(&all, g->load_balancer[j]);
-            }
-        }
-        prefix_index_destroy(&all);
+/* Full run: marks the candidates of 'r' that a local load balancer VIP
+ * shadows (as upstream does), then those that overlap a connected network
+ * of the router or a different prefix from another owner. */
+static void
+check_candidates(struct ic_router *r)
+{
+    for (size_t i = 0; i < r->vips.n; i++) {
+        prefix_index_for_each_covering(&r->idx, &r->vips.prefixes[i],
+                                       shadow_candidate, NULL);
     }
 
-    struct prefix_index cands;
-    prefix_index_init(&cands);
-    HMAP_FOR_EACH (c, node, &r->candidates) {
-        if (c->prefix.plen && !c->shadowed) {
-            prefix_index_insert(&cands, &c->prefix, c);
-        }
-    }
-    if (!prefix_index_count(&cands)) {
-        prefix_index_destroy(&cands);
-        return;
-    }
-
-    /* Connected networks, and the candidates that contain them. */
+    /* Candidates around a connected network. */
     struct prefix_index connected;
     prefix_index_init(&connected);
-    size_t n_conn = 0;
-    for (size_t i = 0; i < lr->n_ports; i++) {
-        n_conn += lr->ports[i]->n_networks;
-    }
-    struct connected *conns = xmalloc((n_conn ? n_conn : 1) * sizeof *conns);
-    n_conn = 0;
-    for (size_t i = 0; i < lr->n_ports; i++) {
-        const struct nbrec_logical_router_port *lrp = lr->ports[i];
-        if (sset_contains(ts_lrps, lrp->name)) {
-            continue;           /* The transport, not a local network. */
-        }
-        for (size_t j = 0; j < lrp->n_networks; j++) {
-            struct route_prefix p;
-            if (route_prefix_parse(lrp->networks[j], &p)) {
-                struct connected *n = &conns[n_conn++];
-                n->lrp = lrp;
-                n->network = lrp->networks[j];
-                prefix_index_insert(&connected, &p, n);
-                struct covering_aux aux = { NULL, n, lr };
-                prefix_index_for_each_covering(&cands, &p,
-                                               connected_in_candidate, &aux);
-            }
-        }
+    for (size_t i = 0; i < r->n_conns; i++) {
+        struct connected *n = &r->conns[i];
+        prefix_index_insert(&connected, &n->prefix, n);
+        prefix_index_for_each_covering(&r->idx, &n->prefix,
+                                       mark_connected_if_checked, n);
     }
 
     /* Candidates inside a connected network or inside another owner's
-     * candidate (which also marks the latter). */
+     * candidate (which marks both: the pairs the other way round are found
+     * from the inner one). */
+    struct learn_candidate *c;
     HMAP_FOR_EACH (c, node, &r->candidates) {
-        if (c->prefix.plen && !c->shadowed) {
-            struct covering_aux aux = { c, NULL, lr };
+        if (candidate_checked(c)) {
             prefix_index_for_each_covering(&connected, &c->prefix,
-                                           candidate_in_connected, &aux);
-            prefix_index_for_each_covering(&cands, &c->prefix,
-                                           candidate_vs_candidate, &aux);
+                                           mark_in_connected, c);
+            prefix_index_for_each_covering(&r->idx, &c->prefix,
+                                           mark_if_clash, c);
         }
     }
-
     prefix_index_destroy(&connected);
-    free(conns);
-    prefix_index_destroy(&cands);
 }
 
-/* Gathers what each router would learn. */
-static void
-collect_candidates(struct route_view *v)
+/* Incremental run: true if new candidate 'c' of 'r', not yet in the
+ * indexes, overlaps nothing that check_candidates() would mark. */
+static bool
+candidate_is_clear(const struct ic_router *r, const struct learn_candidate *c)
 {
-    struct ic_router *r;
-    HMAP_FOR_EACH (r, node, &v->routers) {
-        if (!v->learn || !lr_is_enabled(r->lr)) {
-            continue;
-        }
-        struct hmap statics = HMAP_INITIALIZER(&statics);
-        for (size_t i = 0; i < r->lr->n_static_routes; i++) {
-            const struct nbrec_logical_router_static_route *sr
-                = r->lr->static_routes[i];
-            struct route_prefix prefix;
-            if (!smap_get(&sr->external_ids, "ic-learned-route")
-                && route_prefix_parse(sr->ip_prefix, &prefix)) {
-                struct local_static *ls = xmalloc(sizeof *ls);
-                ls->route_table = sr->route_table;
-                ls->prefix = prefix;
-                hmap_insert(&statics, &ls->node,
-                            local_static_hash(sr->route_table, &prefix));
-            }
-        }
-
-        for (size_t i = 0; i < r->ports.n; i++) {
-            const struct ts_port *p = r->ports.p[i];
-            const struct ptr_array *routes
-                = shash_find_data(&v->routes_by_ts, p->ts);
-            if (!routes || !p->addrs_ok) {
-                continue;
-            }
-            for (size_t j = 0; j < routes->n; j++) {
-                consider_route(v, r, p, &statics, routes->p[j]);
-            }
-        }
-
-        struct local_static *ls;
-        HMAP_FOR_EACH_POP (ls, node, &statics) {
-            free(ls);
-        }
-        hmap_destroy(&statics);
-
-        check_candidates(r, &v->ts_lrps);
+    if (!candidate_checked(c)) {
+        return true;
     }
+    for (size_t i = 0; i < r->n_conns; i++) {
+        if (route_prefixes_overlap(&r->conns[i].prefix, &c->prefix)) {
+            return false;
+        }
+    }
+    const struct learn_candidate *found = c;
+    prefix_index_for_each_covering(&r->idx, &c->prefix, found_clash, &found);
+    if (found == c) {
+        prefix_index_for_each_inside(&r->idx, &c->prefix, found_clash,
+                                     &found);
+    }
+    return found == c;
+}
+
+static bool
+vip_inside(const struct ic_router *r, const struct route_prefix *prefix)
+{
+    for (size_t i = 0; i < r->vips.n; i++) {
+        if (route_prefix_contains(prefix, &r->vips.prefixes[i])) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static void
-report_conflicts(const struct route_view *v, const struct ic_router *r)
+report_conflicts(const struct sync_route_state *st, const struct ic_router *r)
 {
     const struct learn_candidate *c;
     HMAP_FOR_EACH (c, node, &r->candidates) {
@@ -1004,11 +1409,104 @@ report_conflicts(const struct route_view *v, const struct ic_router *r)
                                      c->route->ip_prefix, c->route->nexthop);
             struct ds owner = DS_EMPTY_INITIALIZER;
             format_owner(c, &owner);
-            problems_report(v->ctx->problems, OWNER, object,
+            problems_report(st->ctx->problems, OWNER, object,
                             "route from %s %s; not learned",
                             ds_cstr(&owner), c->conflict);
             ds_destroy(&owner);
             free(object);
+        }
+    }
+}
+
+/* Links learned NB route 'sr' of 'lr' to the candidate it installs, or
+ * deletes it if no candidate wants it (or another route installs it). */
+static void
+learned_link_row(struct sync_route_state *st,
+                 const struct nbrec_logical_router *lr,
+                 const struct nbrec_logical_router_static_route *sr)
+{
+    struct ic_router *r = router_find(st, lr);
+    struct route_prefix prefix, nexthop;
+    struct learn_candidate *c = NULL;
+    if (r && route_prefix_parse(sr->ip_prefix, &prefix)
+        && route_prefix_parse(sr->nexthop, &nexthop)) {
+        c = learn_find(r, sr->route_table, &prefix, &nexthop.addr);
+    }
+    if (c && !c->nb_row && candidate_wanted(c)) {
+        c->nb_row = sr;
+        c->pending = false;
+        hmap_insert(&st->cand_by_nb, &c->nb_node,
+                    uuid_hash(&sr->header_.uuid));
+        hmapx_add(&st->dirty_learned, c);
+    } else {
+        VLOG_DBG("router %s: removing learned route %s via %s", lr->name,
+                 sr->ip_prefix, sr->nexthop);
+        nb_delete(st, lr, sr);
+    }
+}
+
+/* Full run: what each router would learn, then the NB routes. */
+static void
+learn_full(struct sync_route_state *st)
+{
+    const struct sync_route_ctx *ctx = st->ctx;
+    const struct icsbrec_route *route;
+    ICSBREC_ROUTE_FOR_EACH (route, ctx->icsb_idl) {
+        const struct ptr_array *ports
+            = shash_find_data(&st->ports_by_ts, route->transit_switch);
+        for (size_t i = 0; ports && i < ports->n; i++) {
+            const struct ts_port *p = ports->p[i];
+            struct ic_router *r = p->router;
+            struct route_prefix prefix;
+            struct in6_addr nexthop;
+            if (!r->learns || !p->addrs_ok
+                || !route_learnable(st, r, p, route, &prefix, &nexthop)) {
+                continue;
+            }
+            /* Identical NB routes from several IC-SB routes (the same
+             * prefix and next hop via two transit switches with the same
+             * subnet) collapse into one, from the IC-SB route with the
+             * smallest UUID, so the choice does not flip between runs. */
+            struct learn_candidate *c = learn_find(r, route->route_table,
+                                                   &prefix, &nexthop);
+            if (!c) {
+                candidate_create(st, r, p, route, &prefix, &nexthop);
+                continue;
+            }
+            c->n_routes++;
+            route_ref_add(st, route, c);
+            if (uuid_compare_3way(&route->header_.uuid,
+                                  &c->route->header_.uuid) < 0) {
+                c->route = route;
+                c->port = p;
+                c->route_table = route->route_table;
+                c->lr_id = smap_get(&route->external_ids, "lr-id");
+            }
+        }
+    }
+
+    problems_begin(ctx->problems, OWNER);
+    st->n_learned = st->n_refused = 0;
+    struct ic_router *r;
+    HMAP_FOR_EACH (r, node, &st->routers) {
+        check_candidates(r);
+        report_conflicts(st, r);
+        struct learn_candidate *c;
+        HMAP_FOR_EACH (c, node, &r->candidates) {
+            st->n_learned += candidate_wanted(c);
+            st->n_refused += c->conflict && !c->shadowed;
+        }
+    }
+    problems_end(ctx->problems, OWNER);
+
+    const struct nbrec_logical_router *lr;
+    NBREC_LOGICAL_ROUTER_FOR_EACH (lr, ctx->nb_idl) {
+        for (size_t i = 0; i < lr->n_static_routes; i++) {
+            const struct nbrec_logical_router_static_route *sr
+                = lr->static_routes[i];
+            if (smap_get(&sr->external_ids, "ic-learned-route")) {
+                learned_link_row(st, lr, sr);
+            }
         }
     }
 }
@@ -1031,104 +1529,448 @@ write_learned_route(const struct nbrec_logical_router_static_route *sr,
     }
 }
 
-/* Brings the learned static routes of 'lr' in line with the candidates of
- * 'r' (NULL if the router learns nothing). */
+/* Writes what changed in the learned routes. */
 static void
-sync_router_learned(struct route_view *v,
-                    const struct nbrec_logical_router *lr,
-                    struct ic_router *r)
+learn_write(struct sync_route_state *st)
 {
-    for (size_t i = 0; i < lr->n_static_routes; i++) {
-        const struct nbrec_logical_router_static_route *sr
-            = lr->static_routes[i];
-        if (!smap_get(&sr->external_ids, "ic-learned-route")) {
-            continue;
-        }
-        struct route_prefix prefix, nexthop;
-        struct learn_candidate *c = NULL;
-        if (r && route_prefix_parse(sr->ip_prefix, &prefix)
-            && route_prefix_parse(sr->nexthop, &nexthop)) {
-            c = learn_find(&r->candidates, sr->route_table, &prefix,
-                           &nexthop.addr);
-        }
-        if (c && !c->installed && !c->conflict && !c->shadowed) {
-            c->installed = true;
-            write_learned_route(sr, c);
-        } else {
-            v->n_unlearned++;
-            VLOG_DBG("router %s: removing learned route %s via %s",
-                      lr->name, sr->ip_prefix, sr->nexthop);
-            nbrec_logical_router_update_static_routes_delvalue(lr, sr);
-        }
-    }
-    if (!r) {
-        return;
+    for (size_t i = 0; i < st->n_nb_deletes; i++) {
+        const struct nb_delete *d = &st->nb_deletes[i];
+        nbrec_logical_router_update_static_routes_delvalue(d->lr, d->sr);
     }
 
     struct ds prefix = DS_EMPTY_INITIALIZER;
     struct ds nexthop = DS_EMPTY_INITIALIZER;
-    struct learn_candidate *c;
-    HMAP_FOR_EACH (c, node, &r->candidates) {
-        if (c->conflict && !c->shadowed) {
-            v->ctx->stats->refused++;
-        }
-        if (c->installed || c->conflict || c->shadowed) {
-            v->ctx->stats->learned += c->installed;
+    struct hmapx_node *node;
+    HMAPX_FOR_EACH (node, &st->dirty_learned) {
+        struct learn_candidate *c = node->data;
+        if (!candidate_wanted(c)) {
             continue;
         }
-        v->ctx->stats->learned++;
+        if (c->nb_row) {
+            write_learned_route(c->nb_row, c);
+            continue;
+        }
+        if (c->pending) {
+            continue;
+        }
         ds_clear(&prefix);
         ds_clear(&nexthop);
         route_prefix_format(&c->prefix, &prefix);
         route_addr_format(&c->nexthop, &nexthop);
-        v->n_learned++;
         VLOG_DBG("router %s: learning route %s via %s from transit switch "
-                  "%s", lr->name, ds_cstr(&prefix), ds_cstr(&nexthop),
-                  c->route->transit_switch);
+                 "%s", c->router->lr->name, ds_cstr(&prefix),
+                 ds_cstr(&nexthop), c->route->transit_switch);
         const struct nbrec_logical_router_static_route *sr
-            = nbrec_logical_router_static_route_insert(v->ctx->nb_txn);
+            = nbrec_logical_router_static_route_insert(st->ctx->nb_txn);
         nbrec_logical_router_static_route_set_ip_prefix(sr, ds_cstr(&prefix));
         nbrec_logical_router_static_route_set_nexthop(sr, ds_cstr(&nexthop));
         nbrec_logical_router_static_route_set_route_table(sr,
                                                           c->route_table);
         write_learned_route(sr, c);
-        nbrec_logical_router_update_static_routes_addvalue(lr, sr);
+        nbrec_logical_router_update_static_routes_addvalue(c->router->lr, sr);
+        c->pending = true;
+        st->n_learned_now++;
     }
     ds_destroy(&prefix);
     ds_destroy(&nexthop);
 }
 
-static void
-sync_learned(struct route_view *v)
+/* Incremental runs.
+ *
+ * An incremental run reads the IDL's tracked changes to Logical_Router,
+ * Logical_Router_Static_Route and NB_Global in NB and to Route in IC-SB,
+ * and handles what the daemon and its peers do all day: static routes and
+ * IC-SB routes that come and go.  It first updates the state, without
+ * writing; whatever it cannot handle locally (the structure changed, a row
+ * was modified in place, a new route overlaps another one or shares an NB
+ * route with one, a route that was in conflict goes away, a local static
+ * route starts or stops hiding a learnable one) abandons it for a full run,
+ * which rebuilds the state from scratch.  Only then does either kind write,
+ * from the same lists of what changed. */
+
+/* The tables an incremental run reads changes of. */
+static const struct ovsdb_idl_table_class *const tracked_tables[] = {
+    &nbrec_table_nb_global,
+    &nbrec_table_logical_router,
+    &nbrec_table_logical_router_static_route,
+    &icsbrec_table_route,
+};
+
+void
+sync_route_track(struct ovsdb_idl *nb_idl, struct ovsdb_idl *icsb_idl)
 {
-    collect_candidates(v);
-    const struct nbrec_logical_router *lr;
-    NBREC_LOGICAL_ROUTER_FOR_EACH (lr, v->ctx->nb_idl) {
-        struct ic_router *r = router_find(v, lr);
-        if (r) {
-            report_conflicts(v, r);
+    for (size_t i = 0; i < ARRAY_SIZE(tracked_tables); i++) {
+        const struct ovsdb_idl_table_class *tc = tracked_tables[i];
+        struct ovsdb_idl *idl = tc == &icsbrec_table_route ? icsb_idl
+                                                            : nb_idl;
+        for (size_t j = 0; j < tc->n_columns; j++) {
+            ovsdb_idl_track_add_column(idl, &tc->columns[j]);
         }
-        sync_router_learned(v, lr, r);
     }
-    if (v->n_learned || v->n_unlearned) {
-        VLOG_INFO("learned %"PRIuSIZE" new routes, removed %"PRIuSIZE
-                  "; %"PRIuSIZE" learned in all", v->n_learned,
-                  v->n_unlearned, v->ctx->stats->learned);
+}
+
+bool
+sync_route_is_tracked(const struct ovsdb_idl_table_class *tc)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(tracked_tables); i++) {
+        if (tracked_tables[i] == tc) {
+            return true;
+        }
     }
+    return false;
+}
+
+/* True if NB_Global and Logical_Router changed only in ways an incremental
+ * run handles: routers' static route sets. */
+static bool
+structure_unchanged(const struct sync_route_ctx *ctx)
+{
+    const struct nbrec_nb_global *nb;
+    NBREC_NB_GLOBAL_FOR_EACH_TRACKED (nb, ctx->nb_idl) {
+        if (nbrec_nb_global_is_new(nb) || nbrec_nb_global_is_deleted(nb)
+            || nbrec_nb_global_is_updated(nb, NBREC_NB_GLOBAL_COL_OPTIONS)) {
+            return false;
+        }
+    }
+    const struct nbrec_logical_router *lr;
+    NBREC_LOGICAL_ROUTER_FOR_EACH_TRACKED (lr, ctx->nb_idl) {
+        if (nbrec_logical_router_is_new(lr)
+            || nbrec_logical_router_is_deleted(lr)) {
+            return false;
+        }
+        for (int i = 0; i < NBREC_LOGICAL_ROUTER_N_COLUMNS; i++) {
+            if (i != NBREC_LOGICAL_ROUTER_COL_STATIC_ROUTES
+                && nbrec_logical_router_is_updated(lr, i)) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+/* The router that holds each new static route.  A static route does not
+ * point to its router, so this walks the static routes of the routers
+ * whose set changed: a scan of pointers, next to the IDL's own parsing of
+ * the same column. */
+struct static_owner {
+    struct hmap_node node;
+    const struct nbrec_logical_router_static_route *sr;
+    const struct nbrec_logical_router *lr;
+};
+
+static void
+find_static_owners(const struct sync_route_ctx *ctx, struct hmap *owners)
+{
+    const struct nbrec_logical_router *lr;
+    NBREC_LOGICAL_ROUTER_FOR_EACH_TRACKED (lr, ctx->nb_idl) {
+        if (!nbrec_logical_router_is_updated(
+                lr, NBREC_LOGICAL_ROUTER_COL_STATIC_ROUTES)) {
+            continue;
+        }
+        for (size_t i = 0; i < lr->n_static_routes; i++) {
+            const struct nbrec_logical_router_static_route *sr
+                = lr->static_routes[i];
+            if (nbrec_logical_router_static_route_is_new(sr)) {
+                struct static_owner *o = xmalloc(sizeof *o);
+                o->sr = sr;
+                o->lr = lr;
+                hmap_insert(owners, &o->node, hash_pointer(sr, 0));
+            }
+        }
+    }
+}
+
+static const struct nbrec_logical_router *
+static_owner_find(const struct hmap *owners,
+                  const struct nbrec_logical_router_static_route *sr)
+{
+    const struct static_owner *o;
+    HMAP_FOR_EACH_WITH_HASH (o, node, hash_pointer(sr, 0), owners) {
+        if (o->sr == sr) {
+            return o->lr;
+        }
+    }
+    return NULL;
+}
+
+struct same_net_aux {
+    const char *route_table;
+    const struct route_prefix *prefix;
+    bool found;
+};
+
+static bool
+find_same_net(const struct prefix_index_entry *e, void *aux_)
+{
+    struct same_net_aux *aux = aux_;
+    const struct learn_candidate *c = e->data;
+    if (route_prefix_same_network(&c->prefix, aux->prefix)
+        && !strcmp(c->route_table, aux->route_table)) {
+        aux->found = true;
+        return false;
+    }
+    return true;
+}
+
+static bool
+static_route_new(struct sync_route_state *st,
+                 const struct nbrec_logical_router *lr,
+                 const struct nbrec_logical_router_static_route *sr)
+{
+    if (!lr) {
+        return true;            /* In no router: the database drops it. */
+    }
+    if (smap_get(&sr->external_ids, "ic-learned-route")) {
+        learned_link_row(st, lr, sr);
+        return true;
+    }
+    struct ic_router *r = router_find(st, lr);
+    if (!r) {
+        return true;
+    }
+    struct route_prefix prefix;
+    if (route_prefix_parse(sr->ip_prefix, &prefix)) {
+        /* It would hide a candidate (this needs the candidates' IC-SB
+         * routes again). */
+        struct same_net_aux aux = { sr->route_table, &prefix, false };
+        prefix_index_for_each_covering(&r->idx, &prefix, find_same_net,
+                                       &aux);
+        if (aux.found) {
+            return false;
+        }
+        local_static_add(st, r, sr, &prefix);
+    }
+    if (r->advertises) {
+        adv_static(st, r, sr);
+    }
+    return true;
+}
+
+static bool
+static_route_gone(struct sync_route_state *st,
+                  const struct nbrec_logical_router_static_route *sr)
+{
+    const struct uuid *uuid = &sr->header_.uuid;
+    if (smap_get(&sr->external_ids, "ic-learned-route")) {
+        struct learn_candidate *c = candidate_find_by_nb(st, uuid);
+        if (c) {
+            /* Someone else deleted it: put it back. */
+            hmap_remove(&st->cand_by_nb, &c->nb_node);
+            c->nb_row = NULL;
+            hmapx_add(&st->dirty_learned, c);
+        }
+        return true;
+    }
+
+    struct local_static *ls = local_static_find(st, uuid);
+    if (ls) {
+        if (net_key_find(&ls->router->shadowing, ls->key.route_table,
+                         &ls->key.prefix)) {
+            return false;       /* It hid a learnable route. */
+        }
+        local_static_remove(st, ls);
+    }
+
+    struct adv_feed *f = adv_feed_find(st, uuid);
+    if (f) {
+        struct hmapx routes = HMAPX_INITIALIZER(&routes);
+        for (size_t i = 0; i < f->routes.n; i++) {
+            hmapx_add(&routes, CONST_CAST(void *, f->routes.p[i]));
+        }
+        struct hmapx_node *node;
+        HMAPX_FOR_EACH (node, &routes) {
+            struct adv_route *a = node->data;
+            size_t n = 0;
+            for (size_t i = 0; i < a->n_sources; i++) {
+                if (!uuid_equals(&a->sources[i].nb_id, uuid)) {
+                    a->sources[n++] = a->sources[i];
+                }
+            }
+            a->n_sources = n;
+            if (!n) {
+                adv_withdraw(st, a);
+            } else {
+                hmapx_add(&st->dirty_adv, a);
+            }
+        }
+        hmapx_destroy(&routes);
+        hmap_remove(&st->adv_feeds, &f->node);
+        free(f->routes.p);
+        free(f);
+    }
+    return true;
+}
+
+static bool
+route_new(struct sync_route_state *st, const struct icsbrec_route *route)
+{
+    if (route->availability_zone == st->ctx->az) {
+        adv_link_row(st, route);
+    }
+    const struct ptr_array *ports
+        = shash_find_data(&st->ports_by_ts, route->transit_switch);
+    for (size_t i = 0; ports && i < ports->n; i++) {
+        const struct ts_port *p = ports->p[i];
+        struct ic_router *r = p->router;
+        struct route_prefix prefix;
+        struct in6_addr nexthop;
+        if (!r->learns || !p->addrs_ok
+            || !route_learnable(st, r, p, route, &prefix, &nexthop)) {
+            continue;
+        }
+        if (learn_find(r, route->route_table, &prefix, &nexthop)) {
+            return false;       /* A second IC-SB route for one NB route. */
+        }
+        struct learn_candidate *c = candidate_create(st, r, p, route,
+                                                     &prefix, &nexthop);
+        c->shadowed = vip_inside(r, &prefix);
+        if (!candidate_is_clear(r, c)) {
+            return false;
+        }
+        st->n_learned += candidate_wanted(c);
+    }
+    return true;
+}
+
+static bool
+route_gone(struct sync_route_state *st, const struct icsbrec_route *route)
+{
+    if (route->availability_zone == st->ctx->az) {
+        struct adv_route *a = adv_find_by_row(st, route);
+        if (a) {
+            /* Someone else deleted it: put it back. */
+            hmap_remove(&st->adv_by_row, &a->row_node);
+            a->row = NULL;
+            hmapx_add(&st->dirty_adv, a);
+        }
+    }
+
+    struct route_ref *ref = route_ref_find(st, &route->header_.uuid);
+    if (!ref) {
+        return true;
+    }
+    for (size_t i = 0; i < ref->candidates.n; i++) {
+        const struct learn_candidate *c = ref->candidates.p[i];
+        if (c->n_routes > 1 || c->conflict) {
+            return false;
+        }
+    }
+    for (size_t i = 0; i < ref->candidates.n; i++) {
+        candidate_remove(st, CONST_CAST(struct learn_candidate *,
+                                        ref->candidates.p[i]));
+    }
+    hmap_remove(&st->route_refs, &ref->node);
+    free(ref->candidates.p);
+    free(ref);
+    return true;
+}
+
+/* Updates the state from the tracked changes.  Returns false if a full run
+ * is needed instead. */
+static bool
+run_incremental(struct sync_route_state *st)
+{
+    const struct sync_route_ctx *ctx = st->ctx;
+    if (!structure_unchanged(ctx)) {
+        return false;
+    }
+
+    bool ok = true;
+    struct hmap owners = HMAP_INITIALIZER(&owners);
+    find_static_owners(ctx, &owners);
+    const struct nbrec_logical_router_static_route *sr;
+    NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
+        bool is_new = nbrec_logical_router_static_route_is_new(sr);
+        bool is_deleted = nbrec_logical_router_static_route_is_deleted(sr);
+        if (is_new && is_deleted) {
+            continue;
+        }
+        ok = (is_deleted ? static_route_gone(st, sr)
+              : is_new ? static_route_new(st, static_owner_find(&owners, sr),
+                                          sr)
+              : false);
+        if (!ok) {
+            break;
+        }
+    }
+    struct static_owner *o;
+    HMAP_FOR_EACH_POP (o, node, &owners) {
+        free(o);
+    }
+    hmap_destroy(&owners);
+    if (!ok) {
+        return false;
+    }
+
+    const struct icsbrec_route *route;
+    ICSBREC_ROUTE_FOR_EACH_TRACKED (route, ctx->icsb_idl) {
+        bool is_new = icsbrec_route_is_new(route);
+        bool is_deleted = icsbrec_route_is_deleted(route);
+        if (is_new && is_deleted) {
+            continue;
+        }
+        if (!(is_deleted ? route_gone(st, route)
+              : is_new ? route_new(st, route)
+              : false)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Forgets what the last run wrote down to do. */
+static void
+route_state_end_run(struct sync_route_state *st)
+{
+    st->ctx = NULL;
+    hmapx_clear(&st->dirty_adv);
+    hmapx_clear(&st->dirty_learned);
+    hmapx_clear(&st->icsb_deletes);
+    hmapx_clear(&st->nb_deleted);
+    hmapx_clear(&st->withdrawn);
+    st->n_nb_deletes = 0;
+    st->n_advertised_now = st->n_withdrawn_now = 0;
+    st->n_learned_now = st->n_unlearned_now = 0;
 }
 
 bool
 sync_route_run(const struct sync_route_ctx *ctx)
 {
-    struct route_view v;
-    route_view_init(&v, ctx);
-    problems_begin(ctx->problems, OWNER);
-    memset(ctx->stats, 0, sizeof *ctx->stats);
+    struct sync_route_state *st = ctx->state;
+    st->ctx = ctx;
 
-    sync_advertised(&v);
-    sync_learned(&v);
+    bool full = ctx->recompute || !st->valid;
+    if (!full && !run_incremental(st)) {
+        VLOG_DBG("these route changes need a full run");
+        full = true;
+    }
+    if (full) {
+        route_state_reset(st);
+        st->ctx = ctx;
+        route_state_build(st, ctx);
+        adv_full(st);
+        learn_full(st);
+        st->valid = true;
+        ctx->stats->full_runs++;
+    } else {
+        ctx->stats->incremental_runs++;
+    }
+    adv_write(st);
+    learn_write(st);
 
-    problems_end(ctx->problems, OWNER);
-    route_view_destroy(&v);
+    ctx->stats->advertised = hmap_count(&st->advertised);
+    ctx->stats->learned = st->n_learned;
+    ctx->stats->refused = st->n_refused;
+    if (st->n_advertised_now || st->n_withdrawn_now) {
+        VLOG_INFO("advertised %"PRIuSIZE" new routes, withdrew %"PRIuSIZE
+                  "; %"PRIuSIZE" advertised in all", st->n_advertised_now,
+                  st->n_withdrawn_now, ctx->stats->advertised);
+    }
+    if (st->n_learned_now || st->n_unlearned_now) {
+        VLOG_INFO("learned %"PRIuSIZE" new routes, removed %"PRIuSIZE
+                  "; %"PRIuSIZE" learned in all", st->n_learned_now,
+                  st->n_unlearned_now, ctx->stats->learned);
+    }
+    route_state_end_run(st);
     return true;
 }

@@ -54,19 +54,28 @@
  * problem naming both owners.  The same network from several owners is
  * ECMP and allowed; default routes (/0) are exempt.
  *
- * Cost: every run indexes the rows once in hash maps, so no part is
- * quadratic in the number of routes, but every run is a full recompute:
- * one changed route costs time linear in all routes (about 20 us per route
- * on the benchmark machine, tests/perf/bench-routes.sh).  XXX Acting only
- * on the changed IC-SB Route and NB static route rows (IDL change
- * tracking), with per-router candidate and prefix indexes kept between
- * runs, would make it flat. */
+ * Cost: a full run indexes the rows once in hash maps, so no part of it is
+ * quadratic in the number of routes, but it is linear in all of them.  The
+ * state it builds (what is advertised, with its sources and IC-SB rows;
+ * each router's candidates, with a prefix index, and their NB rows) is
+ * kept between runs, and the runs that follow are incremental: they read
+ * the IDL's tracked changes to static routes and IC-SB routes and cost
+ * time in proportion to the changes, not to the routes.  Anything else
+ * that changed (router ports, options, transit switches, load balancers,
+ * a row modified in place) or anything an incremental run cannot settle
+ * locally (a new overlap, a conflict going away, several IC-SB routes for
+ * one NB route) makes a full run.  The one cost an incremental run pays
+ * per route is a walk of the static_routes column of a router whose set
+ * changed, to find the router of a new static route; the IDL parses that
+ * column anyway.  */
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct icsbrec_availability_zone;
 struct ovsdb_idl;
+struct ovsdb_idl_table_class;
 struct ovsdb_idl_txn;
 struct problem_set;
 
@@ -75,9 +84,24 @@ struct sync_route_stats {
     size_t advertised;          /* Routes this zone advertises. */
     size_t learned;             /* Routes this zone's routers learn. */
     size_t refused;             /* Learnable routes refused as overlaps. */
+    uint64_t full_runs;         /* Runs that recomputed everything. */
+    uint64_t incremental_runs;  /* Runs that handled tracked changes. */
 };
 
+struct sync_route_state *sync_route_state_create(void);
+void sync_route_state_destroy(struct sync_route_state *);
+
+/* Turns on the IDL change tracking the incremental runs read.  Call before
+ * the IDLs first run. */
+void sync_route_track(struct ovsdb_idl *nb_idl, struct ovsdb_idl *icsb_idl);
+
+/* True if an incremental run reads the changes of table 'tc'; a change to
+ * any other input table needs a full run. */
+bool sync_route_is_tracked(const struct ovsdb_idl_table_class *tc);
+
 struct sync_route_ctx {
+    struct sync_route_state *state;
+    bool recompute;             /* Ignore the tracked changes. */
     const struct icsbrec_availability_zone *az;
     struct ovsdb_idl *nb_idl;
     struct ovsdb_idl_txn *nb_txn;

@@ -15,6 +15,7 @@
 
 #include "hash.h"
 #include "openvswitch/dynamic-string.h"
+#include "skiplist.h"
 #include "smap.h"
 #include "util.h"
 
@@ -82,13 +83,11 @@ max_plen(const struct in6_addr *a)
     return addr_is_v4mapped(a) ? 32 : 128;
 }
 
-/* Returns 'a' with every bit past 'plen' (in the family's own bits)
- * cleared. */
+/* Returns 'a' with every bit past the first 'bits' cleared. */
 static struct in6_addr
-mask_addr(const struct in6_addr *a, unsigned int plen)
+mask_bits(const struct in6_addr *a, unsigned int bits)
 {
     struct in6_addr m = *a;
-    unsigned int bits = addr_is_v4mapped(a) ? plen + 96 : plen;
     for (unsigned int i = 0; i < 16; i++) {
         if (bits >= 8) {
             bits -= 8;
@@ -98,6 +97,14 @@ mask_addr(const struct in6_addr *a, unsigned int plen)
         }
     }
     return m;
+}
+
+/* Returns 'a' with every bit past 'plen' (in the family's own bits)
+ * cleared. */
+static struct in6_addr
+mask_addr(const struct in6_addr *a, unsigned int plen)
+{
+    return mask_bits(a, addr_is_v4mapped(a) ? plen + 96 : plen);
 }
 
 /* Parses 's', "ADDR/LEN" or a bare "ADDR" (a host prefix), into 'p'.
@@ -442,17 +449,38 @@ network_hash(const struct in6_addr *network, unsigned int plen)
     return hash_int(plen, hash_bytes(network, sizeof *network, 0));
 }
 
+/* Orders entries by family, network, length and then 'data', so that
+ * every entry has its own place and the entries inside a prefix are
+ * contiguous. */
+static int
+prefix_index_entry_cmp(const void *a_, const void *b_,
+                       const void *conf OVS_UNUSED)
+{
+    const struct prefix_index_entry *a = a_, *b = b_;
+    int cmp = memcmp(&a->network, &b->network, sizeof a->network);
+    if (cmp) {
+        return cmp;
+    }
+    if (a->prefix.plen != b->prefix.plen) {
+        return a->prefix.plen < b->prefix.plen ? -1 : 1;
+    }
+    uintptr_t da = (uintptr_t) a->data, db = (uintptr_t) b->data;
+    return da < db ? -1 : da > db;
+}
+
 void
 prefix_index_init(struct prefix_index *idx)
 {
     hmap_init(&idx->entries);
-    memset(idx->has_plen, 0, sizeof idx->has_plen);
+    idx->by_network = skiplist_create(prefix_index_entry_cmp, NULL);
+    memset(idx->n_plen, 0, sizeof idx->n_plen);
 }
 
 void
 prefix_index_destroy(struct prefix_index *idx)
 {
     if (idx) {
+        skiplist_destroy(idx->by_network, NULL);
         struct prefix_index_entry *e;
         HMAP_FOR_EACH_POP (e, node, &idx->entries) {
             free(e);
@@ -470,7 +498,28 @@ prefix_index_insert(struct prefix_index *idx, const struct route_prefix *p,
     e->network = mask_addr(&p->addr, p->plen);
     e->data = data;
     hmap_insert(&idx->entries, &e->node, network_hash(&e->network, p->plen));
-    idx->has_plen[route_prefix_is_ipv4(p)][p->plen] = true;
+    skiplist_insert(idx->by_network, e);
+    idx->n_plen[route_prefix_is_ipv4(p)][p->plen]++;
+}
+
+/* Removes the entry for 'p' and 'data'.  Returns false if there is none. */
+bool
+prefix_index_remove(struct prefix_index *idx, const struct route_prefix *p,
+                    const void *data)
+{
+    struct in6_addr network = mask_addr(&p->addr, p->plen);
+    struct prefix_index_entry *e;
+    HMAP_FOR_EACH_WITH_HASH (e, node, network_hash(&network, p->plen),
+                             &idx->entries) {
+        if (e->data == data && route_prefix_equals(&e->prefix, p)) {
+            skiplist_delete(idx->by_network, e);
+            hmap_remove(&idx->entries, &e->node);
+            idx->n_plen[route_prefix_is_ipv4(p)][p->plen]--;
+            free(e);
+            return true;
+        }
+    }
+    return false;
 }
 
 size_t
@@ -486,7 +535,7 @@ prefix_index_for_each_covering(
 {
     bool ipv4 = route_prefix_is_ipv4(p);
     for (unsigned int len = 0; len <= p->plen; len++) {
-        if (!idx->has_plen[ipv4][len]) {
+        if (!idx->n_plen[ipv4][len]) {
             continue;
         }
         struct in6_addr network = mask_addr(&p->addr, len);
@@ -499,6 +548,37 @@ prefix_index_for_each_covering(
                 && !cb(e, aux)) {
                 return;
             }
+        }
+    }
+}
+
+void
+prefix_index_for_each_inside(
+    const struct prefix_index *idx, const struct route_prefix *p,
+    bool (*cb)(const struct prefix_index_entry *, void *aux), void *aux)
+{
+    bool ipv4 = route_prefix_is_ipv4(p);
+    unsigned int bits = ipv4 ? p->plen + 96 : p->plen;
+    struct prefix_index_entry first = {
+        .prefix = { .plen = 0 },
+        .network = mask_bits(&p->addr, bits),
+        .data = NULL,
+    };
+
+    /* The entries inside 'p' are contiguous, from its network on: stop at
+     * the first whose network, masked to 'p''s length, is not 'p''s.  IPv4
+     * entries lie in the IPv6 space (v4-mapped) and are skipped for IPv6
+     * queries, and vice versa. */
+    struct skiplist_node *node = skiplist_forward_to(idx->by_network, &first);
+    for (; node; node = skiplist_next(node)) {
+        const struct prefix_index_entry *e = skiplist_get_data(node);
+        struct in6_addr masked = mask_bits(&e->network, bits);
+        if (memcmp(&masked, &first.network, sizeof masked)) {
+            return;
+        }
+        if (route_prefix_is_ipv4(&e->prefix) == ipv4
+            && e->prefix.plen >= p->plen && !cb(e, aux)) {
+            return;
         }
     }
 }

@@ -25,6 +25,8 @@
 
 #include "openvswitch/hmap.h"
 
+struct skiplist;
+
 struct ds;
 struct smap;
 
@@ -95,12 +97,16 @@ bool route_policy_permits(const struct route_policy *,
                           const struct route_prefix *);
 const char *route_global_denylist(const struct smap *nb_options);
 
-/* An index of prefixes by network, for finding every indexed prefix that
+/* An index of prefixes by network.  It finds every indexed prefix that
  * covers a given one in time proportional to the number of distinct prefix
- * lengths indexed, not to the number of prefixes. */
+ * lengths indexed, and every indexed prefix inside a given one in time
+ * logarithmic in the number of prefixes plus the number found; neither
+ * grows linearly with the number of prefixes.  Several entries may have
+ * the same prefix; an entry is identified by its prefix and 'data'. */
 struct prefix_index {
     struct hmap entries;        /* Contains "struct prefix_index_entry"s. */
-    bool has_plen[2][129];      /* [is_ipv4][plen]: some entry has it. */
+    struct skiplist *by_network; /* The same entries, by network. */
+    size_t n_plen[2][129];      /* [is_ipv4][plen]: entries with it. */
 };
 
 struct prefix_index_entry {
@@ -114,11 +120,20 @@ void prefix_index_init(struct prefix_index *);
 void prefix_index_destroy(struct prefix_index *);
 void prefix_index_insert(struct prefix_index *, const struct route_prefix *,
                          void *data);
+bool prefix_index_remove(struct prefix_index *, const struct route_prefix *,
+                         const void *data);
 size_t prefix_index_count(const struct prefix_index *);
 
 /* Calls 'cb' for every entry whose network contains 'prefix' (equal
  * networks included), shortest first; stops early if 'cb' returns false. */
 void prefix_index_for_each_covering(
+    const struct prefix_index *, const struct route_prefix *,
+    bool (*cb)(const struct prefix_index_entry *, void *aux), void *aux);
+
+/* Calls 'cb' for every entry whose network lies inside 'prefix' (equal
+ * networks included), in address order; stops early if 'cb' returns
+ * false. */
+void prefix_index_for_each_inside(
     const struct prefix_index *, const struct route_prefix *,
     bool (*cb)(const struct prefix_index_entry *, void *aux), void *aux);
 

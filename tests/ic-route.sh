@@ -589,3 +589,125 @@ test_routes_go_with_their_switch_and_ports() {
     check_eq "" advertised east
     check_eq "" learned west router_west
 }
+
+# route_runs ZONE KIND: how many route step runs of KIND (full or
+# incremental) the zone's daemon made.
+route_runs() {
+    ic_ctl "$1" status/show |
+        sed -n "s/^routes: .* \([0-9]*\) full runs, \([0-9]*\) incremental$/\1 \2/p" |
+        awk -v k="$2" '{ print (k == "full") ? $1 : $2 }'
+}
+
+# agrees_with_full ZONE...: after route_sync, a forced full recompute in
+# every zone writes nothing: what the incremental runs left is what a full
+# run computes.  Prints what each zone learned and advertised.
+agrees_with_full() {
+    local before after z
+    before=$(for z in "$@"; do ic_commits "$z"; done | paste -sd' ')
+    after=$(settled "$@")
+    [ "$before" = "$after" ] ||
+        fail "a full recompute wrote: commits $before -> $after"
+}
+
+# The incremental runs handle routes coming and going; whatever they hand
+# over to a full run (overlaps, local routes hiding learned ones) comes
+# back to them.  After every change, a forced full recompute must find
+# nothing to write.
+test_incremental_runs_match_full_runs() {
+    three_zones
+    route_sync
+    local full0 inc0
+    full0=$(route_runs z1 full)
+    inc0=$(route_runs z1 incremental)
+
+    # A new static route, learned by both other zones.
+    nbctl z2 lr-route-add r_z2 10.2.0.0/16 192.168.2.10
+    route_sync
+    check_eq "10.2.0.0/16>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    agrees_with_full z1 z2 z3
+
+    # A second static route to the same prefix: one advertisement with two
+    # sources; it stays until both are gone.
+    nbctl z2 --ecmp lr-route-add r_z2 10.2.0.0/16 192.168.2.11
+    route_sync
+    check_eq "10.2.0.0/16>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    agrees_with_full z1 z2 z3
+    nbctl z2 lr-route-del r_z2 10.2.0.0/16 192.168.2.10
+    route_sync
+    check_eq "10.2.0.0/16>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    agrees_with_full z1 z2 z3
+
+    # Rows deleted behind the daemons' backs come back: a learned NB route
+    # and an advertised IC-SB route.
+    local sr isb
+    sr=$(nbctl z1 --bare --columns=_uuid find Logical_Router_Static_Route \
+         ip_prefix=10.2.0.0/16)
+    nbctl z1 remove Logical_Router r_z1 static_routes "$sr"
+    isb=$(icsbctl --bare --columns=_uuid find Route ip_prefix=10.2.0.0/16)
+    icsbctl destroy Route "$isb"
+    route_sync
+    check_eq "10.2.0.0/16>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    check_eq "10.2.0.0/16>169.254.100.2 192.168.1.1/24>169.254.100.1 192.168.2.1/24>169.254.100.2" \
+        learned z3 r_z3
+    agrees_with_full z1 z2 z3
+
+    # An overlapping prefix from another zone: both are refused in z1 and
+    # z2 ... and learned again once it goes.
+    nbctl z3 lr-route-add r_z3 10.2.5.0/24 192.168.3.10
+    route_sync
+    check_eq "192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    agrees_with_full z1 z2 z3
+    nbctl z3 lr-route-del r_z3 10.2.5.0/24
+    route_sync
+    check_eq "10.2.0.0/16>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    agrees_with_full z1 z2 z3
+
+    # A local static route to the same network wins, and when it goes the
+    # learned one is back.
+    nbctl z1 lr-route-add r_z1 10.2.0.0/16 192.168.1.20
+    route_sync
+    check_eq "192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    agrees_with_full z1 z2 z3
+    nbctl z1 lr-route-del r_z1 10.2.0.0/16
+    route_sync
+    check_eq "10.2.0.0/16>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    agrees_with_full z1 z2 z3
+
+    # Fifty routes in one transaction, then gone in one.
+    local i args=""
+    for i in $(seq 1 25); do
+        args="$args -- lr-route-add r_z3 10.30.$i.0/24 192.168.3.$i"
+        args="$args -- lr-route-add r_z3 10.31.$i.0/24 192.168.3.$i"
+    done
+    # shellcheck disable=SC2086
+    nbctl z3 $args
+    route_sync
+    check_eq 53 eval "learned z1 r_z1 | wc -w"
+    agrees_with_full z1 z2 z3
+    args=""
+    for i in $(seq 1 25); do
+        args="$args -- lr-route-del r_z3 10.30.$i.0/24"
+        args="$args -- lr-route-del r_z3 10.31.$i.0/24"
+    done
+    # shellcheck disable=SC2086
+    nbctl z3 $args
+    route_sync
+    check_eq "10.2.0.0/16>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    agrees_with_full z1 z2 z3
+
+    # Most of that was incremental work.
+    local inc full
+    inc=$(( $(route_runs z1 incremental) - inc0 ))
+    full=$(route_runs z1 full)
+    echo "z1: $inc incremental runs, $((full - full0)) full runs"
+    [ "$inc" -ge 8 ] || fail "only $inc incremental runs in z1"
+}

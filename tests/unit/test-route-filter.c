@@ -360,6 +360,22 @@ static const struct covering_case covering_cases[] = {
     { "2001:db9::/32", "" },
 };
 
+/* The entries inside a query, in address order. */
+static const struct covering_case inside_cases[] = {
+    { "10.0.0.0/8", "10.0.0.0/8 10.1.0.0/16 10.1.0.5/16 10.1.2.0/24" },
+    { "10.1.0.0/16", "10.1.0.0/16 10.1.0.5/16 10.1.2.0/24" },
+    { "10.1.2.0/23", "10.1.2.0/24" },
+    { "10.1.3.0/24", "" },
+    { "0.0.0.0/0", "0.0.0.0/0 10.0.0.0/8 10.1.0.0/16 10.1.0.5/16 "
+                   "10.1.2.0/24 192.168.1.1/24" },
+    { "192.168.0.0/16", "192.168.1.1/24" },
+    { "192.168.1.7/32", "" },
+    { "::/0", "2001:db8::/32 2001:db8:1::1/64" },
+    { "2001:db8::/31", "2001:db8::/32 2001:db8:1::1/64" },
+    { "2001:db8:1::/48", "2001:db8:1::1/64" },
+    { "4000::/2", "" },
+};
+
 static bool
 collect_entry(const struct prefix_index_entry *e, void *s_)
 {
@@ -398,6 +414,41 @@ test_prefix_index(void)
         tap_result(ok, "prefix index: covering %s", c->query);
         ds_destroy(&s);
     }
+    for (size_t i = 0; i < ARRAY_SIZE(inside_cases); i++) {
+        const struct covering_case *c = &inside_cases[i];
+        struct route_prefix q;
+        struct ds s = DS_EMPTY_INITIALIZER;
+        bool ok = route_prefix_parse(c->query, &q);
+        if (ok) {
+            prefix_index_for_each_inside(&idx, &q, collect_entry, &s);
+            ok = !strcmp(ds_cstr(&s), c->expect);
+            if (!ok) {
+                printf("# %s: got [%s]\n", c->query, ds_cstr(&s));
+            }
+        }
+        tap_result(ok, "prefix index: inside %s", c->query);
+        ds_destroy(&s);
+    }
+
+    /* Removal takes the entry out of both lookups, and only that entry. */
+    struct route_prefix p;
+    route_prefix_parse("10.1.0.0/16", &p);
+    bool removed = prefix_index_remove(&idx, &p, "not the data");
+    removed = !removed && prefix_index_remove(&idx, &p, index_entries[2]);
+    struct ds covering = DS_EMPTY_INITIALIZER, inside = DS_EMPTY_INITIALIZER;
+    route_prefix_parse("10.1.2.0/24", &p);
+    prefix_index_for_each_covering(&idx, &p, collect_entry, &covering);
+    route_prefix_parse("10.0.0.0/8", &p);
+    prefix_index_for_each_inside(&idx, &p, collect_entry, &inside);
+    tap_result(removed
+               && prefix_index_count(&idx) == ARRAY_SIZE(index_entries) - 1
+               && !strcmp(ds_cstr(&covering), "0.0.0.0/0 10.0.0.0/8 "
+                          "10.1.0.5/16 10.1.2.0/24")
+               && !strcmp(ds_cstr(&inside), "10.0.0.0/8 10.1.0.5/16 "
+                          "10.1.2.0/24"),
+               "prefix index: remove");
+    ds_destroy(&covering);
+    ds_destroy(&inside);
     prefix_index_destroy(&idx);
 }
 
@@ -430,6 +481,21 @@ test_prefix_index_scale(void)
     }
     tap_result(hits == N, "prefix index: 12000 distinct /24s cover only "
                "themselves");
+    hits = 0;
+    for (int i = 0; i < N; i++) {
+        prefix_index_for_each_inside(&idx, &ps[i], count_entry, &hits);
+    }
+    tap_result(hits == N, "prefix index: 12000 distinct /24s hold only "
+               "themselves");
+    for (int i = 0; i < N; i += 2) {
+        prefix_index_remove(&idx, &ps[i], &ps[i]);
+    }
+    struct route_prefix all;
+    route_prefix_parse("10.0.0.0/8", &all);
+    hits = 0;
+    prefix_index_for_each_inside(&idx, &all, count_entry, &hits);
+    tap_result(hits == N / 2 && prefix_index_count(&idx) == N / 2,
+               "prefix index: half removed, half left");
     free(ps);
     prefix_index_destroy(&idx);
 }
