@@ -27,7 +27,8 @@ struct ic_step_state {
     bool complete;              /* Result of the last run. */
     bool lost_changes;          /* Tracked changes were cleared unseen. */
     uint64_t n_runs;
-    long long int last_duration_ms;
+    long long int last_duration_us;
+    unsigned long long int total_us;    /* Time in all runs. */
 };
 
 struct ic_engine {
@@ -230,10 +231,11 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
             .recompute = forced || !st->ever_ran || st->lost_changes,
             .inputs = changed,
         };
-        long long int start = time_msec();
+        long long int start = time_usec();
         st->complete = st->step->run(e->aux, &changes);
         st->lost_changes = false;
-        st->last_duration_ms = time_msec() - start;
+        st->last_duration_us = time_usec() - start;
+        st->total_us += st->last_duration_us;
         st->n_runs++;
         st->ever_ran = true;
         memcpy(st->seqnos, seqnos, sizeof st->seqnos);
@@ -279,8 +281,9 @@ ic_engine_format(const struct ic_engine *e, struct ds *out)
     for (size_t i = 0; i < e->n_steps; i++) {
         const struct ic_step_state *st = &e->steps[i];
         const struct ic_step *step = st->step;
-        ds_put_format(out, "%-14s runs=%-6"PRIu64" last=%lldms %s  %s\n",
-                      step->name, st->n_runs, st->last_duration_ms,
+        ds_put_format(out, "%-14s runs=%-6"PRIu64" last=%lldus total=%lluus "
+                      "%s  %s\n", step->name, st->n_runs,
+                      st->last_duration_us, st->total_us,
                       !st->ever_ran ? "never-ran"
                       : st->complete ? "complete" : "waiting",
                       step->description);
@@ -330,7 +333,13 @@ ic_engine_render_metrics(const struct ic_engine *e, struct metrics *m)
     for (size_t i = 0; i < e->n_steps; i++) {
         metrics_sample(m, "ovn_ic_step_last_duration_seconds", "step",
                        e->steps[i].step->name,
-                       e->steps[i].last_duration_ms / 1000.0);
+                       e->steps[i].last_duration_us / 1e6);
+    }
+    metrics_family(m, "ovn_ic_step_seconds_total", METRIC_COUNTER,
+                   "Time each sync step spent in all its runs.");
+    for (size_t i = 0; i < e->n_steps; i++) {
+        metrics_sample(m, "ovn_ic_step_seconds_total", "step",
+                       e->steps[i].step->name, e->steps[i].total_us / 1e6);
     }
     metrics_family(m, "ovn_ic_step_complete", METRIC_GAUGE,
                    "Whether each step's last run was complete.");

@@ -1648,46 +1648,50 @@ structure_unchanged(const struct sync_route_ctx *ctx)
     return true;
 }
 
-/* The router that holds each new static route.  A static route does not
- * point to its router, so this walks the static routes of the routers
- * whose set changed: a scan of pointers, next to the IDL's own parsing of
- * the same column. */
-struct static_owner {
-    struct hmap_node node;
-    const struct nbrec_logical_router_static_route *sr;
-    const struct nbrec_logical_router *lr;
-};
+/* Returns true if 'lr' holds 'sr'.  The IDL keeps a set column in the
+ * order of the set, by UUID, so a binary search finds it without walking
+ * all of a router's routes; a linear scan stands behind it in case the
+ * order is ever not so. */
+static bool
+router_holds_static(const struct nbrec_logical_router *lr,
+                    const struct nbrec_logical_router_static_route *sr)
+{
+    size_t lo = 0, hi = lr->n_static_routes;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int cmp = uuid_compare_3way(&lr->static_routes[mid]->header_.uuid,
+                                    &sr->header_.uuid);
+        if (!cmp) {
+            return lr->static_routes[mid] == sr;
+        } else if (cmp < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    for (size_t i = 0; i < lr->n_static_routes; i++) {
+        if (lr->static_routes[i] == sr) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 60);
+            VLOG_WARN_RL(&rl, "static routes of router %s are not in UUID "
+                         "order", lr->name);
+            return true;
+        }
+    }
+    return false;
+}
 
-static void
-find_static_owners(const struct sync_route_ctx *ctx, struct hmap *owners)
+/* Returns the router that holds new static route 'sr', one of the routers
+ * whose static route set changed, or NULL. */
+static const struct nbrec_logical_router *
+static_route_owner(const struct sync_route_ctx *ctx,
+                   const struct nbrec_logical_router_static_route *sr)
 {
     const struct nbrec_logical_router *lr;
     NBREC_LOGICAL_ROUTER_FOR_EACH_TRACKED (lr, ctx->nb_idl) {
-        if (!nbrec_logical_router_is_updated(
-                lr, NBREC_LOGICAL_ROUTER_COL_STATIC_ROUTES)) {
-            continue;
-        }
-        for (size_t i = 0; i < lr->n_static_routes; i++) {
-            const struct nbrec_logical_router_static_route *sr
-                = lr->static_routes[i];
-            if (nbrec_logical_router_static_route_is_new(sr)) {
-                struct static_owner *o = xmalloc(sizeof *o);
-                o->sr = sr;
-                o->lr = lr;
-                hmap_insert(owners, &o->node, hash_pointer(sr, 0));
-            }
-        }
-    }
-}
-
-static const struct nbrec_logical_router *
-static_owner_find(const struct hmap *owners,
-                  const struct nbrec_logical_router_static_route *sr)
-{
-    const struct static_owner *o;
-    HMAP_FOR_EACH_WITH_HASH (o, node, hash_pointer(sr, 0), owners) {
-        if (o->sr == sr) {
-            return o->lr;
+        if (nbrec_logical_router_is_updated(
+                lr, NBREC_LOGICAL_ROUTER_COL_STATIC_ROUTES)
+            && router_holds_static(lr, sr)) {
+            return lr;
         }
     }
     return NULL;
@@ -1875,9 +1879,8 @@ run_incremental(struct sync_route_state *st)
         return false;
     }
 
-    bool ok = true;
-    struct hmap owners = HMAP_INITIALIZER(&owners);
-    find_static_owners(ctx, &owners);
+    /* NB first: a learned route seen back links to its candidate before
+     * IC-SB changes may remove the candidate. */
     const struct nbrec_logical_router_static_route *sr;
     NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
         bool is_new = nbrec_logical_router_static_route_is_new(sr);
@@ -1885,21 +1888,12 @@ run_incremental(struct sync_route_state *st)
         if (is_new && is_deleted) {
             continue;
         }
-        ok = (is_deleted ? static_route_gone(st, sr)
-              : is_new ? static_route_new(st, static_owner_find(&owners, sr),
+        if (!(is_deleted ? static_route_gone(st, sr)
+              : is_new ? static_route_new(st, static_route_owner(ctx, sr),
                                           sr)
-              : false);
-        if (!ok) {
-            break;
+              : false)) {
+            return false;
         }
-    }
-    struct static_owner *o;
-    HMAP_FOR_EACH_POP (o, node, &owners) {
-        free(o);
-    }
-    hmap_destroy(&owners);
-    if (!ok) {
-        return false;
     }
 
     const struct icsbrec_route *route;

@@ -64,10 +64,9 @@
  * that changed (router ports, options, transit switches, load balancers,
  * a row modified in place) or anything an incremental run cannot settle
  * locally (a new overlap, a conflict going away, several IC-SB routes for
- * one NB route) makes a full run.  The one cost an incremental run pays
- * per route is a walk of the static_routes column of a router whose set
- * changed, to find the router of a new static route; the IDL parses that
- * column anyway.  */
+ * one NB route) makes a full run.  A new static route's router is found by
+ * a binary search in the static_routes column of the routers whose set
+ * changed.  */
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -26,6 +26,7 @@ import os
 import select
 import signal
 import statistics
+import re
 import subprocess
 import sys
 import time
@@ -147,6 +148,10 @@ class Bench:
         self.z1 = Monitor(lab + "/z1-nb.sock")
         self.z2 = Conn(lab + "/z2-nb.sock")
         self.pids = [read_pid("%s/%s-ic.pid" % (lab, z)) for z in ("z1", "z2")]
+        # The database servers a route change goes through: z2's NB, IC-SB
+        # and z1's NB.
+        self.db_pids = [read_pid("%s/%s.pid" % (lab, d))
+                        for d in ("z2-nb", "icsb", "z1-nb")]
         self.ctls = ["%s/%s-ic.ctl" % (lab, z) for z in ("z1", "z2")]
         r = self.z2.transact(NB, [{"op": "select", "table": "Logical_Router",
                                    "where": [["name", "==", "lr-z2"]],
@@ -162,6 +167,22 @@ class Bench:
 
     def cpu(self):
         return [cpu_ns(p) for p in self.pids]
+
+    def db_cpu(self):
+        return [cpu_ns(p) for p in self.db_pids]
+
+    def step_s(self):
+        """Our daemons' time in the route step so far (z1, z2), from
+        engine/show; None for upstream's daemon, which has no such count."""
+        if self.kind != "ours":
+            return None
+        out = []
+        for ctl in self.ctls:
+            s = subprocess.run(["ovn-appctl", "-t", ctl, "engine/show"],
+                               capture_output=True, text=True).stdout
+            m = re.search(r"^route\s.*\stotal=(\d+)us", s, re.M)
+            out.append(int(m.group(1)) / 1e6 if m else 0.0)
+        return out
 
     # -- z2 changes ------------------------------------------------------
     def add(self, n):
@@ -261,7 +282,7 @@ class Bench:
         _, qt = self.quiet()
         if qt is None:
             return None
-        c0 = self.cpu()
+        c0, s0 = self.cpu(), self.step_s()
         t0 = time.time()
         (p,), _ = self.add(1)
         t = self.wait_for(lambda: p in self.z1.learned, t0)
@@ -269,8 +290,10 @@ class Bench:
             return {"latency": None}
         self.extra += 1
         c1, qt = self.quiet()
+        s1 = self.step_s()
         return {"latency": t - t0,
                 "cpu": [b - a for a, b in zip(c0, c1)],
+                "step": s0 and [b - a for a, b in zip(s0, s1)],
                 "quiet_ok": qt is not None}
 
     def bulk(self, n):
@@ -278,9 +301,10 @@ class Bench:
         out = {}
         _, qt = self.quiet()
         base = self.z1.nlearned
-        c0 = self.cpu()
+        c0, d0, s0 = self.cpu(), self.db_cpu(), self.step_s()
         t0 = time.time()
         _, uuids = self.add(n)
+        out["add_write"] = time.time() - t0
         t = self.wait_for(self.count_is(base + n), t0)
         if t is None:
             out["add"] = None
@@ -288,9 +312,13 @@ class Bench:
         c1, _ = self.quiet()
         out["add"] = t - t0
         out["add_cpu"] = [b - a for a, b in zip(c0, c1)]
-        c0 = self.cpu()
+        out["add_db_cpu"] = [b - a for a, b in zip(d0, self.db_cpu())]
+        s1 = self.step_s()
+        out["add_step"] = s0 and [b - a for a, b in zip(s0, s1)]
+        c0, d0, s0 = self.cpu(), self.db_cpu(), s1
         t0 = time.time()
         self.delete(uuids)
+        out["del_write"] = time.time() - t0
         t = self.wait_for(self.count_is(base), t0)
         if t is None:
             out["del"] = None
@@ -298,6 +326,9 @@ class Bench:
         c1, _ = self.quiet()
         out["del"] = t - t0
         out["del_cpu"] = [b - a for a, b in zip(c0, c1)]
+        out["del_db_cpu"] = [b - a for a, b in zip(d0, self.db_cpu())]
+        s1 = self.step_s()
+        out["del_step"] = s0 and [b - a for a, b in zip(s0, s1)]
         return out
 
     def rss(self):
@@ -368,8 +399,13 @@ def cmd_run(kind, out_json, lab, opts):
                 if bk.get("add") is None or bk.get("del") is None:
                     res["timeout"] = "bulk"
                 else:
-                    log(kind, "  add %.2f s, withdraw %.2f s" % (
-                        bk["add"], bk["del"]))
+                    log(kind, "  add %.2f s (z2 write %.2f s, DB servers "
+                        "CPU %s), withdraw %.2f s (z2 write %.2f s, DB "
+                        "servers CPU %s)" % (
+                            bk["add"], bk["add_write"],
+                            "/".join("%.2f" % x for x in bk["add_db_cpu"]),
+                            bk["del"], bk["del_write"],
+                            "/".join("%.2f" % x for x in bk["del_db_cpu"])))
             if perf:
                 perf.send_signal(signal.SIGINT)
                 perf.wait()
@@ -398,18 +434,23 @@ def load(out_dir, kind):
 def summary(d):
     """Per-R figures, None where not measured / timed out."""
     s = {"lat": None, "cpu": None, "add": None, "add_cpu": None,
-         "del": None, "del_cpu": None, "n": 0}
+         "del": None, "del_cpu": None, "n": 0, "step": None}
     ok = [t for t in d.get("tries", []) if t and t.get("latency") is not None]
     s["n"] = len(ok)
     if ok:
         s["lat"] = statistics.median(t["latency"] for t in ok)
         s["cpu"] = [statistics.median(t["cpu"][i] for t in ok)
                     for i in (0, 1)]
+        if all(t.get("step") for t in ok):
+            s["step"] = [statistics.median(t["step"][i] for t in ok)
+                         for i in (0, 1)]
     bk = d.get("bulk", {})
     for k in ("add", "del"):
         if bk.get(k) is not None:
             s[k] = bk[k]
             s[k + "_cpu"] = bk[k + "_cpu"]
+            for x in ("write", "db_cpu", "step"):
+                s[k + "_" + x] = bk.get(k + "_" + x)
     return s
 
 
@@ -467,6 +508,31 @@ def cmd_report(out_dir, kinds, timeout, bulk):
                        fmt_cpu(s["del_cpu"]),
                        "%.0f/%.0f;%.0f/%.0f" % tuple(d["rss"][0] + d["rss"][1]),
                        "%d" % d["nudges"], d["load"]))
+    print("where the time goes: the route step's own time in our daemons "
+          "(z1,z2; engine/show), and for the bulk operations the test "
+          "client's write into z2's NB and the CPU of the database servers "
+          "on the path (z2 NB / IC-SB / z1 NB), which no daemon can avoid")
+    f2 = "%-6s %-8s %-19s %-19s %-19s %-26s %s"
+    print(f2 % ("R", "kind", "1-route step z1,z2", "add step z1,z2",
+                "wd step z1,z2", "add: write, DB CPU", "wd: write, DB CPU"))
+
+    def ms(v):
+        return "-" if not v else "%.2f,%.2f ms" % (v[0] * 1e3, v[1] * 1e3)
+
+    def floor(s, k):
+        if s.get(k + "_write") is None or s.get(k + "_db_cpu") is None:
+            return "-"
+        return "%.2f s, %s s" % (s[k + "_write"], "/".join(
+            "%.2f" % x for x in s[k + "_db_cpu"]))
+    for r in rs:
+        for k in kinds:
+            d = res[k].get(r)
+            if d is None:
+                continue
+            s = summary(d)
+            print(f2 % (r, k, ms(s["step"]), ms(s.get("add_step")),
+                        ms(s.get("del_step")), floor(s, "add"),
+                        floor(s, "del")))
     if "ours" in res and "upstream" in res:
         print("upstream/ours ratios (>x: upstream timed out after %.0f s):"
               % timeout)
@@ -505,6 +571,14 @@ def cmd_report(out_dir, kinds, timeout, bulk):
                       "MET" if lat_flat else "NOT MET",
                       sum(a["cpu"]), sum(z["cpu"]),
                       "MET" if cpu_flat else "NOT MET"))
+            if a["step"] and z["step"]:
+                # The route step alone: at most twice, with 1 ms of slack.
+                step_flat = sum(z["step"]) <= 2 * sum(a["step"]) + 0.001
+                print("target: our route step per change flat in R (R=%d vs "
+                      "R=%d): %.2f -> %.2f ms %s" % (
+                          ok[0], ok[-1], sum(a["step"]) * 1e3,
+                          sum(z["step"]) * 1e3,
+                          "MET" if step_flat else "NOT MET"))
         if "upstream" in res and 12000 in ours and 12000 in res["upstream"]:
             o, u = ours[12000], summary(res["upstream"][12000])
             du = res["upstream"][12000]
