@@ -711,3 +711,27 @@ test_incremental_runs_match_full_runs() {
     echo "z1: $inc incremental runs, $((full - full0)) full runs"
     [ "$inc" -ge 8 ] || fail "only $inc incremental runs in z1"
 }
+
+# A paused daemon does not see the changes made meanwhile one by one: it
+# recomputes when it resumes, and learns what it missed.
+test_paused_daemon_catches_up() {
+    east_west
+    route_sync
+    local full
+    full=$(route_runs west full)
+    ic_ctl west pause
+    nbctl east lr-route-add router_east 10.10.0.0/16 192.168.1.10
+    icsb_has_route() {
+        [ -n "$(icsbctl --bare --columns=_uuid find Route ip_prefix="$1")" ]
+    }
+    wait_until icsb_has_route 10.10.0.0/16
+    check_eq "192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    ic_ctl west resume
+    route_sync
+    check_eq "10.10.0.0/16>169.254.100.1 192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    [ "$(route_runs west full)" -gt "$full" ] ||
+        fail "no full run after resume"
+    agrees_with_full east west
+}
