@@ -161,6 +161,8 @@ step_routes(void *c_, const struct ic_step_changes *changes)
 {
     struct ic_controller *c = c_;
     if (!c->az_row) {
+        /* The changes tracked meanwhile are dropped unseen. */
+        sync_route_state_invalidate(c->route_state);
         return true;
     }
 

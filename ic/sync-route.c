@@ -643,6 +643,13 @@ sync_route_state_destroy(struct sync_route_state *st)
     }
 }
 
+/* Makes the next run a full one. */
+void
+sync_route_state_invalidate(struct sync_route_state *st)
+{
+    st->valid = false;
+}
+
 /* Forgets everything, for a full run. */
 static void
 route_state_reset(struct sync_route_state *st)

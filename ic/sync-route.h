@@ -89,6 +89,7 @@ struct sync_route_stats {
 
 struct sync_route_state *sync_route_state_create(void);
 void sync_route_state_destroy(struct sync_route_state *);
+void sync_route_state_invalidate(struct sync_route_state *);
 
 /* Turns on the IDL change tracking the incremental runs read.  Call before
  * the IDLs first run. */
