@@ -44,6 +44,7 @@ struct ic_controller {
     /* Per-object state that survives between passes. */
     struct sync_az az;
     uint32_t dp_key_hint;
+    uint32_t dp_vxlan_key_hint;
     struct sync_route_stats route_stats;
     struct sync_route_state *route_state;
 
@@ -94,7 +95,10 @@ step_datapath_keys(void *c_, const struct ic_step_changes *changes OVS_UNUSED)
         .icnb_idl = idl(c, IC_DB_ICNB),
         .icsb_idl = idl(c, IC_DB_ICSB_GLOBAL),
         .icsb_txn = txn(c, IC_DB_ICSB_GLOBAL),
+        .vxlan_mode = sync_datapath_vxlan_mode(idl(c, IC_DB_ICNB),
+                                               idl(c, IC_DB_ICSB)),
         .key_hint = &c->dp_key_hint,
+        .vxlan_key_hint = &c->dp_vxlan_key_hint,
         .problems = &c->problems,
     };
     return sync_datapath_keys_run(&ctx);
@@ -109,6 +113,8 @@ step_transit_switches(void *c_,
         return true;
     }
     struct sync_datapath_switches_ctx ctx = {
+        .vxlan_mode = sync_datapath_vxlan_mode(idl(c, IC_DB_ICNB),
+                                               idl(c, IC_DB_ICSB)),
         .icnb_idl = idl(c, IC_DB_ICNB),
         .icsb_idl = idl(c, IC_DB_ICSB),
         .nb_idl = idl(c, IC_DB_NB),
@@ -228,6 +234,8 @@ static const struct ic_step steps[] = {
         .inputs = {
             { IC_DB_ICNB, &icnbrec_table_transit_switch },
             { IC_DB_ICSB_GLOBAL, &icsbrec_table_datapath_binding },
+            { IC_DB_ICNB, &icnbrec_table_ic_nb_global },
+            { IC_DB_ICSB, &icsbrec_table_encap },
         },
         .outputs = IC_OUT(IC_DB_ICSB_GLOBAL),
     },
@@ -241,6 +249,8 @@ static const struct ic_step steps[] = {
             { IC_DB_ICNB, &icnbrec_table_transit_switch },
             { IC_DB_ICSB, &icsbrec_table_datapath_binding },
             { IC_DB_NB, &nbrec_table_logical_switch },
+            { IC_DB_ICNB, &icnbrec_table_ic_nb_global },
+            { IC_DB_ICSB, &icsbrec_table_encap },
         },
         .outputs = IC_OUT(IC_DB_NB),
     },
@@ -487,6 +497,7 @@ ic_controller_create(const struct ic_controller_options *opts,
     c->converged_cfg = -1;
     /* Like upstream, hand out IC_DP_KEY_MIN + 1 first. */
     c->dp_key_hint = IC_DP_KEY_MIN;
+    c->dp_vxlan_key_hint = IC_DP_VXLAN_KEY_MIN;
     c->engine = ic_engine_create(steps, ARRAY_SIZE(steps), c->dbs, c);
 
     unixctl_command_register("exit", "", 0, 0, cmd_exit, c);

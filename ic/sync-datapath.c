@@ -62,6 +62,27 @@ compare_dps_by_key(const void *a_, const void *b_)
            : (*a)->tunnel_key > (*b)->tunnel_key;
 }
 
+/* Returns true if the interconnection runs in VXLAN mode: IC-NB asks for
+ * it (IC_NB_Global options:vxlan_mode=true) and some gateway has a VXLAN
+ * encapsulation. */
+bool
+sync_datapath_vxlan_mode(struct ovsdb_idl *icnb_idl,
+                         struct ovsdb_idl *icsb_idl)
+{
+    const struct icnbrec_ic_nb_global *g = icnbrec_ic_nb_global_first(
+        icnb_idl);
+    if (!g || !smap_get_bool(&g->options, "vxlan_mode", false)) {
+        return false;
+    }
+    const struct icsbrec_encap *encap;
+    ICSBREC_ENCAP_FOR_EACH (encap, icsb_idl) {
+        if (!strcmp(encap->type, "vxlan")) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Global writer: IC-NB Transit_Switch -> IC-SB Datapath_Binding. */
 bool
 sync_datapath_keys_run(const struct sync_datapath_keys_ctx *ctx)
@@ -74,8 +95,11 @@ sync_datapath_keys_run(const struct sync_datapath_keys_ctx *ctx)
     problems_begin(ctx->problems, KEYS_OWNER);
 
     /* Every key in use, by switches and routers alike, is taken. */
+    uint32_t min = ctx->vxlan_mode ? IC_DP_VXLAN_KEY_MIN : IC_DP_KEY_MIN;
+    uint32_t max = ctx->vxlan_mode ? IC_DP_VXLAN_KEY_MAX : IC_DP_KEY_MAX;
+    uint32_t *hint = ctx->vxlan_mode ? ctx->vxlan_key_hint : ctx->key_hint;
     struct key_space keys;
-    key_space_init(&keys, IC_DP_KEY_MIN, IC_DP_KEY_MAX);
+    key_space_init(&keys, min, max);
 
     /* Visit bindings in key order, so that when a switch has several
      * (two writers raced before this daemon held the lock) every daemon
@@ -132,7 +156,7 @@ sync_datapath_keys_run(const struct sync_datapath_keys_ctx *ctx)
         if (!key_parse(req, &key) || !key_space_contains(&keys, key)) {
             problems_report(ctx->problems, KEYS_OWNER, ts->name,
                             "requested-tnl-key \"%s\" is not a key in %u..%u; "
-                            "ignored", req, IC_DP_KEY_MIN, IC_DP_KEY_MAX);
+                            "ignored", req, min, max);
         } else if (dp && dp->tunnel_key == key) {
             /* Already honoured. */
         } else if (key_space_is_used(&keys, key)) {
@@ -164,20 +188,27 @@ sync_datapath_keys_run(const struct sync_datapath_keys_ctx *ctx)
     SHASH_FOR_EACH (node, &wanted) {
         ts = node->data;
         dp = shash_find_and_delete(&by_switch, ts->name);
-        if (!dp) {
-            uint32_t key = key_space_allocate(&keys, ctx->key_hint);
+        if (!dp || !key_space_contains(&keys, dp->tunnel_key)) {
+            /* A new switch, or the VXLAN mode changed. */
+            uint32_t key = key_space_allocate(&keys, hint);
             if (!key) {
                 problems_report(ctx->problems, KEYS_OWNER, ts->name,
                                 "no free datapath key in %u..%u; the "
-                                "transit switch waits for one",
-                                IC_DP_KEY_MIN, IC_DP_KEY_MAX);
+                                "transit switch waits for one", min, max);
                 complete = false;
                 continue;
             }
-            VLOG_INFO("transit switch %s: allocated key %"PRIu32,
-                      ts->name, key);
-            dp = icsbrec_datapath_binding_insert(ctx->icsb_txn);
-            icsbrec_datapath_binding_set_transit_switch(dp, ts->name);
+            if (dp) {
+                VLOG_INFO("transit switch %s: moving from key %"PRId64" to "
+                          "%"PRIu32" (VXLAN mode %s)", ts->name,
+                          dp->tunnel_key, key,
+                          ctx->vxlan_mode ? "on" : "off");
+            } else {
+                VLOG_INFO("transit switch %s: allocated key %"PRIu32,
+                          ts->name, key);
+                dp = icsbrec_datapath_binding_insert(ctx->icsb_txn);
+                icsbrec_datapath_binding_set_transit_switch(dp, ts->name);
+            }
             icsbrec_datapath_binding_set_tunnel_key(dp, key);
         }
         if (has_type && (!dp->type || strcmp(dp->type, "transit-switch"))) {
@@ -267,6 +298,12 @@ sync_datapath_switches_run(const struct sync_datapath_switches_ctx *ctx)
         if (!cur || strcmp(cur, key)) {
             nbrec_logical_switch_update_other_config_setkey(
                 ls, "requested-tnl-key", key);
+        }
+        cur = smap_get(&ls->other_config, "ic-vxlan_mode");
+        if (ctx->vxlan_mode ? !cur || strcmp(cur, "true")
+                            : cur && strcmp(cur, "false")) {
+            nbrec_logical_switch_update_other_config_setkey(
+                ls, "ic-vxlan_mode", ctx->vxlan_mode ? "true" : "false");
         }
     }
 

@@ -16,7 +16,10 @@
  *   Reads:  IC-NB Transit_Switch; IC-SB Datapath_Binding.
  *   Writes: IC-SB Datapath_Binding.
  *   Every transit switch gets exactly one Datapath_Binding with a tunnel key
- *   from the interconnection range, allocated once.  A switch may ask for a
+ *   from the interconnection range, allocated once.  In VXLAN mode (see
+ *   sync_datapath_vxlan_mode()) the range is IC_DP_VXLAN_KEY_MIN..MAX, and
+ *   a switch whose key is outside the current mode's range gets a new one
+ *   when the mode changes.  A switch may ask for a
  *   key with other_config:requested-tnl-key; a request that is invalid or
  *   held by another switch is reported and not honoured.  Bindings of
  *   deleted switches, and duplicates, are removed.  Bindings of transit
@@ -28,7 +31,11 @@
  *   Writes: NB Logical_Switch.
  *   Every transit switch appears in the zone's NB as a logical switch of
  *   the same name, marked other_config:interconn-ts=<name>, with
- *   other_config:requested-tnl-key set to the global key once it exists.
+ *   other_config:requested-tnl-key set to the global key once it exists,
+ *   and other_config:ic-vxlan_mode=true in VXLAN mode (northd 25.03 and
+ *   later then keep the zone's own keys below the transit switches').  The
+ *   key is set to "false" when the mode goes off, and never written while
+ *   it is off, as 23.03's daemon does not write it.
  *   Marked switches whose transit switch is gone are deleted. */
 
 #include <stdbool.h>
@@ -42,13 +49,16 @@ struct sync_datapath_keys_ctx {
     struct ovsdb_idl *icnb_idl;
     struct ovsdb_idl *icsb_idl;     /* The global writer's session. */
     struct ovsdb_idl_txn *icsb_txn;
+    bool vxlan_mode;
     uint32_t *key_hint;             /* Last key allocated. */
+    uint32_t *vxlan_key_hint;       /* Last key allocated in VXLAN mode. */
     struct problem_set *problems;
 };
 
 bool sync_datapath_keys_run(const struct sync_datapath_keys_ctx *);
 
 struct sync_datapath_switches_ctx {
+    bool vxlan_mode;
     struct ovsdb_idl *icnb_idl;
     struct ovsdb_idl *icsb_idl;
     struct ovsdb_idl *nb_idl;
@@ -59,5 +69,9 @@ struct sync_datapath_switches_ctx {
 bool sync_datapath_switches_run(const struct sync_datapath_switches_ctx *);
 
 bool transit_switch_name_is_valid(const char *name);
+
+/* Reads:  IC-NB IC_NB_Global.options; IC-SB Encap. */
+bool sync_datapath_vxlan_mode(struct ovsdb_idl *icnb_idl,
+                              struct ovsdb_idl *icsb_idl);
 
 #endif /* ic/sync-datapath.h */

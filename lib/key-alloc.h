@@ -24,6 +24,11 @@
 #define IC_DP_KEY_MIN 16711681
 #define IC_DP_KEY_MAX 16777215
 
+/* Transit switch keys in VXLAN mode, which has 12 bits of datapath key:
+ * the part of them above every zone's own keys. */
+#define IC_DP_VXLAN_KEY_MIN 1024
+#define IC_DP_VXLAN_KEY_MAX 4095
+
 /* Port keys on one transit switch. */
 #define IC_PORT_KEY_MIN 1
 #define IC_PORT_KEY_MAX 32767
