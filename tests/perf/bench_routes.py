@@ -285,6 +285,7 @@ class Bench:
         c0, s0 = self.cpu(), self.step_s()
         t0 = time.time()
         (p,), _ = self.add(1)
+        write = time.time() - t0
         t = self.wait_for(lambda: p in self.z1.learned, t0)
         if t is None:
             return {"latency": None}
@@ -292,6 +293,7 @@ class Bench:
         c1, qt = self.quiet()
         s1 = self.step_s()
         return {"latency": t - t0,
+                "write": write,
                 "cpu": [b - a for a, b in zip(c0, c1)],
                 "step": s0 and [b - a for a, b in zip(s0, s1)],
                 "quiet_ok": qt is not None}
@@ -390,8 +392,9 @@ def cmd_run(kind, out_json, lab, opts):
                 if o is None or o["latency"] is None:
                     res["timeout"] = "one"
                     break
-                log(kind, "  try %d: %.4f s, CPU z1 %.4f z2 %.4f" % (
-                    k + 1, o["latency"], o["cpu"][0], o["cpu"][1]))
+                log(kind, "  try %d: %.4f s (z2 write %.4f s), CPU z1 %.4f "
+                    "z2 %.4f" % (k + 1, o["latency"], o["write"],
+                                 o["cpu"][0], o["cpu"][1]))
             if "timeout" not in res and nbulk > 0:
                 log(kind, "bulk +%d / -%d" % (nbulk, nbulk))
                 bk = b.bulk(nbulk)
