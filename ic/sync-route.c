@@ -21,6 +21,7 @@
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
+#include "ovsdb-idl-provider.h"
 #include "smap.h"
 #include "sset.h"
 #include "util.h"
@@ -100,6 +101,14 @@ struct ic_router {
     struct hmap statics;                /* struct local_static.key. */
     struct hmap shadowing;              /* struct net_key: statics that kept
                                          * an IC-SB route from learning. */
+
+    /* The size of the router's static route set at the end of the last
+     * run, and what this run saw come and go: a set that changed by
+     * something else moved a route between routers, which needs a full
+     * run. */
+    size_t n_statics;
+    size_t n_statics_new;
+    size_t n_statics_gone;
 };
 
 /* A local (not learned) static route of an ic_router.  It keeps IC-SB
@@ -154,8 +163,9 @@ struct learn_candidate {
     size_t n_routes;                    /* IC-SB routes that give it. */
     struct route_prefix prefix;
     struct in6_addr nexthop;
-    const char *route_table;
-    const char *lr_id;          /* Owner: route->availability_zone + this. */
+    char *route_table;          /* Copies: writing to an IDL row, or its */
+    char *lr_id;                /* update, re-parses the row's strings. */
+                                /* Owner: route->availability_zone + lr_id. */
     bool shadowed;              /* A local LB VIP lies inside: skip. */
     char *conflict;             /* Why it overlaps, if it does. */
     const struct nbrec_logical_router_static_route *nb_row;
@@ -167,6 +177,12 @@ struct route_ref {
     struct hmap_node node;              /* In route_state.route_refs. */
     struct uuid uuid;
     struct ptr_array candidates;        /* struct learn_candidate *. */
+};
+
+struct nb_deleting {
+    struct hmap_node node;              /* In route_state.nb_deleting. */
+    struct uuid uuid;
+    const struct nbrec_logical_router *lr;
 };
 
 /* A learned NB route to delete from its router. */
@@ -202,6 +218,16 @@ struct sync_route_state {
                                          * UUID of its NB route. */
     size_t n_learned;                   /* Candidates that are installed. */
     size_t n_refused;                   /* Candidates refused as overlaps. */
+
+    /* Rows inserted and not yet seen back ('pending' advertised routes and
+     * candidates).  An incremental run must see every one of them back,
+     * since the engine runs the step only once its transactions are done;
+     * one still pending means the row came and went unseen. */
+    size_t n_pending;
+
+    /* Learned NB routes this daemon deleted and has not seen go yet, with
+     * their routers, for the count of each router's static routes. */
+    struct hmap nb_deleting;            /* struct nb_deleting, by UUID. */
 
     /* Valid during a run. */
     const struct sync_route_ctx *ctx;
@@ -352,6 +378,7 @@ router_create(struct sync_route_state *st,
     hmap_init(&r->statics);
     hmap_init(&r->shadowing);
     route_prefix_list_init(&r->vips);
+    r->n_statics = lr->n_static_routes;
     hmap_insert(&st->routers, &r->node, uuid_hash(&lr->header_.uuid));
 
     /* Connected networks; the transit switch ports are the transport, not
@@ -558,6 +585,7 @@ route_state_init(struct sync_route_state *st)
     hmapx_init(&st->icsb_deletes);
     hmapx_init(&st->nb_deleted);
     hmapx_init(&st->withdrawn);
+    hmap_init(&st->nb_deleting);
 }
 
 static void
@@ -618,6 +646,11 @@ route_state_destroy(struct sync_route_state *st)
     hmapx_destroy(&st->icsb_deletes);
     hmapx_destroy(&st->nb_deleted);
     hmapx_destroy(&st->withdrawn);
+    struct nb_deleting *d;
+    HMAP_FOR_EACH_POP (d, node, &st->nb_deleting) {
+        free(d);
+    }
+    hmap_destroy(&st->nb_deleting);
     free(st->nb_deletes);
     shash_destroy(&st->local_pbs);
     sset_destroy(&st->ts_lrps);
@@ -797,20 +830,32 @@ adv_add(struct sync_route_state *st, const struct ts_port *p,
     }
 }
 
-/* Withdraws 'a' and frees it. */
-static void
+static bool route_unlearn(struct sync_route_state *,
+                          const struct icsbrec_route *);
+
+/* Withdraws 'a' and frees it.  Returns false if that needs a full run. */
+static bool
 adv_withdraw(struct sync_route_state *st, struct adv_route *a)
 {
+    bool ok = true;
     if (a->row) {
-        hmapx_add(&st->icsb_deletes, CONST_CAST(void *, a->row));
-        hmapx_add(&st->withdrawn, CONST_CAST(void *, a->row));
+        const struct icsbrec_route *row = a->row;
         hmap_remove(&st->adv_by_row, &a->row_node);
-        st->n_withdrawn_now++;
+        if (!icsbrec_route_is_deleted(row)) {
+            hmapx_add(&st->icsb_deletes, CONST_CAST(void *, row));
+            hmapx_add(&st->withdrawn, CONST_CAST(void *, row));
+            st->n_withdrawn_now++;
+        }
+        /* This zone's other routers that learned it forget it now, as in
+         * a full run. */
+        ok = route_unlearn(st, row);
     }
+    st->n_pending -= a->pending;
     hmapx_find_and_delete(&st->dirty_adv, a);
     hmap_remove(&st->advertised, &a->node);
     free(a->sources);
     free(a);
+    return ok;
 }
 
 /* Static route 'sr' of router 'r', on every port of 'r'. */
@@ -894,6 +939,7 @@ adv_link_row(struct sync_route_state *st, const struct icsbrec_route *row)
     }
     if (a && !a->row) {
         a->row = row;
+        st->n_pending -= a->pending;
         a->pending = false;
         hmap_insert(&st->adv_by_row, &a->row_node,
                     uuid_hash(&row->header_.uuid));
@@ -1023,6 +1069,7 @@ adv_write(struct sync_route_state *st)
             icsbrec_route_set_nexthop(row, ds_cstr(&nexthop));
             write_adv_route(row, a);
             a->pending = true;
+            st->n_pending++;
             st->n_advertised_now++;
         }
     }
@@ -1059,8 +1106,23 @@ learn_find(const struct ic_router *r, const char *route_table,
 static void
 learn_candidate_free(struct learn_candidate *c)
 {
+    free(c->route_table);
+    free(c->lr_id);
     free(c->conflict);
     free(c);
+}
+
+/* Makes 'route' the IC-SB route that gives candidate 'c'. */
+static void
+candidate_set_route(struct learn_candidate *c,
+                    const struct icsbrec_route *route)
+{
+    const char *lr_id = smap_get(&route->external_ids, "lr-id");
+    c->route = route;
+    free(c->route_table);
+    c->route_table = xstrdup(route->route_table);
+    free(c->lr_id);
+    c->lr_id = nullable_xstrdup(lr_id);
 }
 
 /* True if 'c' should have an NB route. */
@@ -1112,6 +1174,18 @@ candidate_find_by_nb(const struct sync_route_state *st,
     HMAP_FOR_EACH_WITH_HASH (c, nb_node, uuid_hash(uuid), &st->cand_by_nb) {
         if (uuid_equals(&c->nb_row->header_.uuid, uuid)) {
             return c;
+        }
+    }
+    return NULL;
+}
+
+static struct nb_deleting *
+nb_deleting_find(const struct sync_route_state *st, const struct uuid *uuid)
+{
+    struct nb_deleting *d;
+    HMAP_FOR_EACH_WITH_HASH (d, node, uuid_hash(uuid), &st->nb_deleting) {
+        if (uuid_equals(&d->uuid, uuid)) {
+            return d;
         }
     }
     return NULL;
@@ -1181,13 +1255,11 @@ candidate_create(struct sync_route_state *st, struct ic_router *r,
 {
     struct learn_candidate *c = xzalloc(sizeof *c);
     c->router = r;
-    c->route = route;
     c->port = p;
     c->n_routes = 1;
     c->prefix = *prefix;
     c->nexthop = *nexthop;
-    c->route_table = route->route_table;
-    c->lr_id = smap_get(&route->external_ids, "lr-id");
+    candidate_set_route(c, route);
     hmap_insert(&r->candidates, &c->node,
                 learn_key_hash(route->route_table, prefix, nexthop));
     prefix_index_insert(&r->idx, prefix, c);
@@ -1224,6 +1296,7 @@ candidate_remove(struct sync_route_state *st, struct learn_candidate *c)
     if (candidate_wanted(c)) {
         st->n_learned--;
     }
+    st->n_pending -= c->pending;
     hmapx_find_and_delete(&st->dirty_learned, c);
     prefix_index_remove(&r->idx, &c->prefix, c);
     hmap_remove(&r->candidates, &c->node);
@@ -1373,8 +1446,9 @@ check_candidates(struct ic_router *r)
     prefix_index_destroy(&connected);
 }
 
-/* Incremental run: true if new candidate 'c' of 'r', not yet in the
- * indexes, overlaps nothing that check_candidates() would mark. */
+/* Incremental run: true if new candidate 'c' of 'r' (already in the
+ * indexes, where the lookups skip it) overlaps nothing that
+ * check_candidates() would mark. */
 static bool
 candidate_is_clear(const struct ic_router *r, const struct learn_candidate *c)
 {
@@ -1441,6 +1515,7 @@ learned_link_row(struct sync_route_state *st,
     }
     if (c && !c->nb_row && candidate_wanted(c)) {
         c->nb_row = sr;
+        st->n_pending -= c->pending;
         c->pending = false;
         hmap_insert(&st->cand_by_nb, &c->nb_node,
                     uuid_hash(&sr->header_.uuid));
@@ -1484,10 +1559,8 @@ learn_full(struct sync_route_state *st)
             route_ref_add(st, route, c);
             if (uuid_compare_3way(&route->header_.uuid,
                                   &c->route->header_.uuid) < 0) {
-                c->route = route;
+                candidate_set_route(c, route);
                 c->port = p;
-                c->route_table = route->route_table;
-                c->lr_id = smap_get(&route->external_ids, "lr-id");
             }
         }
     }
@@ -1542,7 +1615,16 @@ learn_write(struct sync_route_state *st)
 {
     for (size_t i = 0; i < st->n_nb_deletes; i++) {
         const struct nb_delete *d = &st->nb_deletes[i];
+        if (nbrec_logical_router_static_route_is_deleted(d->sr)) {
+            continue;
+        }
         nbrec_logical_router_update_static_routes_delvalue(d->lr, d->sr);
+        if (!nb_deleting_find(st, &d->sr->header_.uuid)) {
+            struct nb_deleting *nd = xmalloc(sizeof *nd);
+            nd->uuid = d->sr->header_.uuid;
+            nd->lr = d->lr;
+            hmap_insert(&st->nb_deleting, &nd->node, uuid_hash(&nd->uuid));
+        }
     }
 
     struct ds prefix = DS_EMPTY_INITIALIZER;
@@ -1576,6 +1658,7 @@ learn_write(struct sync_route_state *st)
         write_learned_route(sr, c);
         nbrec_logical_router_update_static_routes_addvalue(c->router->lr, sr);
         c->pending = true;
+        st->n_pending++;
         st->n_learned_now++;
     }
     ds_destroy(&prefix);
@@ -1601,6 +1684,7 @@ static const struct ovsdb_idl_table_class *const tracked_tables[] = {
     &nbrec_table_logical_router,
     &nbrec_table_logical_router_static_route,
     &icsbrec_table_route,
+    &icsbrec_table_availability_zone,
 };
 
 void
@@ -1608,8 +1692,9 @@ sync_route_track(struct ovsdb_idl *nb_idl, struct ovsdb_idl *icsb_idl)
 {
     for (size_t i = 0; i < ARRAY_SIZE(tracked_tables); i++) {
         const struct ovsdb_idl_table_class *tc = tracked_tables[i];
-        struct ovsdb_idl *idl = tc == &icsbrec_table_route ? icsb_idl
-                                                            : nb_idl;
+        struct ovsdb_idl *idl = (tc == &icsbrec_table_route
+                                 || tc == &icsbrec_table_availability_zone
+                                 ? icsb_idl : nb_idl);
         for (size_t j = 0; j < tc->n_columns; j++) {
             ovsdb_idl_track_add_column(idl, &tc->columns[j]);
         }
@@ -1627,11 +1712,50 @@ sync_route_is_tracked(const struct ovsdb_idl_table_class *tc)
     return false;
 }
 
-/* True if NB_Global and Logical_Router changed only in ways an incremental
- * run handles: routers' static route sets. */
+/* True if a column of tracked row 'row' changed.  A row that merely
+ * refers to a changed row is tracked too, with no column changed. */
+static bool
+row_changed(const struct ovsdb_idl_row *row)
+{
+    const struct ovsdb_idl_table_class *tc = row->table->class_;
+    for (size_t i = 0; i < tc->n_columns; i++) {
+        if (ovsdb_idl_track_is_updated(row, &tc->columns[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* True if NB_Global, Logical_Router and Availability_Zone changed only in
+ * ways an incremental run handles (routers' static route sets, columns
+ * routes do not use), and no static route or IC-SB route was modified in
+ * place (or modified, then deleted).  Checked before anything else, since
+ * the state keeps pointers into those rows. */
 static bool
 structure_unchanged(const struct sync_route_ctx *ctx)
 {
+    const struct icsbrec_availability_zone *az;
+    ICSBREC_AVAILABILITY_ZONE_FOR_EACH_TRACKED (az, ctx->icsb_idl) {
+        if (icsbrec_availability_zone_is_new(az)
+            || icsbrec_availability_zone_is_deleted(az)
+            || icsbrec_availability_zone_is_updated(
+                az, ICSBREC_AVAILABILITY_ZONE_COL_NAME)) {
+            return false;
+        }
+    }
+    const struct nbrec_logical_router_static_route *sr;
+    NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
+        if (!nbrec_logical_router_static_route_is_new(sr)
+            && row_changed(&sr->header_)) {
+            return false;
+        }
+    }
+    const struct icsbrec_route *route;
+    ICSBREC_ROUTE_FOR_EACH_TRACKED (route, ctx->icsb_idl) {
+        if (!icsbrec_route_is_new(route) && row_changed(&route->header_)) {
+            return false;
+        }
+    }
     const struct nbrec_nb_global *nb;
     NBREC_NB_GLOBAL_FOR_EACH_TRACKED (nb, ctx->nb_idl) {
         if (nbrec_nb_global_is_new(nb) || nbrec_nb_global_is_deleted(nb)
@@ -1657,8 +1781,7 @@ structure_unchanged(const struct sync_route_ctx *ctx)
 
 /* Returns true if 'lr' holds 'sr'.  The IDL keeps a set column in the
  * order of the set, by UUID, so a binary search finds it without walking
- * all of a router's routes; a linear scan stands behind it in case the
- * order is ever not so. */
+ * all of a router's routes. */
 static bool
 router_holds_static(const struct nbrec_logical_router *lr,
                     const struct nbrec_logical_router_static_route *sr)
@@ -1676,14 +1799,6 @@ router_holds_static(const struct nbrec_logical_router *lr,
             hi = mid;
         }
     }
-    for (size_t i = 0; i < lr->n_static_routes; i++) {
-        if (lr->static_routes[i] == sr) {
-            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 60);
-            VLOG_WARN_RL(&rl, "static routes of router %s are not in UUID "
-                         "order", lr->name);
-            return true;
-        }
-    }
     return false;
 }
 
@@ -1699,6 +1814,19 @@ static_route_owner(const struct sync_route_ctx *ctx,
                 lr, NBREC_LOGICAL_ROUTER_COL_STATIC_ROUTES)
             && router_holds_static(lr, sr)) {
             return lr;
+        }
+    }
+
+    /* In case the order is ever not so. */
+    NBREC_LOGICAL_ROUTER_FOR_EACH_TRACKED (lr, ctx->nb_idl) {
+        for (size_t i = 0; i < lr->n_static_routes; i++) {
+            if (lr->static_routes[i] == sr) {
+                static struct vlog_rate_limit rl
+                    = VLOG_RATE_LIMIT_INIT(1, 60);
+                VLOG_WARN_RL(&rl, "static routes of router %s are not in "
+                             "UUID order", lr->name);
+                return lr;
+            }
         }
     }
     return NULL;
@@ -1731,11 +1859,14 @@ static_route_new(struct sync_route_state *st,
     if (!lr) {
         return true;            /* In no router: the database drops it. */
     }
+    struct ic_router *r = router_find(st, lr);
+    if (r) {
+        r->n_statics_new++;
+    }
     if (smap_get(&sr->external_ids, "ic-learned-route")) {
         learned_link_row(st, lr, sr);
         return true;
     }
-    struct ic_router *r = router_find(st, lr);
     if (!r) {
         return true;
     }
@@ -1761,24 +1892,36 @@ static bool
 static_route_gone(struct sync_route_state *st,
                   const struct nbrec_logical_router_static_route *sr)
 {
+    /* By UUID, not by what the row says it is: that may have changed. */
     const struct uuid *uuid = &sr->header_.uuid;
-    if (smap_get(&sr->external_ids, "ic-learned-route")) {
-        struct learn_candidate *c = candidate_find_by_nb(st, uuid);
-        if (c) {
-            /* Someone else deleted it: put it back. */
-            hmap_remove(&st->cand_by_nb, &c->nb_node);
-            c->nb_row = NULL;
-            hmapx_add(&st->dirty_learned, c);
+    struct learn_candidate *c = candidate_find_by_nb(st, uuid);
+    if (c) {
+        /* Someone else deleted it: put it back. */
+        c->router->n_statics_gone++;
+        hmap_remove(&st->cand_by_nb, &c->nb_node);
+        c->nb_row = NULL;
+        hmapx_add(&st->dirty_learned, c);
+        return true;
+    }
+    struct nb_deleting *d = nb_deleting_find(st, uuid);
+    if (d) {
+        struct ic_router *r = router_find(st, d->lr);
+        if (r) {
+            r->n_statics_gone++;
         }
+        hmap_remove(&st->nb_deleting, &d->node);
+        free(d);
         return true;
     }
 
+    bool ok = true;
     struct local_static *ls = local_static_find(st, uuid);
     if (ls) {
         if (net_key_find(&ls->router->shadowing, ls->key.route_table,
                          &ls->key.prefix)) {
             return false;       /* It hid a learnable route. */
         }
+        ls->router->n_statics_gone++;
         local_static_remove(st, ls);
     }
 
@@ -1799,7 +1942,7 @@ static_route_gone(struct sync_route_state *st,
             }
             a->n_sources = n;
             if (!n) {
-                adv_withdraw(st, a);
+                ok = adv_withdraw(st, a) && ok;
             } else {
                 hmapx_add(&st->dirty_adv, a);
             }
@@ -1809,7 +1952,7 @@ static_route_gone(struct sync_route_state *st,
         free(f->routes.p);
         free(f);
     }
-    return true;
+    return ok;
 }
 
 static bool
@@ -1856,6 +1999,14 @@ route_gone(struct sync_route_state *st, const struct icsbrec_route *route)
         }
     }
 
+    return route_unlearn(st, route);
+}
+
+/* Forgets the candidates that IC-SB route 'route' gives.  Returns false if
+ * that needs a full run. */
+static bool
+route_unlearn(struct sync_route_state *st, const struct icsbrec_route *route)
+{
     struct route_ref *ref = route_ref_find(st, &route->header_.uuid);
     if (!ref) {
         return true;
@@ -1876,6 +2027,27 @@ route_gone(struct sync_route_state *st, const struct icsbrec_route *route)
     return true;
 }
 
+/* True if every router's static route set changed by what this run saw
+ * come and go, and not otherwise (a route moved between routers, or added
+ * to a second one, changes no static route row).  Then takes the new sizes
+ * as the reference for the next run. */
+static bool
+static_route_counts_add_up(struct sync_route_state *st)
+{
+    struct ic_router *r;
+    HMAP_FOR_EACH (r, node, &st->routers) {
+        if (r->lr->n_static_routes
+            != r->n_statics + r->n_statics_new - r->n_statics_gone) {
+            return false;
+        }
+    }
+    HMAP_FOR_EACH (r, node, &st->routers) {
+        r->n_statics = r->lr->n_static_routes;
+        r->n_statics_new = r->n_statics_gone = 0;
+    }
+    return true;
+}
+
 /* Updates the state from the tracked changes.  Returns false if a full run
  * is needed instead. */
 static bool
@@ -1887,18 +2059,16 @@ run_incremental(struct sync_route_state *st)
     }
 
     /* NB first: a learned route seen back links to its candidate before
-     * IC-SB changes may remove the candidate. */
+     * IC-SB changes may remove the candidate.  Rows that came and went
+     * unseen are skipped; if one of them was ours, the pending count below
+     * tells. */
     const struct nbrec_logical_router_static_route *sr;
     NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
         bool is_new = nbrec_logical_router_static_route_is_new(sr);
         bool is_deleted = nbrec_logical_router_static_route_is_deleted(sr);
-        if (is_new && is_deleted) {
-            continue;
-        }
-        if (!(is_deleted ? static_route_gone(st, sr)
-              : is_new ? static_route_new(st, static_route_owner(ctx, sr),
-                                          sr)
-              : false)) {
+        if (is_deleted ? !is_new && !static_route_gone(st, sr)
+            : is_new && !static_route_new(st, static_route_owner(ctx, sr),
+                                          sr)) {
             return false;
         }
     }
@@ -1907,16 +2077,14 @@ run_incremental(struct sync_route_state *st)
     ICSBREC_ROUTE_FOR_EACH_TRACKED (route, ctx->icsb_idl) {
         bool is_new = icsbrec_route_is_new(route);
         bool is_deleted = icsbrec_route_is_deleted(route);
-        if (is_new && is_deleted) {
-            continue;
-        }
-        if (!(is_deleted ? route_gone(st, route)
-              : is_new ? route_new(st, route)
-              : false)) {
+        if (is_deleted ? !is_new && !route_gone(st, route)
+            : is_new && !route_new(st, route)) {
             return false;
         }
     }
-    return true;
+
+    /* Every row inserted by an earlier run must have been seen back. */
+    return !st->n_pending && static_route_counts_add_up(st);
 }
 
 /* Forgets what the last run wrote down to do. */

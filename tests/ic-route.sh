@@ -735,3 +735,53 @@ test_paused_daemon_catches_up() {
         fail "no full run after resume"
     agrees_with_full east west
 }
+
+# A static route and its IC-SB route deleted at once, the second behind
+# the daemon's back: the daemon sees both changes in one run (it is
+# stopped meanwhile) and must not delete the IC-SB row a second time.
+test_route_and_its_advertisement_deleted_at_once() {
+    east_west
+    nbctl east lr-route-add router_east 10.10.0.0/16 192.168.1.10
+    route_sync
+    local isb pid
+    isb=$(icsbctl --bare --columns=_uuid find Route ip_prefix=10.10.0.0/16)
+    [ -n "$isb" ] || fail "not advertised"
+    pid=$(cat "$T/east-ic.pid")
+    kill -STOP "$pid"
+    nbctl east lr-route-del router_east 10.10.0.0/16
+    icsbctl destroy Route "$isb"
+    kill -CONT "$pid"
+    route_sync
+    kill -0 "$pid" || fail "east's daemon died"
+    check_eq "$EAST_V4 $EAST_V6" advertised east
+    check_eq "192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    agrees_with_full east west
+}
+
+# A static route moved from one router to another in one transaction
+# changes no static route row, only the routers' sets: the daemon must
+# notice that the route now belongs to a router without transit ports.
+test_static_route_moved_between_routers() {
+    east_west
+    nbctl east lr-add r_other
+    nbctl east lr-route-add router_east 10.10.0.0/16 192.168.1.10
+    route_sync
+    check_eq "ts1:10.10.0.0/16>169.254.100.1:static $EAST_V4 $EAST_V6" \
+        advertised east
+    local sr
+    sr=$(nbctl east --bare --columns=_uuid find Logical_Router_Static_Route \
+         ip_prefix=10.10.0.0/16)
+    nbctl east -- remove Logical_Router router_east static_routes "$sr" \
+        -- add Logical_Router r_other static_routes "$sr"
+    route_sync
+    check_eq "$EAST_V4 $EAST_V6" advertised east
+    agrees_with_full east west
+    # And back.
+    nbctl east -- remove Logical_Router r_other static_routes "$sr" \
+        -- add Logical_Router router_east static_routes "$sr"
+    route_sync
+    check_eq "ts1:10.10.0.0/16>169.254.100.1:static $EAST_V4 $EAST_V6" \
+        advertised east
+    agrees_with_full east west
+}
