@@ -277,7 +277,10 @@ static const struct ic_step steps[] = {
             { IC_DB_ICSB, &icsbrec_table_availability_zone },
             { IC_DB_NB, &nbrec_table_logical_switch },
             { IC_DB_NB, &nbrec_table_logical_switch_port },
-            { IC_DB_NB, &nbrec_table_logical_router },
+            /* Learned routes change routers all day; the port step reads
+             * routers only for their ports. */
+            { IC_DB_NB, &nbrec_table_logical_router,
+              .ignore = &nbrec_logical_router_col_static_routes },
             { IC_DB_NB, &nbrec_table_logical_router_port },
             { IC_DB_SB, &sbrec_table_port_binding },
             { IC_DB_SB, &sbrec_table_chassis },

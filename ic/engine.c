@@ -70,6 +70,16 @@ ic_engine_create(const struct ic_step *steps, size_t n_steps,
     e->n_steps = n_steps;
     for (size_t i = 0; i < n_steps; i++) {
         e->steps[i].step = &steps[i];
+        for (size_t j = 0; j < IC_MAX_INPUTS && steps[i].inputs[j].table;
+             j++) {
+            const struct ic_input *in = &steps[i].inputs[j];
+            if (in->ignore) {
+                for (size_t k = 0; k < in->table->n_columns; k++) {
+                    ovsdb_idl_track_add_column(dbs[in->db]->idl,
+                                               &in->table->columns[k]);
+                }
+            }
+        }
     }
     e->dbs = dbs;
     e->aux = aux;
@@ -108,11 +118,36 @@ n_inputs(const struct ic_step *step)
     return n;
 }
 
+/* Returns true if the tracked changes to 'in''s table touch something
+ * other than its ignored column. */
+static bool
+changes_beyond_ignored_column(const struct ic_engine *e,
+                              const struct ic_input *in)
+{
+    const struct ovsdb_idl_row *row;
+    for (row = ovsdb_idl_track_get_first(e->dbs[in->db]->idl, in->table);
+         row; row = ovsdb_idl_track_get_next(row)) {
+        if (ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_INSERT)
+            || ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_DELETE)) {
+            return true;
+        }
+        for (size_t i = 0; i < in->table->n_columns; i++) {
+            const struct ovsdb_idl_column *column = &in->table->columns[i];
+            if (column != in->ignore
+                && ovsdb_idl_track_is_updated(row, column)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* Reads the current seqnos of 'st''s inputs into 'seqnos' and returns a
  * bitmap of the inputs whose seqno differs from what the step saw when it
- * last ran. */
+ * last ran.  An input whose changes touch only its ignored column is not
+ * in the bitmap, and counts as seen. */
 static uint32_t
-inputs_changed(const struct ic_engine *e, const struct ic_step_state *st,
+inputs_changed(const struct ic_engine *e, struct ic_step_state *st,
                unsigned int seqnos[IC_MAX_INPUTS])
 {
     uint32_t changed = 0;
@@ -122,10 +157,31 @@ inputs_changed(const struct ic_engine *e, const struct ic_step_state *st,
         seqnos[i] = ovsdb_idl_table_get_seqno(e->dbs[in->db]->idl,
                                               in->table);
         if (seqnos[i] != st->seqnos[i]) {
-            changed |= 1u << i;
+            if (in->ignore && st->ever_ran && !st->lost_changes
+                && !changes_beyond_ignored_column(e, in)) {
+                st->seqnos[i] = seqnos[i];
+            } else {
+                changed |= 1u << i;
+            }
         }
     }
     return changed;
+}
+
+/* True if 'step' reads the IDL's change tracking, itself or through an
+ * input with an ignored column. */
+static bool
+step_tracks_changes(const struct ic_step *step)
+{
+    if (step->tracks_changes) {
+        return true;
+    }
+    for (size_t i = 0; i < n_inputs(step); i++) {
+        if (step->inputs[i].ignore) {
+            return true;
+        }
+    }
+    return false;
 }
 
 /* Returns the bitmap of the databases 'step' reads. */
@@ -158,7 +214,7 @@ void
 ic_engine_idle(struct ic_engine *e)
 {
     for (size_t i = 0; i < e->n_steps; i++) {
-        if (e->steps[i].step->tracks_changes) {
+        if (step_tracks_changes(e->steps[i].step)) {
             e->steps[i].lost_changes = true;
         }
     }
@@ -206,7 +262,7 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
         uint32_t changed = inputs_changed(e, st, seqnos);
 
         if (st->step->outputs & disabled_dbs) {
-            if (st->step->tracks_changes) {
+            if (step_tracks_changes(st->step)) {
                 st->lost_changes = true;
             }
             continue;
@@ -218,7 +274,7 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
         if ((st->step->outputs & writable_dbs) != st->step->outputs) {
             /* Keep the old seqnos, so that the step runs when it can, and
              * the tracked changes, so that it sees them then. */
-            if (st->step->tracks_changes) {
+            if (step_tracks_changes(st->step)) {
                 keep_tracking |= input_dbs(st->step);
             }
             any_postponed = true;
@@ -231,6 +287,20 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
             .recompute = forced || !st->ever_ran || st->lost_changes,
             .inputs = changed,
         };
+        if (VLOG_IS_DBG_ENABLED()) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+            for (size_t j = 0; j < n_inputs(st->step); j++) {
+                if (changed & (1u << j)) {
+                    ds_put_format(&s, " %s:%s",
+                                  ic_db_id_name(st->step->inputs[j].db),
+                                  st->step->inputs[j].table->name);
+                }
+            }
+            VLOG_DBG("running step %s (%s%s)", st->step->name,
+                     changes.recompute ? "recompute; changed:" : "changed:",
+                     s.length ? ds_cstr(&s) : " nothing");
+            ds_destroy(&s);
+        }
         long long int start = time_usec();
         st->complete = st->step->run(e->aux, &changes);
         st->lost_changes = false;

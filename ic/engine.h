@@ -51,6 +51,11 @@ const char *ic_db_id_name(enum ic_db_id);
 struct ic_input {
     enum ic_db_id db;
     const struct ovsdb_idl_table_class *table;
+
+    /* Optional: changes to the table that touch only this column do not
+     * count (rows inserted or deleted always do).  The engine turns on
+     * change tracking for the table to tell. */
+    const struct ovsdb_idl_column *ignore;
 };
 
 #define IC_MAX_INPUTS 16

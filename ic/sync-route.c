@@ -112,12 +112,14 @@ struct ic_router {
 };
 
 /* A local (not learned) static route of an ic_router.  It keeps IC-SB
- * routes to the same network and table from being learned. */
+ * routes to the same network and table from being learned, if its prefix
+ * parses. */
 struct local_static {
     struct hmap_node uuid_node;         /* In route_state.statics. */
     struct uuid uuid;
     struct ic_router *router;
-    struct net_key key;                 /* In ic_router.statics. */
+    bool has_key;                       /* Its prefix parsed. */
+    struct net_key key;                 /* In ic_router.statics if so. */
 };
 
 /* Advertisement: a route this zone wants in IC-SB.  The key is IC-SB's
@@ -308,26 +310,33 @@ local_static_find(const struct sync_route_state *st, const struct uuid *uuid)
     return NULL;
 }
 
+/* Records local static route 'sr' of 'r', whose prefix is '*prefix', or
+ * which has none that parses if 'prefix' is NULL. */
 static void
 local_static_add(struct sync_route_state *st, struct ic_router *r,
                  const struct nbrec_logical_router_static_route *sr,
                  const struct route_prefix *prefix)
 {
-    struct local_static *ls = xmalloc(sizeof *ls);
+    struct local_static *ls = xzalloc(sizeof *ls);
     ls->uuid = sr->header_.uuid;
     ls->router = r;
-    ls->key.route_table = xstrdup(sr->route_table);
-    ls->key.prefix = *prefix;
     hmap_insert(&st->statics, &ls->uuid_node, uuid_hash(&ls->uuid));
-    hmap_insert(&r->statics, &ls->key.node,
-                net_key_hash(sr->route_table, prefix));
+    if (prefix) {
+        ls->has_key = true;
+        ls->key.route_table = xstrdup(sr->route_table);
+        ls->key.prefix = *prefix;
+        hmap_insert(&r->statics, &ls->key.node,
+                    net_key_hash(sr->route_table, prefix));
+    }
 }
 
 static void
 local_static_remove(struct sync_route_state *st, struct local_static *ls)
 {
     hmap_remove(&st->statics, &ls->uuid_node);
-    hmap_remove(&ls->router->statics, &ls->key.node);
+    if (ls->has_key) {
+        hmap_remove(&ls->router->statics, &ls->key.node);
+    }
     free(ls->key.route_table);
     free(ls);
 }
@@ -417,9 +426,10 @@ router_create(struct sync_route_state *st,
         const struct nbrec_logical_router_static_route *sr
             = lr->static_routes[i];
         struct route_prefix prefix;
-        if (!smap_get(&sr->external_ids, "ic-learned-route")
-            && route_prefix_parse(sr->ip_prefix, &prefix)) {
-            local_static_add(st, r, sr, &prefix);
+        if (!smap_get(&sr->external_ids, "ic-learned-route")) {
+            local_static_add(st, r, sr,
+                             route_prefix_parse(sr->ip_prefix, &prefix)
+                             ? &prefix : NULL);
         }
     }
     return r;
@@ -1290,7 +1300,12 @@ candidate_remove(struct sync_route_state *st, struct learn_candidate *c)
 {
     struct ic_router *r = c->router;
     if (c->nb_row) {
-        nb_delete(st, r->lr, c->nb_row);
+        if (nbrec_logical_router_static_route_is_deleted(c->nb_row)) {
+            /* Gone already, in this batch of changes. */
+            r->n_statics_gone++;
+        } else {
+            nb_delete(st, r->lr, c->nb_row);
+        }
         hmap_remove(&st->cand_by_nb, &c->nb_node);
     }
     if (candidate_wanted(c)) {
@@ -1692,9 +1707,16 @@ sync_route_track(struct ovsdb_idl *nb_idl, struct ovsdb_idl *icsb_idl)
 {
     for (size_t i = 0; i < ARRAY_SIZE(tracked_tables); i++) {
         const struct ovsdb_idl_table_class *tc = tracked_tables[i];
-        struct ovsdb_idl *idl = (tc == &icsbrec_table_route
-                                 || tc == &icsbrec_table_availability_zone
-                                 ? icsb_idl : nb_idl);
+        if (tc == &icsbrec_table_availability_zone) {
+            /* Only the name: a change to a tracked column also tracks
+             * every row that refers to the row, and every zone's
+             * nb_ic_cfg moves on each --wait=sb handshake. */
+            ovsdb_idl_track_add_column(icsb_idl,
+                                       &icsbrec_availability_zone_col_name);
+            continue;
+        }
+        struct ovsdb_idl *idl = tc == &icsbrec_table_route ? icsb_idl
+                                                            : nb_idl;
         for (size_t j = 0; j < tc->n_columns; j++) {
             ovsdb_idl_track_add_column(idl, &tc->columns[j]);
         }
@@ -1728,8 +1750,9 @@ row_changed(const struct ovsdb_idl_row *row)
 
 /* True if NB_Global, Logical_Router and Availability_Zone changed only in
  * ways an incremental run handles (routers' static route sets, columns
- * routes do not use), and no static route or IC-SB route was modified in
- * place (or modified, then deleted).  Checked before anything else, since
+ * routes do not use: routers' external_ids, zones' nb_ic_cfg), and no
+ * static route or IC-SB route was modified in place (or modified, then
+ * deleted).  Checked before anything else, since
  * the state keeps pointers into those rows. */
 static bool
 structure_unchanged(const struct sync_route_ctx *ctx)
@@ -1771,6 +1794,7 @@ structure_unchanged(const struct sync_route_ctx *ctx)
         }
         for (int i = 0; i < NBREC_LOGICAL_ROUTER_N_COLUMNS; i++) {
             if (i != NBREC_LOGICAL_ROUTER_COL_STATIC_ROUTES
+                && i != NBREC_LOGICAL_ROUTER_COL_EXTERNAL_IDS
                 && nbrec_logical_router_is_updated(lr, i)) {
                 return false;
             }
@@ -1881,6 +1905,8 @@ static_route_new(struct sync_route_state *st,
             return false;
         }
         local_static_add(st, r, sr, &prefix);
+    } else {
+        local_static_add(st, r, sr, NULL);
     }
     if (r->advertises) {
         adv_static(st, r, sr);
@@ -1917,8 +1943,9 @@ static_route_gone(struct sync_route_state *st,
     bool ok = true;
     struct local_static *ls = local_static_find(st, uuid);
     if (ls) {
-        if (net_key_find(&ls->router->shadowing, ls->key.route_table,
-                         &ls->key.prefix)) {
+        if (ls->has_key
+            && net_key_find(&ls->router->shadowing, ls->key.route_table,
+                            &ls->key.prefix)) {
             return false;       /* It hid a learnable route. */
         }
         ls->router->n_statics_gone++;
@@ -2058,28 +2085,34 @@ run_incremental(struct sync_route_state *st)
         return false;
     }
 
-    /* NB first: a learned route seen back links to its candidate before
-     * IC-SB changes may remove the candidate.  Rows that came and went
-     * unseen are skipped; if one of them was ours, the pending count below
-     * tells. */
-    const struct nbrec_logical_router_static_route *sr;
-    NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
-        bool is_new = nbrec_logical_router_static_route_is_new(sr);
-        bool is_deleted = nbrec_logical_router_static_route_is_deleted(sr);
-        if (is_deleted ? !is_new && !static_route_gone(st, sr)
-            : is_new && !static_route_new(st, static_route_owner(ctx, sr),
-                                          sr)) {
-            return false;
+    /* NB before IC-SB, and in each deletions before insertions, so that a
+     * row replaced by another with the same key is settled without a full
+     * run.  Rows that came and went unseen are skipped; if one of them was
+     * ours, the pending count below tells. */
+    for (int pass = 0; pass < 2; pass++) {
+        const struct nbrec_logical_router_static_route *sr;
+        NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
+            bool is_new = nbrec_logical_router_static_route_is_new(sr);
+            bool is_deleted
+                = nbrec_logical_router_static_route_is_deleted(sr);
+            if (pass == 0 ? is_deleted && !is_new
+                            && !static_route_gone(st, sr)
+                : is_new && !is_deleted
+                  && !static_route_new(st, static_route_owner(ctx, sr),
+                                       sr)) {
+                return false;
+            }
         }
     }
-
-    const struct icsbrec_route *route;
-    ICSBREC_ROUTE_FOR_EACH_TRACKED (route, ctx->icsb_idl) {
-        bool is_new = icsbrec_route_is_new(route);
-        bool is_deleted = icsbrec_route_is_deleted(route);
-        if (is_deleted ? !is_new && !route_gone(st, route)
-            : is_new && !route_new(st, route)) {
-            return false;
+    for (int pass = 0; pass < 2; pass++) {
+        const struct icsbrec_route *route;
+        ICSBREC_ROUTE_FOR_EACH_TRACKED (route, ctx->icsb_idl) {
+            bool is_new = icsbrec_route_is_new(route);
+            bool is_deleted = icsbrec_route_is_deleted(route);
+            if (pass == 0 ? is_deleted && !is_new && !route_gone(st, route)
+                : is_new && !is_deleted && !route_new(st, route)) {
+                return false;
+            }
         }
     }
 

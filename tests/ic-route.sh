@@ -616,15 +616,18 @@ agrees_with_full() {
 test_incremental_runs_match_full_runs() {
     three_zones
     route_sync
-    local full0 inc0
+    local full0 inc0 z fulls
     full0=$(route_runs z1 full)
     inc0=$(route_runs z1 incremental)
+    fulls=$(for z in z1 z2 z3; do route_runs $z full; done)
 
-    # A new static route, learned by both other zones.
+    # A new static route, learned by both other zones, with incremental
+    # runs only (the --wait=sb handshakes included).
     nbctl z2 lr-route-add r_z2 10.2.0.0/16 192.168.2.10
     route_sync
     check_eq "10.2.0.0/16>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
         learned z1 r_z1
+    check_eq "$fulls" eval 'for z in z1 z2 z3; do route_runs $z full; done'
     agrees_with_full z1 z2 z3
 
     # A second static route to the same prefix: one advertisement with two
@@ -784,4 +787,25 @@ test_static_route_moved_between_routers() {
     check_eq "ts1:10.10.0.0/16>169.254.100.1:static $EAST_V4 $EAST_V6" \
         advertised east
     agrees_with_full east west
+}
+
+# step_runs ZONE STEP: how many times the zone's daemon ran STEP.
+step_runs() {
+    ic_ctl "$1" engine/show | sed -n "s/^$2 *runs=\([0-9]*\) .*/\1/p"
+}
+
+# Learned routes change the learning router's static routes all day; the
+# port step, which reads routers only for their ports, does not run for it.
+test_port_step_skips_static_route_changes() {
+    east_west
+    route_sync
+    local ports routes
+    ports=$(step_runs east port)
+    routes=$(step_runs east route)
+    nbctl west lr-route-add router_west 10.20.0.0/16 192.168.2.10
+    has_learned() { learned east router_east | grep -q "$1"; }
+    wait_until has_learned 10.20.0.0/16
+    # The learning pass, and the pass that sees east's own write come back.
+    wait_until test "$(step_runs east route)" -ge $((routes + 2))
+    check_eq "$ports" step_runs east port
 }
