@@ -151,6 +151,8 @@ step_ports(void *c_, const struct ic_step_changes *changes OVS_UNUSED)
     }
     struct sync_port_ctx ctx = {
         .az = c->az_row,
+        .icnb_idl = idl(c, IC_DB_ICNB),
+        .global_writer = c->was_global_writer,
         .nb_idl = idl(c, IC_DB_NB),
         .nb_txn = txn(c, IC_DB_NB),
         .sb_idl = idl(c, IC_DB_SB),
@@ -285,6 +287,8 @@ static const struct ic_step steps[] = {
             { IC_DB_SB, &sbrec_table_port_binding },
             { IC_DB_SB, &sbrec_table_chassis },
             { IC_DB_ICSB, &icsbrec_table_port_binding },
+            { IC_DB_ICNB, &icnbrec_table_transit_switch },
+            { IC_DB_ICNB, &icnbrec_table_transit_switch_port },
         },
         .outputs = IC_OUT(IC_DB_NB) | IC_OUT(IC_DB_SB) | IC_OUT(IC_DB_ICSB),
     },

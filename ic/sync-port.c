@@ -12,6 +12,7 @@
 
 #include "ic/sync-az.h"
 #include "lib/key-alloc.h"
+#include "lib/ovn-ic-nb-idl.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
 #include "lib/ovn-sb-idl.h"
@@ -36,6 +37,7 @@ struct port_view {
     struct shash router_of_port;   /* LRP name -> NB Logical_Router. */
     struct shash isb_ports;        /* logical_port -> IC-SB Port_Binding. */
     struct shash ts_keys;          /* TS name -> struct key_space *. */
+    struct shash tsps;             /* IC-NB Transit_Switch_Port by name. */
     bool has_pb_type;              /* IC-SB Port_Binding has 'type'. */
 };
 
@@ -49,6 +51,7 @@ port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
     shash_init(&v->router_of_port);
     shash_init(&v->isb_ports);
     shash_init(&v->ts_keys);
+    shash_init(&v->tsps);
     v->has_pb_type
         = icsbrec_server_has_port_binding_table_col_type(ctx->icsb_idl);
 
@@ -57,6 +60,12 @@ port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
         const char *ts = smap_get(&ls->other_config, "interconn-ts");
         if (ts) {
             shash_add_once(&v->transit_switches, ts, ls);
+        }
+    }
+    const struct icnbrec_transit_switch *ts;
+    ICNBREC_TRANSIT_SWITCH_FOR_EACH (ts, ctx->icnb_idl) {
+        for (size_t i = 0; i < ts->n_ports; i++) {
+            shash_add_once(&v->tsps, ts->ports[i]->name, ts->ports[i]);
         }
     }
     const struct sbrec_port_binding *pb;
@@ -100,6 +109,7 @@ port_view_destroy(struct port_view *v)
         free(node->data);
     }
     shash_destroy(&v->ts_keys);
+    shash_destroy(&v->tsps);
     shash_destroy(&v->isb_ports);
     shash_destroy(&v->router_of_port);
     shash_destroy(&v->sb_ports);
@@ -117,6 +127,13 @@ ts_key_space(struct port_view *v, const char *ts)
         shash_add(&v->ts_keys, ts, ks);
     }
     return ks;
+}
+
+/* True if 'lsp' mirrors an IC-NB Transit_Switch_Port. */
+static bool
+is_tsp_port(const struct nbrec_logical_switch_port *lsp)
+{
+    return smap_get(&lsp->options, "interconn-tsp") != NULL;
 }
 
 /* Sets 'lsp''s options:requested-tnl-key to 'key' unless it already is. */
@@ -255,7 +272,8 @@ sync_local_ports(struct port_view *v)
     struct shash_node *node;
     SHASH_FOR_EACH (node, &v->isb_ports) {
         const struct icsbrec_port_binding *isb = node->data;
-        if (isb->availability_zone == ctx->az) {
+        if (isb->availability_zone == ctx->az
+            && !shash_find(&v->tsps, node->name)) {
             shash_add(&stale, node->name, isb);
         }
     }
@@ -264,7 +282,7 @@ sync_local_ports(struct port_view *v)
         const struct nbrec_logical_switch *ls = node->data;
         for (size_t i = 0; i < ls->n_ports; i++) {
             const struct nbrec_logical_switch_port *lsp = ls->ports[i];
-            if (strcmp(lsp->type, "router")) {
+            if (strcmp(lsp->type, "router") || is_tsp_port(lsp)) {
                 continue;
             }
             publish_local_port(v, node->name, lsp, &stale);
@@ -292,7 +310,7 @@ bind_remote_port(struct port_view *v,
                  const struct nbrec_logical_switch_port *lsp,
                  const struct icsbrec_port_binding *isb)
 {
-    if (smap_get(&lsp->options, "requested-chassis")) {
+    if (smap_get(&lsp->options, "requested-chassis") && !is_tsp_port(lsp)) {
         return;                 /* The CMS binds it; northd honours that. */
     }
     const struct sbrec_port_binding *pb
@@ -307,11 +325,71 @@ bind_remote_port(struct port_view *v,
     }
 }
 
-/* A remote switch port and the transit switch it is on. */
-struct remote_port {
+/* A switch port and the transit switch it is on. */
+struct ts_lsp {
     const struct nbrec_logical_switch_port *lsp;
     const struct nbrec_logical_switch *ls;
 };
+
+/* Fills 'ports' (name -> struct ts_lsp) with the ports of transit
+ * switches that 'select' picks, one per name. */
+static void
+switch_ports_collect(const struct port_view *v, struct shash *ports,
+                     bool (*select)(const struct nbrec_logical_switch_port *))
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &v->transit_switches) {
+        const struct nbrec_logical_switch *ls = node->data;
+        for (size_t i = 0; i < ls->n_ports; i++) {
+            const struct nbrec_logical_switch_port *lsp = ls->ports[i];
+            if (select(lsp)) {
+                struct ts_lsp *rp = xmalloc(sizeof *rp);
+                *rp = (struct ts_lsp) { lsp, ls };
+                if (!shash_add_once(ports, lsp->name, rp)) {
+                    free(rp);
+                }
+            }
+        }
+    }
+}
+
+/* Takes the port called 'name' out of 'ports' and returns it, if it is on
+ * 'ls'; a port on another switch stays, to be deleted. */
+static const struct nbrec_logical_switch_port *
+switch_ports_take(struct shash *ports, const char *name,
+                  const struct nbrec_logical_switch *ls)
+{
+    struct shash_node *node = shash_find(ports, name);
+    if (!node || ((struct ts_lsp *) node->data)->ls != ls) {
+        return NULL;
+    }
+    struct ts_lsp *rp = node->data;
+    const struct nbrec_logical_switch_port *lsp = rp->lsp;
+    shash_delete(ports, node);
+    free(rp);
+    return lsp;
+}
+
+/* Deletes the ports left in 'ports', which nothing wants, and empties it. */
+static void
+switch_ports_delete(struct shash *ports, const char *why)
+{
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, ports) {
+        struct ts_lsp *rp = node->data;
+        VLOG_INFO("removing switch port %s: %s", rp->lsp->name, why);
+        nbrec_logical_switch_update_ports_delvalue(rp->ls, rp->lsp);
+        nbrec_logical_switch_port_delete(rp->lsp);
+        free(rp);
+    }
+    shash_destroy(ports);
+}
+
+static bool
+is_legacy_remote_port(const struct nbrec_logical_switch_port *lsp)
+{
+    return !is_tsp_port(lsp) && !strcmp(lsp->type, "remote");
+}
 
 static void
 sync_remote_ports(struct port_view *v)
@@ -320,27 +398,23 @@ sync_remote_ports(struct port_view *v)
 
     /* Remote ports present now, by name; those not matched are stale. */
     struct shash stale = SHASH_INITIALIZER(&stale);
+    switch_ports_collect(v, &stale, is_legacy_remote_port);
     struct shash local = SHASH_INITIALIZER(&local);
     struct shash_node *node;
     SHASH_FOR_EACH (node, &v->transit_switches) {
         const struct nbrec_logical_switch *ls = node->data;
         for (size_t i = 0; i < ls->n_ports; i++) {
             const struct nbrec_logical_switch_port *lsp = ls->ports[i];
-            if (strcmp(lsp->type, "remote")) {
+            if (!is_tsp_port(lsp) && strcmp(lsp->type, "remote")) {
                 shash_add_once(&local, lsp->name, lsp);
-            } else {
-                struct remote_port *rp = xmalloc(sizeof *rp);
-                *rp = (struct remote_port) { lsp, ls };
-                if (!shash_add_once(&stale, lsp->name, rp)) {
-                    free(rp);
-                }
             }
         }
     }
 
     SHASH_FOR_EACH (node, &v->isb_ports) {
         const struct icsbrec_port_binding *isb = node->data;
-        if (isb->availability_zone == ctx->az) {
+        if (isb->availability_zone == ctx->az
+            || shash_find(&v->tsps, node->name)) {
             continue;
         }
         const struct nbrec_logical_switch *ls
@@ -358,14 +432,8 @@ sync_remote_ports(struct port_view *v)
 
         /* A remote port that moved to another transit switch is recreated
          * on the right one. */
-        const struct nbrec_logical_switch_port *lsp = NULL;
-        struct shash_node *rp_node = shash_find(&stale, isb->logical_port);
-        if (rp_node && ((struct remote_port *) rp_node->data)->ls == ls) {
-            struct remote_port *rp = rp_node->data;
-            lsp = rp->lsp;
-            shash_delete(&stale, rp_node);
-            free(rp);
-        }
+        const struct nbrec_logical_switch_port *lsp
+            = switch_ports_take(&stale, isb->logical_port, ls);
         if (!lsp) {
             VLOG_INFO("adding remote port %s on transit switch %s",
                       isb->logical_port, isb->transit_switch);
@@ -386,15 +454,203 @@ sync_remote_ports(struct port_view *v)
         bind_remote_port(v, lsp, isb);
     }
 
-    SHASH_FOR_EACH (node, &stale) {
-        struct remote_port *rp = node->data;
-        VLOG_INFO("removing remote port %s", rp->lsp->name);
-        nbrec_logical_switch_update_ports_delvalue(rp->ls, rp->lsp);
-        nbrec_logical_switch_port_delete(rp->lsp);
-        free(rp);
-    }
-    shash_destroy(&stale);
+    switch_ports_delete(&stale, "its zone withdrew it");
     shash_destroy(&local);
+}
+
+/* Transit switch ports managed in IC-NB. */
+
+/* Who publishes a transit switch port's IC-SB binding. */
+enum tsp_owner {
+    TSP_GLOBAL,                 /* No chassis: the global writer. */
+    TSP_LOCAL,                  /* A chassis of this zone: this zone. */
+    TSP_REMOTE,                 /* A chassis of another zone: that zone. */
+};
+
+static enum tsp_owner
+tsp_owner(const struct port_view *v,
+          const struct icnbrec_transit_switch_port *tsp)
+{
+    if (!tsp->chassis[0]) {
+        return TSP_GLOBAL;
+    }
+    const struct sbrec_chassis *ch = shash_find_data(&v->chassis,
+                                                     tsp->chassis);
+    return ch && !smap_get_bool(&ch->other_config, "is-remote", false)
+           ? TSP_LOCAL : TSP_REMOTE;
+}
+
+/* Publishes 'tsp' of 'ts' in IC-SB, owned by 'owner', or brings its
+ * binding 'isb' up to date.  Returns the binding, or NULL. */
+static const struct icsbrec_port_binding *
+publish_tsp(struct port_view *v, const struct icnbrec_transit_switch *ts,
+            const struct icnbrec_transit_switch_port *tsp,
+            enum tsp_owner owner, const struct icsbrec_port_binding *isb)
+{
+    const struct sync_port_ctx *ctx = v->ctx;
+    if (isb && isb->availability_zone != ctx->az && owner == TSP_LOCAL) {
+        /* Another zone still holds it (the chassis moved here); it lets go
+         * when it sees the move.  A port without a chassis belongs to
+         * whichever daemon is the global writer, whatever the zone of the
+         * one that published it. */
+        return NULL;
+    }
+    if (!isb) {
+        uint32_t hint = 0;
+        uint32_t key = key_space_allocate(ts_key_space(v, ts->name), &hint);
+        if (!key) {
+            problems_report(ctx->problems, OWNER, tsp->name,
+                            "no free port key on transit switch %s",
+                            ts->name);
+            return NULL;
+        }
+        VLOG_INFO("publishing transit switch port %s on %s (key %"PRIu32")",
+                  tsp->name, ts->name, key);
+        isb = icsbrec_port_binding_insert(ctx->icsb_txn);
+        icsbrec_port_binding_set_logical_port(isb, tsp->name);
+        icsbrec_port_binding_set_transit_switch(isb, ts->name);
+        icsbrec_port_binding_set_availability_zone(isb, ctx->az);
+        icsbrec_port_binding_set_tunnel_key(isb, key);
+        if (v->has_pb_type) {
+            icsbrec_port_binding_set_type(isb, "transit-switch-port");
+        }
+        if (icsbrec_server_has_port_binding_table_col_nb_ic_uuid(
+                ctx->icsb_idl)) {
+            icsbrec_port_binding_set_nb_ic_uuid(isb, &ts->header_.uuid, 1);
+        }
+        shash_replace(&v->isb_ports, tsp->name, isb);
+    }
+    const char *address = tsp->n_addresses ? tsp->addresses[0] : "";
+    if (strcmp(isb->address, address)) {
+        icsbrec_port_binding_set_address(isb, address);
+    }
+    if (strcmp(isb->gateway, tsp->chassis)) {
+        icsbrec_port_binding_set_gateway(isb, tsp->chassis);
+    }
+    return isb;
+}
+
+static void
+set_option(const struct nbrec_logical_switch_port *lsp, const char *key,
+           const char *value)
+{
+    const char *cur = smap_get(&lsp->options, key);
+    if (value && value[0]) {
+        if (!cur || strcmp(cur, value)) {
+            nbrec_logical_switch_port_update_options_setkey(lsp, key, value);
+        }
+    } else if (cur) {
+        nbrec_logical_switch_port_update_options_delkey(lsp, key);
+    }
+}
+
+static bool
+same_addresses(const struct nbrec_logical_switch_port *lsp,
+               const struct icnbrec_transit_switch_port *tsp)
+{
+    if (lsp->n_addresses != tsp->n_addresses) {
+        return false;
+    }
+    for (size_t i = 0; i < lsp->n_addresses; i++) {
+        if (strcmp(lsp->addresses[i], tsp->addresses[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Brings 'lsp', the NB mirror of 'tsp', in line with it. */
+static void
+mirror_tsp(struct port_view *v, const struct icnbrec_transit_switch_port *tsp,
+           enum tsp_owner owner, const struct icsbrec_port_binding *isb,
+           const struct nbrec_logical_switch_port *lsp)
+{
+    const char *type = owner == TSP_REMOTE ? "remote" : tsp->type;
+    if (strcmp(lsp->type, type)) {
+        nbrec_logical_switch_port_set_type(lsp, type);
+    }
+    if (!same_addresses(lsp, tsp)) {
+        nbrec_logical_switch_port_set_addresses(
+            lsp, (const char **) tsp->addresses, tsp->n_addresses);
+    }
+    set_option(lsp, "requested-chassis", tsp->chassis);
+    set_requested_tnl_key(lsp, isb->tunnel_key);
+    /* A router port's peer is its router port.  Other types' "peer" column
+     * came after the NB schemas this daemon supports. */
+    set_option(lsp, "router-port",
+               !strcmp(tsp->type, "router") ? tsp->peer : NULL);
+    if (owner == TSP_REMOTE) {
+        bind_remote_port(v, lsp, isb);
+    }
+}
+
+/* IC-NB Transit_Switch_Port -> IC-SB Port_Binding and NB switch ports
+ * marked options:interconn-tsp.  Returns false if some port waits. */
+static bool
+sync_tsp_ports(struct port_view *v)
+{
+    const struct sync_port_ctx *ctx = v->ctx;
+    bool complete = true;
+
+    /* The switch ports that mirror one now; those not matched go. */
+    struct shash stale = SHASH_INITIALIZER(&stale);
+    switch_ports_collect(v, &stale, is_tsp_port);
+
+    const struct icnbrec_transit_switch *ts;
+    ICNBREC_TRANSIT_SWITCH_FOR_EACH (ts, ctx->icnb_idl) {
+        const struct nbrec_logical_switch *ls
+            = shash_find_data(&v->transit_switches, ts->name);
+        if (!ls) {
+            complete = complete && !ts->n_ports;
+            continue;
+        }
+        for (size_t i = 0; i < ts->n_ports; i++) {
+            const struct icnbrec_transit_switch_port *tsp = ts->ports[i];
+            const struct icsbrec_port_binding *isb
+                = shash_find_data(&v->isb_ports, tsp->name);
+            if (isb && strcmp(isb->transit_switch, ts->name)) {
+                problems_report(ctx->problems, OWNER, tsp->name,
+                                "transit switch port name already bound on "
+                                "transit switch %s", isb->transit_switch);
+                continue;
+            }
+
+            enum tsp_owner owner = tsp_owner(v, tsp);
+            if (owner == TSP_LOCAL
+                || (owner == TSP_GLOBAL && ctx->global_writer)) {
+                isb = publish_tsp(v, ts, tsp, owner, isb);
+                /* This zone has to publish it and cannot yet. */
+                complete = complete && isb;
+            } else if (owner == TSP_REMOTE && isb
+                       && isb->availability_zone == ctx->az) {
+                /* Its chassis moved to another zone. */
+                VLOG_INFO("transit switch port %s moved to another zone",
+                          tsp->name);
+                icsbrec_port_binding_delete(isb);
+                shash_find_and_delete(&v->isb_ports, tsp->name);
+                isb = NULL;
+            }
+            if (!isb) {
+                continue;       /* Until its owner publishes it. */
+            }
+
+            const struct nbrec_logical_switch_port *lsp
+                = switch_ports_take(&stale, tsp->name, ls);
+            if (!lsp) {
+                VLOG_INFO("adding switch port %s for transit switch port %s",
+                          tsp->name, ts->name);
+                lsp = nbrec_logical_switch_port_insert(ctx->nb_txn);
+                nbrec_logical_switch_port_set_name(lsp, tsp->name);
+                nbrec_logical_switch_port_update_options_setkey(
+                    lsp, "interconn-tsp", tsp->name);
+                nbrec_logical_switch_update_ports_addvalue(ls, lsp);
+            }
+            mirror_tsp(v, tsp, owner, isb, lsp);
+        }
+    }
+
+    switch_ports_delete(&stale, "its transit switch port is gone");
+    return complete;
 }
 
 bool
@@ -404,7 +660,8 @@ sync_port_run(const struct sync_port_ctx *ctx)
     port_view_init(&v, ctx);
     problems_begin(ctx->problems, OWNER);
 
-    bool complete = sync_local_ports(&v);
+    bool complete = sync_tsp_ports(&v);
+    complete = sync_local_ports(&v) && complete;
     sync_remote_ports(&v);
 
     problems_end(ctx->problems, OWNER);

@@ -11,10 +11,12 @@
  *
  * Reads:  NB Logical_Switch, Logical_Switch_Port, Logical_Router,
  *         Logical_Router_Port; SB Port_Binding, Chassis;
+ *         IC-NB Transit_Switch, Transit_Switch_Port;
  *         IC-SB Port_Binding, Availability_Zone.
  * Writes: IC-SB Port_Binding (this zone's ports);
  *         NB Logical_Switch_Port (options:requested-tnl-key of local ports,
- *         and the other zones' ports as type "remote");
+ *         the other zones' ports as type "remote", and the mirrors of
+ *         Transit_Switch_Ports);
  *         SB Port_Binding.chassis of remote ports.
  *
  * Local: a switch port of type "router" on a transit switch is published as
@@ -28,7 +30,18 @@
  * the local NB as a switch port of type "remote" with the same name,
  * address and key, and its SB Port_Binding is bound to the remote gateway's
  * chassis (unless the CMS set options:requested-chassis, which northd
- * then honours).  Only ports of type "remote" are ever deleted here. */
+ * then honours).  Only ports of type "remote" are ever deleted here.
+ *
+ * Managed in IC-NB (Transit_Switch_Port, "ovn-ic-nbctl tsp-add"): a port
+ * whose chassis is in this zone is published by this zone, one without a
+ * chassis by the global writer, with the port's first address and its
+ * chassis as gateway.  Every zone mirrors the port as a switch port of the
+ * same name marked options:interconn-tsp, with its addresses,
+ * options:requested-chassis, the IC-SB key, and options:router-port=<peer>
+ * for type "router"; its type is the port's, or "remote" where the chassis
+ * is another zone's (bound to that chassis in SB, for northd before 23.09).
+ * Marked switch ports without a port are deleted.  Such ports and the
+ * switch ports above coexist on one transit switch. */
 
 #include <stdbool.h>
 
@@ -39,6 +52,8 @@ struct problem_set;
 
 struct sync_port_ctx {
     const struct icsbrec_availability_zone *az;
+    struct ovsdb_idl *icnb_idl;
+    bool global_writer;         /* This daemon holds the IC-SB lock. */
     struct ovsdb_idl *nb_idl;
     struct ovsdb_idl_txn *nb_txn;
     struct ovsdb_idl *sb_idl;

@@ -151,3 +151,98 @@ test_three_zones_see_each_other() {
     check_eq '["aa:aa:aa:aa:aa:03 169.254.100.3/24"]' \
         nbctl z1 get Logical_Switch_Port lsp-ts1-r_z3 addresses
 }
+
+# lsp_option ZONE PORT KEY: an option of a switch port, unquoted.
+lsp_option() {
+    nbctl "$1" get Logical_Switch_Port "$2" options:"$3" | tr -d '"'
+}
+
+# isb_pb PORT COLUMN: a column of the IC-SB binding of PORT.
+isb_pb() {
+    icsbctl --bare --columns="$2" find Port_Binding logical_port="$1"
+}
+
+# Transit switch ports managed in IC-NB ("ovn-ic-nbctl tsp-add"): the zone
+# of the port's chassis publishes it (the global writer one without a
+# chassis), and every zone mirrors it, as "remote" where the chassis is
+# another zone's.  They live alongside ports created in NB.
+test_transit_switch_ports_from_ic_nb() {
+    reference_topology
+    ic_sync
+    wait_reference_ports
+
+    icnbctl tsp-add ts1 tsp1 type=router chassis=gw_east peer=lrp-tsp1
+    icnbctl tsp-set-addr tsp1 "aa:aa:aa:aa:aa:11 169.254.100.11/24"
+    wait_eq gw_east isb_pb tsp1 gateway
+    local east_az
+    east_az=$(icsbctl --bare --columns=_uuid find Availability_Zone \
+              name=east)
+    check_eq "$east_az" isb_pb tsp1 availability_zone
+    check_eq "aa:aa:aa:aa:aa:11 169.254.100.11/24" isb_pb tsp1 address
+    check_eq transit-switch-port isb_pb tsp1 type
+    local key
+    key=$(isb_pb tsp1 tunnel_key)
+    wait_eq remote nbctl west get Logical_Switch_Port tsp1 type
+    check_eq router nbctl east get Logical_Switch_Port tsp1 type
+    local z
+    for z in east west; do
+        check_eq tsp1 lsp_option $z tsp1 interconn-tsp
+        check_eq gw_east lsp_option $z tsp1 requested-chassis
+        check_eq "$key" lsp_option $z tsp1 requested-tnl-key
+        check_eq '["aa:aa:aa:aa:aa:11 169.254.100.11/24"]' \
+            nbctl $z get Logical_Switch_Port tsp1 addresses
+    done
+    check_eq lrp-tsp1 lsp_option east tsp1 router-port
+    # West binds it to the gateway (northd 23.03 does not for remote
+    # ports with requested-chassis).
+    zone_sync west
+    local gw
+    gw=$(sbctl west --bare --columns=_uuid find Chassis name=gw_east)
+    wait_eq "$gw" sbctl west --bare --columns=chassis find Port_Binding \
+        logical_port=tsp1
+    # The ports created in NB are still published, with distinct keys.
+    check_eq gw_east isb_pb lsp-ts1-router_east gateway
+    check_eq 3 count_distinct icsbctl tunnel_key Port_Binding
+
+    # An address change reaches IC-SB and both mirrors.
+    icnbctl tsp-set-addr tsp1 "aa:aa:aa:aa:aa:12 169.254.100.12/24"
+    wait_eq "aa:aa:aa:aa:aa:12 169.254.100.12/24" isb_pb tsp1 address
+    wait_eq '["aa:aa:aa:aa:aa:12 169.254.100.12/24"]' \
+        nbctl west get Logical_Switch_Port tsp1 addresses
+
+    # A port without a chassis: the global writer publishes it with no
+    # gateway, and both zones mirror it with its own type.
+    icnbctl tsp-add ts1 tsp2
+    icnbctl tsp-set-addr tsp2 "aa:aa:aa:aa:aa:21 169.254.100.21/24"
+    wait_eq "aa:aa:aa:aa:aa:21 169.254.100.21/24" isb_pb tsp2 address
+    check_eq "" isb_pb tsp2 gateway
+    for z in east west; do
+        wait_eq '""' nbctl $z get Logical_Switch_Port tsp2 type
+        check_eq '["aa:aa:aa:aa:aa:21 169.254.100.21/24"]' \
+            nbctl $z get Logical_Switch_Port tsp2 addresses
+    done
+
+    # Its chassis moves to west: west publishes it, east mirrors it.
+    icnbctl set Transit_Switch_Port tsp1 chassis=gw_west
+    local west_az
+    west_az=$(icsbctl --bare --columns=_uuid find Availability_Zone \
+              name=west)
+    wait_eq "$west_az" isb_pb tsp1 availability_zone
+    wait_eq gw_west isb_pb tsp1 gateway
+    wait_eq remote nbctl east get Logical_Switch_Port tsp1 type
+    wait_eq router nbctl west get Logical_Switch_Port tsp1 type
+
+    # Deleted: its binding and both mirrors go; the switch stays.
+    icnbctl tsp-del tsp1
+    icnbctl tsp-del tsp2
+    ic_sync
+    wait_eq "" isb_pb tsp1 _uuid
+    wait_eq "" isb_pb tsp2 _uuid
+    for z in east west; do
+        wait_eq "" nbctl $z --bare --columns=name find Logical_Switch_Port \
+            options:interconn-tsp!=x
+    done
+    check_eq ts1 nbctl east --bare --columns=name find Logical_Switch \
+        name=ts1
+    check_eq 2 count_rows icsbctl list Port_Binding
+}
