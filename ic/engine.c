@@ -59,6 +59,18 @@ ic_db_id_name(enum ic_db_id id)
     return id < IC_N_DBS ? db_names[id] : "unknown";
 }
 
+/* True if changes to 'column' do not count for input 'in'. */
+static bool
+input_ignores(const struct ic_input *in, const struct ovsdb_idl_column *column)
+{
+    for (size_t i = 0; i < IC_MAX_IGNORED && in->ignore[i]; i++) {
+        if (in->ignore[i] == column) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Creates an engine over 'steps', which must outlive it.  'dbs' gives the
  * session for each database; 'aux' is passed to every step. */
 struct ic_engine *
@@ -73,10 +85,14 @@ ic_engine_create(const struct ic_step *steps, size_t n_steps,
         for (size_t j = 0; j < IC_MAX_INPUTS && steps[i].inputs[j].table;
              j++) {
             const struct ic_input *in = &steps[i].inputs[j];
-            if (in->ignore) {
+            if (in->ignore[0]) {
+                /* Not the ignored columns: a change to a tracked column
+                 * also tracks every row that refers to the row. */
                 for (size_t k = 0; k < in->table->n_columns; k++) {
-                    ovsdb_idl_track_add_column(dbs[in->db]->idl,
-                                               &in->table->columns[k]);
+                    if (!input_ignores(in, &in->table->columns[k])) {
+                        ovsdb_idl_track_add_column(dbs[in->db]->idl,
+                                                   &in->table->columns[k]);
+                    }
                 }
             }
         }
@@ -119,7 +135,7 @@ n_inputs(const struct ic_step *step)
 }
 
 /* Returns true if the tracked changes to 'in''s table touch something
- * other than its ignored column. */
+ * other than its ignored columns. */
 static bool
 changes_beyond_ignored_column(const struct ic_engine *e,
                               const struct ic_input *in)
@@ -133,7 +149,7 @@ changes_beyond_ignored_column(const struct ic_engine *e,
         }
         for (size_t i = 0; i < in->table->n_columns; i++) {
             const struct ovsdb_idl_column *column = &in->table->columns[i];
-            if (column != in->ignore
+            if (!input_ignores(in, column)
                 && ovsdb_idl_track_is_updated(row, column)) {
                 return true;
             }
@@ -144,7 +160,7 @@ changes_beyond_ignored_column(const struct ic_engine *e,
 
 /* Reads the current seqnos of 'st''s inputs into 'seqnos' and returns a
  * bitmap of the inputs whose seqno differs from what the step saw when it
- * last ran.  An input whose changes touch only its ignored column is not
+ * last ran.  An input whose changes touch only its ignored columns is not
  * in the bitmap, and counts as seen. */
 static uint32_t
 inputs_changed(const struct ic_engine *e, struct ic_step_state *st,
@@ -157,7 +173,7 @@ inputs_changed(const struct ic_engine *e, struct ic_step_state *st,
         seqnos[i] = ovsdb_idl_table_get_seqno(e->dbs[in->db]->idl,
                                               in->table);
         if (seqnos[i] != st->seqnos[i]) {
-            if (in->ignore && st->ever_ran && !st->lost_changes
+            if (in->ignore[0] && st->ever_ran && !st->lost_changes
                 && !changes_beyond_ignored_column(e, in)) {
                 st->seqnos[i] = seqnos[i];
             } else {
@@ -169,7 +185,7 @@ inputs_changed(const struct ic_engine *e, struct ic_step_state *st,
 }
 
 /* True if 'step' reads the IDL's change tracking, itself or through an
- * input with an ignored column. */
+ * input with ignored columns. */
 static bool
 step_tracks_changes(const struct ic_step *step)
 {
@@ -177,7 +193,7 @@ step_tracks_changes(const struct ic_step *step)
         return true;
     }
     for (size_t i = 0; i < n_inputs(step); i++) {
-        if (step->inputs[i].ignore) {
+        if (step->inputs[i].ignore[0]) {
             return true;
         }
     }

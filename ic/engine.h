@@ -48,14 +48,16 @@ enum ic_db_id {
 
 const char *ic_db_id_name(enum ic_db_id);
 
+#define IC_MAX_IGNORED 3
+
 struct ic_input {
     enum ic_db_id db;
     const struct ovsdb_idl_table_class *table;
 
-    /* Optional: changes to the table that touch only this column do not
+    /* Optional: changes to the table that touch only these columns do not
      * count (rows inserted or deleted always do).  The engine turns on
-     * change tracking for the table to tell. */
-    const struct ovsdb_idl_column *ignore;
+     * change tracking for the table's other columns to tell. */
+    const struct ovsdb_idl_column *ignore[IC_MAX_IGNORED];
 };
 
 #define IC_MAX_INPUTS 16

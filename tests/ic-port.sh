@@ -246,3 +246,25 @@ test_transit_switch_ports_from_ic_nb() {
         name=ts1
     check_eq 2 count_rows icsbctl list Port_Binding
 }
+
+# step_runs ZONE STEP: how many times the zone's daemon ran STEP.
+step_runs() {
+    ic_ctl "$1" engine/show | sed -n "s/^$2 *runs=\([0-9]*\) .*/\1/p"
+}
+
+# The --wait=sb handshake moves every zone's nb_ic_cfg; the steps that
+# read zones only for their names do not run for it.
+test_handshake_runs_no_sync_step() {
+    reference_topology
+    ic_sync
+    wait_reference_ports
+    ic_sync
+    local before after s
+    before=$(for s in transit-switch gateway port; do
+                 step_runs east $s; done | paste -sd' ')
+    ic_sync
+    ic_sync
+    after=$(for s in transit-switch gateway port; do
+                step_runs east $s; done | paste -sd' ')
+    check_eq "$before" echo "$after"
+}
