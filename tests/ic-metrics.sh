@@ -97,4 +97,12 @@ test_route_counts() {
         fail "learned count: $(grep ovn_ic_routes "$T/metrics")"
     grep -q '^ovn_ic_routes{kind="advertised"} 0$' "$T/metrics" ||
         fail "advertised count: $(grep ovn_ic_routes "$T/metrics")"
+    # The route step ran fully at least once, and its time is counted.
+    grep -q '^ovn_ic_route_runs_total{kind="full"} [1-9]' "$T/metrics" ||
+        fail "route runs: $(grep ovn_ic_route_runs "$T/metrics")"
+    grep -q '^ovn_ic_route_runs_total{kind="incremental"} [0-9]' \
+        "$T/metrics" || fail "no incremental route run count"
+    grep -q '^ovn_ic_step_seconds_total{step="route"} [0-9.e-]*[1-9]' \
+        "$T/metrics" || fail "route step time: $(grep step_seconds \
+        "$T/metrics")"
 }
