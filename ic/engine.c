@@ -289,9 +289,14 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
         }
         if ((st->step->outputs & writable_dbs) != st->step->outputs) {
             /* Keep the old seqnos, so that the step runs when it can, and
-             * the tracked changes, so that it sees them then. */
-            if (step_tracks_changes(st->step)) {
+             * the tracked changes, so that a step that reads them sees them
+             * then.  Kept changes would be seen twice by a step that runs
+             * meanwhile, so a step that only ignores columns gives up on
+             * ignoring them instead. */
+            if (st->step->tracks_changes) {
                 keep_tracking |= input_dbs(st->step);
+            } else if (step_tracks_changes(st->step)) {
+                st->lost_changes = true;
             }
             any_postponed = true;
             all_complete = false;

@@ -38,6 +38,7 @@ struct port_view {
     struct shash isb_ports;        /* logical_port -> IC-SB Port_Binding. */
     struct shash ts_keys;          /* TS name -> struct key_space *. */
     struct shash tsps;             /* IC-NB Transit_Switch_Port by name. */
+    struct shash nb_ports;         /* NB ports by name, if there are tsps. */
     bool has_pb_type;              /* IC-SB Port_Binding has 'type'. */
 };
 
@@ -52,6 +53,7 @@ port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
     shash_init(&v->isb_ports);
     shash_init(&v->ts_keys);
     shash_init(&v->tsps);
+    shash_init(&v->nb_ports);
     v->has_pb_type
         = icsbrec_server_has_port_binding_table_col_type(ctx->icsb_idl);
 
@@ -66,6 +68,13 @@ port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
     ICNBREC_TRANSIT_SWITCH_FOR_EACH (ts, ctx->icnb_idl) {
         for (size_t i = 0; i < ts->n_ports; i++) {
             shash_add_once(&v->tsps, ts->ports[i]->name, ts->ports[i]);
+        }
+    }
+    if (!shash_is_empty(&v->tsps)) {
+        /* Port names are unique in NB: a mirror needs its name free. */
+        const struct nbrec_logical_switch_port *lsp;
+        NBREC_LOGICAL_SWITCH_PORT_FOR_EACH (lsp, ctx->nb_idl) {
+            shash_add_once(&v->nb_ports, lsp->name, lsp);
         }
     }
     const struct sbrec_port_binding *pb;
@@ -110,6 +119,7 @@ port_view_destroy(struct port_view *v)
     }
     shash_destroy(&v->ts_keys);
     shash_destroy(&v->tsps);
+    shash_destroy(&v->nb_ports);
     shash_destroy(&v->isb_ports);
     shash_destroy(&v->router_of_port);
     shash_destroy(&v->sb_ports);
@@ -282,8 +292,9 @@ sync_local_ports(struct port_view *v)
         const struct nbrec_logical_switch *ls = node->data;
         for (size_t i = 0; i < ls->n_ports; i++) {
             const struct nbrec_logical_switch_port *lsp = ls->ports[i];
-            if (strcmp(lsp->type, "router") || is_tsp_port(lsp)) {
-                continue;
+            if (strcmp(lsp->type, "router") || is_tsp_port(lsp)
+                || shash_find(&v->tsps, lsp->name)) {
+                continue;       /* A transit switch port, or its name. */
             }
             publish_local_port(v, node->name, lsp, &stale);
             if (!shash_find(&v->sb_ports, lsp->name)) {
@@ -414,8 +425,9 @@ sync_remote_ports(struct port_view *v)
     SHASH_FOR_EACH (node, &v->isb_ports) {
         const struct icsbrec_port_binding *isb = node->data;
         if (isb->availability_zone == ctx->az
-            || shash_find(&v->tsps, node->name)) {
-            continue;
+            || shash_find(&v->tsps, node->name)
+            || smap_get(&isb->external_ids, "interconn-tsp")) {
+            continue;           /* Ours, or a transit switch port's. */
         }
         const struct nbrec_logical_switch *ls
             = shash_find_data(&v->transit_switches, isb->transit_switch);
@@ -467,17 +479,25 @@ enum tsp_owner {
     TSP_REMOTE,                 /* A chassis of another zone: that zone. */
 };
 
+/* A chassis that this zone does not know at all (its ovn-controller
+ * stopped and removed it, or it is not up yet) leaves the port where it
+ * is: published by this zone if it was, else another zone's. */
 static enum tsp_owner
 tsp_owner(const struct port_view *v,
-          const struct icnbrec_transit_switch_port *tsp)
+          const struct icnbrec_transit_switch_port *tsp,
+          const struct icsbrec_port_binding *isb)
 {
     if (!tsp->chassis[0]) {
         return TSP_GLOBAL;
     }
     const struct sbrec_chassis *ch = shash_find_data(&v->chassis,
                                                      tsp->chassis);
-    return ch && !smap_get_bool(&ch->other_config, "is-remote", false)
-           ? TSP_LOCAL : TSP_REMOTE;
+    if (!ch) {
+        return isb && isb->availability_zone == v->ctx->az
+               ? TSP_LOCAL : TSP_REMOTE;
+    }
+    return smap_get_bool(&ch->other_config, "is-remote", false)
+           ? TSP_REMOTE : TSP_LOCAL;
 }
 
 /* Publishes 'tsp' of 'ts' in IC-SB, owned by 'owner', or brings its
@@ -519,6 +539,12 @@ publish_tsp(struct port_view *v, const struct icnbrec_transit_switch *ts,
             icsbrec_port_binding_set_nb_ic_uuid(isb, &ts->header_.uuid, 1);
         }
         shash_replace(&v->isb_ports, tsp->name, isb);
+    }
+    if (!smap_get(&isb->external_ids, "interconn-tsp")) {
+        /* Tells other zones that it is not a port created in NB, even
+         * after the transit switch port is gone. */
+        icsbrec_port_binding_update_external_ids_setkey(isb, "interconn-tsp",
+                                                        tsp->name);
     }
     const char *address = tsp->n_addresses ? tsp->addresses[0] : "";
     if (strcmp(isb->address, address)) {
@@ -606,18 +632,34 @@ sync_tsp_ports(struct port_view *v)
         }
         for (size_t i = 0; i < ts->n_ports; i++) {
             const struct icnbrec_transit_switch_port *tsp = ts->ports[i];
-            const struct icsbrec_port_binding *isb
-                = shash_find_data(&v->isb_ports, tsp->name);
-            if (isb && strcmp(isb->transit_switch, ts->name)) {
+            const struct nbrec_logical_switch_port *other
+                = shash_find_data(&v->nb_ports, tsp->name);
+            if (other && !is_tsp_port(other)) {
                 problems_report(ctx->problems, OWNER, tsp->name,
-                                "transit switch port name already bound on "
-                                "transit switch %s", isb->transit_switch);
+                                "transit switch port name is taken by a "
+                                "switch port of this zone; not mirrored");
                 continue;
             }
+            const struct icsbrec_port_binding *isb
+                = shash_find_data(&v->isb_ports, tsp->name);
+            enum tsp_owner owner = tsp_owner(v, tsp, isb);
+            bool ours = (owner == TSP_LOCAL
+                         || (owner == TSP_GLOBAL && ctx->global_writer));
+            if (isb && strcmp(isb->transit_switch, ts->name)) {
+                if (!ours || (owner == TSP_LOCAL
+                              && isb->availability_zone != ctx->az)) {
+                    continue;   /* Its owner moves it. */
+                }
+                /* Moved to another transit switch: its key belongs to the
+                 * old one, so publish it afresh. */
+                VLOG_INFO("transit switch port %s moved from %s to %s",
+                          tsp->name, isb->transit_switch, ts->name);
+                icsbrec_port_binding_delete(isb);
+                shash_find_and_delete(&v->isb_ports, tsp->name);
+                isb = NULL;
+            }
 
-            enum tsp_owner owner = tsp_owner(v, tsp);
-            if (owner == TSP_LOCAL
-                || (owner == TSP_GLOBAL && ctx->global_writer)) {
+            if (ours) {
                 isb = publish_tsp(v, ts, tsp, owner, isb);
                 /* This zone has to publish it and cannot yet. */
                 complete = complete && isb;
@@ -650,6 +692,24 @@ sync_tsp_ports(struct port_view *v)
     }
 
     switch_ports_delete(&stale, "its transit switch port is gone");
+
+    /* A port without a chassis that is gone: its binding is the global
+     * writer's to withdraw, whichever zone published it.  (A zone
+     * withdraws its own bindings of gone ports with its stale ones.) */
+    if (ctx->global_writer) {
+        struct shash_node *node, *next;
+        SHASH_FOR_EACH_SAFE (node, next, &v->isb_ports) {
+            const struct icsbrec_port_binding *isb = node->data;
+            if (isb->availability_zone != ctx->az && !isb->gateway[0]
+                && smap_get(&isb->external_ids, "interconn-tsp")
+                && !shash_find(&v->tsps, node->name)) {
+                VLOG_INFO("withdrawing transit switch port %s: it is gone",
+                          isb->logical_port);
+                icsbrec_port_binding_delete(isb);
+                shash_delete(&v->isb_ports, node);
+            }
+        }
+    }
     return complete;
 }
 

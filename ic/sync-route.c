@@ -947,6 +947,9 @@ adv_link_row(struct sync_route_state *st, const struct icsbrec_route *row)
         a = adv_find(st, row->transit_switch, row->route_table, &prefix,
                      &nexthop.addr);
     }
+    if (a && a->row == row) {
+        return;                 /* Linked already. */
+    }
     if (a && !a->row) {
         a->row = row;
         st->n_pending -= a->pending;
@@ -1527,6 +1530,9 @@ learned_link_row(struct sync_route_state *st,
     if (r && route_prefix_parse(sr->ip_prefix, &prefix)
         && route_prefix_parse(sr->nexthop, &nexthop)) {
         c = learn_find(r, sr->route_table, &prefix, &nexthop.addr);
+    }
+    if (c && c->nb_row == sr) {
+        return;                 /* Linked already. */
     }
     if (c && !c->nb_row && candidate_wanted(c)) {
         c->nb_row = sr;

@@ -66,6 +66,14 @@ ic_db_run(struct ic_db *db)
     ovsdb_idl_run(db->idl);
 
     bool connected = ovsdb_idl_is_connected(db->idl);
+    if (db->awaiting_data
+        && ovsdb_idl_get_seqno(db->idl) != db->connect_seqno) {
+        /* The server's reply to the new connection, which may replace the
+         * replica wholesale and drop the change tracking with it: the
+         * recompute at connection time came before it. */
+        db->awaiting_data = false;
+        db->needs_recompute = true;
+    }
     if (connected && !db->was_connected) {
         /* A fresh connection replaces the replica wholesale: whatever the
          * daemon derived from the old one must be recomputed. */
@@ -74,6 +82,8 @@ ic_db_run(struct ic_db *db)
         }
         VLOG_INFO("%s: connected to %s", db->label, db->remote);
         db->needs_recompute = true;
+        db->awaiting_data = true;
+        db->connect_seqno = ovsdb_idl_get_seqno(db->idl);
     } else if (!connected && db->was_connected) {
         VLOG_WARN("%s: connection to %s lost, retrying", db->label,
                   db->remote);

@@ -49,6 +49,8 @@ struct ic_db {
 
     bool was_connected;         /* Connected at the previous ic_db_run(). */
     bool needs_recompute;       /* Reconnected or a commit failed. */
+    bool awaiting_data;         /* Connected, the server's data not seen. */
+    unsigned int connect_seqno; /* The IDL's seqno when it connected. */
     bool pass_wrote;            /* The last ic_db_commit() sent changes. */
     unsigned int skip_seqno;    /* Do not open a txn until seqno moves. */
 

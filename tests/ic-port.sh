@@ -232,6 +232,16 @@ test_transit_switch_ports_from_ic_nb() {
     wait_eq remote nbctl east get Logical_Switch_Port tsp1 type
     wait_eq router nbctl west get Logical_Switch_Port tsp1 type
 
+    # A transit switch port named like a port created in NB is reported
+    # and not mirrored; the NB port is still published.
+    icnbctl tsp-add ts1 lsp-ts1-router_east chassis=gw_east
+    ic_sync
+    wait_until eval 'ic_ctl east problems/show | grep -q "lsp-ts1-router_east.*taken"'
+    check_eq gw_east isb_pb lsp-ts1-router_east gateway
+    check_eq router nbctl east get Logical_Switch_Port lsp-ts1-router_east \
+        type
+    icnbctl tsp-del lsp-ts1-router_east
+
     # Deleted: its binding and both mirrors go; the switch stays.
     icnbctl tsp-del tsp1
     icnbctl tsp-del tsp2
