@@ -212,8 +212,12 @@ publish_local_port(struct port_view *v, const char *ts,
     }
     if (isb && strcmp(isb->transit_switch, ts)) {
         /* The port moved to another transit switch: its key belongs to the
-         * old one, so publish it afresh. */
+         * old one, so publish it afresh.  (Not stale any more: deleted.) */
+        VLOG_INFO("port %s moved from transit switch %s to %s", lsp->name,
+                  isb->transit_switch, ts);
         icsbrec_port_binding_delete(isb);
+        shash_find_and_delete(stale, lsp->name);
+        shash_find_and_delete(&v->isb_ports, lsp->name);
         isb = NULL;
     }
     if (!shash_find(&v->sb_ports, lsp->name)) {
@@ -646,8 +650,8 @@ sync_tsp_ports(struct port_view *v)
             bool ours = (owner == TSP_LOCAL
                          || (owner == TSP_GLOBAL && ctx->global_writer));
             if (isb && strcmp(isb->transit_switch, ts->name)) {
-                if (!ours || (owner == TSP_LOCAL
-                              && isb->availability_zone != ctx->az)) {
+                if (isb->availability_zone != ctx->az
+                    && !(owner == TSP_GLOBAL && ctx->global_writer)) {
                     continue;   /* Its owner moves it. */
                 }
                 /* Moved to another transit switch: its key belongs to the

@@ -41,7 +41,10 @@
  * for type "router"; its type is the port's, or "remote" where the chassis
  * is another zone's (bound to that chassis in SB, for northd before 23.09).
  * Marked switch ports without a port are deleted.  Such ports and the
- * switch ports above coexist on one transit switch. */
+ * switch ports above coexist on one transit switch.  A chassis is another
+ * zone's if the local SB knows it as a remote gateway; one it does not know
+ * at all (its ovn-controller stopped) leaves the port where it is, so the
+ * chassis of such a port should be an interconnection gateway. */
 
 #include <stdbool.h>
 

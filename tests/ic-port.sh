@@ -278,3 +278,29 @@ test_handshake_runs_no_sync_step() {
                 step_runs east $s; done | paste -sd' ')
     check_eq "$before" echo "$after"
 }
+
+# A port created in NB moves to another transit switch in one transaction:
+# its binding is published afresh on the new switch (the daemon deleted the
+# old one twice and aborted before).
+test_port_moved_to_another_transit_switch() {
+    reference_topology
+    ic_sync
+    wait_reference_ports
+    icnbctl ts-add ts2
+    wait_until nbctl east get Logical_Switch ts2 other_config:requested-tnl-key
+    wait_until nbctl west get Logical_Switch ts2 other_config:requested-tnl-key
+    local lsp pid
+    lsp=$(nbctl east --bare --columns=_uuid find Logical_Switch_Port \
+          name=lsp-ts1-router_east)
+    nbctl east -- remove Logical_Switch ts1 ports "$lsp" \
+        -- add Logical_Switch ts2 ports "$lsp"
+    wait_eq ts2 isb_pb lsp-ts1-router_east transit_switch
+    pid=$(cat "$T/east-ic.pid")
+    kill -0 "$pid" || fail "east's daemon died"
+    ic_sync
+    check_eq 1 count_rows icsbctl find Port_Binding \
+        logical_port=lsp-ts1-router_east
+    wait_until eval 'nbctl west show ts2 | grep -q lsp-ts1-router_east'
+    check_eq remote nbctl west get Logical_Switch_Port lsp-ts1-router_east \
+        type
+}
