@@ -298,39 +298,35 @@ class Bench:
                 "step": s0 and [b - a for a, b in zip(s0, s1)],
                 "quiet_ok": qt is not None}
 
+    def measure(self, out, key, change, cond):
+        """Makes 'change', waits until 'cond', and records under 'key' the
+        time, the client's write time, and the daemons', servers' and route
+        step's time.  Returns the change's result, or None on timeout."""
+        c0, d0, s0 = self.cpu(), self.db_cpu(), self.step_s()
+        t0 = time.time()
+        result = change()
+        out[key + "_write"] = time.time() - t0
+        t = self.wait_for(cond, t0)
+        out[key] = None if t is None else t - t0
+        if t is None:
+            return None
+        c1, _ = self.quiet()
+        out[key + "_cpu"] = [b - a for a, b in zip(c0, c1)]
+        out[key + "_db_cpu"] = [b - a for a, b in zip(d0, self.db_cpu())]
+        s1 = self.step_s()
+        out[key + "_step"] = s0 and [b - a for a, b in zip(s0, s1)]
+        return result
+
     def bulk(self, n):
         """N routes added at once, then withdrawn at once."""
         out = {}
-        _, qt = self.quiet()
+        self.quiet()
         base = self.z1.nlearned
-        c0, d0, s0 = self.cpu(), self.db_cpu(), self.step_s()
-        t0 = time.time()
-        _, uuids = self.add(n)
-        out["add_write"] = time.time() - t0
-        t = self.wait_for(self.count_is(base + n), t0)
-        if t is None:
-            out["add"] = None
-            return out
-        c1, _ = self.quiet()
-        out["add"] = t - t0
-        out["add_cpu"] = [b - a for a, b in zip(c0, c1)]
-        out["add_db_cpu"] = [b - a for a, b in zip(d0, self.db_cpu())]
-        s1 = self.step_s()
-        out["add_step"] = s0 and [b - a for a, b in zip(s0, s1)]
-        c0, d0, s0 = self.cpu(), self.db_cpu(), s1
-        t0 = time.time()
-        self.delete(uuids)
-        out["del_write"] = time.time() - t0
-        t = self.wait_for(self.count_is(base), t0)
-        if t is None:
-            out["del"] = None
-            return out
-        c1, _ = self.quiet()
-        out["del"] = t - t0
-        out["del_cpu"] = [b - a for a, b in zip(c0, c1)]
-        out["del_db_cpu"] = [b - a for a, b in zip(d0, self.db_cpu())]
-        s1 = self.step_s()
-        out["del_step"] = s0 and [b - a for a, b in zip(s0, s1)]
+        added = self.measure(out, "add", lambda: self.add(n),
+                             self.count_is(base + n))
+        if added is not None:
+            self.measure(out, "del", lambda: self.delete(added[1]) or True,
+                         self.count_is(base))
         return out
 
     def rss(self):
