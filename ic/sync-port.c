@@ -517,6 +517,11 @@ publish_tsp(struct port_view *v, const struct icnbrec_transit_switch *ts,
          * when it sees the move.  A port without a chassis belongs to
          * whichever daemon is the global writer, whatever the zone of the
          * one that published it. */
+        problems_report(ctx->problems, OWNER, tsp->name,
+                        "its chassis %s is in this zone, but availability "
+                        "zone %s still publishes it; waiting for that zone "
+                        "to let go", tsp->chassis,
+                        az_name(isb->availability_zone));
         return NULL;
     }
     if (!isb) {

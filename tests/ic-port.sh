@@ -232,6 +232,15 @@ test_transit_switch_ports_from_ic_nb() {
     wait_eq remote nbctl east get Logical_Switch_Port tsp1 type
     wait_eq router nbctl west get Logical_Switch_Port tsp1 type
 
+    # Moved back while west's daemon is paused: east reports that west
+    # still holds it, and takes it once west lets go.
+    ic_ctl west pause
+    icnbctl set Transit_Switch_Port tsp1 chassis=gw_east
+    wait_until eval 'ic_ctl east problems/show | grep -q "tsp1.*zone west still publishes"'
+    ic_ctl west resume
+    wait_eq "$east_az" isb_pb tsp1 availability_zone
+    wait_until eval '! ic_ctl east problems/show | grep -q tsp1'
+
     # A transit switch port named like a port created in NB is reported
     # and not mirrored; the NB port is still published.
     icnbctl tsp-add ts1 lsp-ts1-router_east chassis=gw_east
