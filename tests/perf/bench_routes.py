@@ -495,18 +495,21 @@ def cmd_report(out_dir, kinds, timeout, bulk):
            "RSS/HWM MB z1;z2", "nudges", "load")
     f = "%-6s %-8s %-14s %-2s %-15s %-11s %-15s %-11s %-15s %-21s %-6s %s"
     print(f % hdr)
-    for r in rs:
-        for k in kinds:
-            d = res[k].get(r)
-            if d is None:
-                continue
-            s = summary(d)
-            print(f % (r, k, fmt_t(s["lat"], d, "one"), s["n"],
-                       fmt_cpu(s["cpu"]), fmt_t(s["add"], d, "add"),
-                       fmt_cpu(s["add_cpu"]), fmt_t(s["del"], d, "del"),
-                       fmt_cpu(s["del_cpu"]),
-                       "%.0f/%.0f;%.0f/%.0f" % tuple(d["rss"][0] + d["rss"][1]),
-                       "%d" % d["nudges"], d["load"]))
+
+    def rows():
+        """(R, kind, results, summary) for every R and kind measured."""
+        for r in rs:
+            for k in kinds:
+                d = res[k].get(r)
+                if d is not None:
+                    yield r, k, d, summary(d)
+    for r, k, d, s in rows():
+        print(f % (r, k, fmt_t(s["lat"], d, "one"), s["n"],
+                   fmt_cpu(s["cpu"]), fmt_t(s["add"], d, "add"),
+                   fmt_cpu(s["add_cpu"]), fmt_t(s["del"], d, "del"),
+                   fmt_cpu(s["del_cpu"]),
+                   "%.0f/%.0f;%.0f/%.0f" % tuple(d["rss"][0] + d["rss"][1]),
+                   "%d" % d["nudges"], d["load"]))
     print("where the time goes: the route step's own time in our daemons "
           "(z1,z2; engine/show), and for the bulk operations the test "
           "client's write into z2's NB and the CPU of the database servers "
@@ -523,15 +526,10 @@ def cmd_report(out_dir, kinds, timeout, bulk):
             return "-"
         return "%.2f s, %s s" % (s[k + "_write"], "/".join(
             "%.2f" % x for x in s[k + "_db_cpu"]))
-    for r in rs:
-        for k in kinds:
-            d = res[k].get(r)
-            if d is None:
-                continue
-            s = summary(d)
-            print(f2 % (r, k, ms(s["step"]), ms(s.get("add_step")),
-                        ms(s.get("del_step")), floor(s, "add"),
-                        floor(s, "del")))
+    for r, k, d, s in rows():
+        print(f2 % (r, k, ms(s["step"]), ms(s.get("add_step")),
+                    ms(s.get("del_step")), floor(s, "add"),
+                    floor(s, "del")))
     if "ours" in res and "upstream" in res:
         print("upstream/ours ratios (>x: upstream timed out after %.0f s):"
               % timeout)

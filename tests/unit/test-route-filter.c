@@ -387,6 +387,34 @@ collect_entry(const struct prefix_index_entry *e, void *s_)
     return true;
 }
 
+/* Runs 'lookup' for each of the 'n' cases and checks what it yields. */
+static void
+check_index_cases(const struct prefix_index *idx,
+                  const struct covering_case *cases, size_t n,
+                  void (*lookup)(const struct prefix_index *,
+                                 const struct route_prefix *,
+                                 bool (*)(const struct prefix_index_entry *,
+                                          void *),
+                                 void *),
+                  const char *name)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct covering_case *c = &cases[i];
+        struct route_prefix q;
+        struct ds s = DS_EMPTY_INITIALIZER;
+        bool ok = route_prefix_parse(c->query, &q);
+        if (ok) {
+            lookup(idx, &q, collect_entry, &s);
+            ok = !strcmp(ds_cstr(&s), c->expect);
+            if (!ok) {
+                printf("# %s: got [%s]\n", c->query, ds_cstr(&s));
+            }
+        }
+        tap_result(ok, "prefix index: %s %s", name, c->query);
+        ds_destroy(&s);
+    }
+}
+
 static void
 test_prefix_index(void)
 {
@@ -399,36 +427,10 @@ test_prefix_index(void)
     }
     tap_result(prefix_index_count(&idx) == ARRAY_SIZE(index_entries),
                "prefix index: counts entries");
-    for (size_t i = 0; i < ARRAY_SIZE(covering_cases); i++) {
-        const struct covering_case *c = &covering_cases[i];
-        struct route_prefix q;
-        struct ds s = DS_EMPTY_INITIALIZER;
-        bool ok = route_prefix_parse(c->query, &q);
-        if (ok) {
-            prefix_index_for_each_covering(&idx, &q, collect_entry, &s);
-            ok = !strcmp(ds_cstr(&s), c->expect);
-            if (!ok) {
-                printf("# %s: got [%s]\n", c->query, ds_cstr(&s));
-            }
-        }
-        tap_result(ok, "prefix index: covering %s", c->query);
-        ds_destroy(&s);
-    }
-    for (size_t i = 0; i < ARRAY_SIZE(inside_cases); i++) {
-        const struct covering_case *c = &inside_cases[i];
-        struct route_prefix q;
-        struct ds s = DS_EMPTY_INITIALIZER;
-        bool ok = route_prefix_parse(c->query, &q);
-        if (ok) {
-            prefix_index_for_each_inside(&idx, &q, collect_entry, &s);
-            ok = !strcmp(ds_cstr(&s), c->expect);
-            if (!ok) {
-                printf("# %s: got [%s]\n", c->query, ds_cstr(&s));
-            }
-        }
-        tap_result(ok, "prefix index: inside %s", c->query);
-        ds_destroy(&s);
-    }
+    check_index_cases(&idx, covering_cases, ARRAY_SIZE(covering_cases),
+                      prefix_index_for_each_covering, "covering");
+    check_index_cases(&idx, inside_cases, ARRAY_SIZE(inside_cases),
+                      prefix_index_for_each_inside, "inside");
 
     /* Removal takes the entry out of both lookups, and only that entry. */
     struct route_prefix p;
