@@ -22,7 +22,6 @@
 #include <stdbool.h>
 
 struct ic_controller;
-struct unixctl_server;
 
 struct ic_controller_options {
     const char *nb_remote;
@@ -32,7 +31,7 @@ struct ic_controller_options {
 };
 
 struct ic_controller *ic_controller_create(
-    const struct ic_controller_options *, struct unixctl_server *);
+    const struct ic_controller_options *);
 void ic_controller_destroy(struct ic_controller *);
 
 void ic_controller_run(struct ic_controller *);

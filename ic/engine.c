@@ -8,13 +8,14 @@
 
 #include "ic/engine.h"
 
+#include <string.h>
+
 #include "lib/metrics.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "ovsdb-idl-provider.h"
-#include <string.h>
-
 #include "timeval.h"
 #include "util.h"
 
@@ -22,10 +23,12 @@ VLOG_DEFINE_THIS_MODULE(engine);
 
 struct ic_step_state {
     const struct ic_step *step;
-    unsigned int seqnos[IC_MAX_INPUTS]; /* Input seqnos at the last run. */
-    bool ever_ran;
+    void *state;                /* From the step's 'create'. */
+    unsigned int seqnos[IC_MAX_READS]; /* Read seqnos at the last run. */
+    bool ever_ran;              /* False also after a skipped pass. */
     bool complete;              /* Result of the last run. */
     bool lost_changes;          /* Tracked changes were cleared unseen. */
+    bool last_recompute;        /* The last run recomputed. */
     uint64_t n_runs;
     long long int last_duration_us;
     unsigned long long int total_us;    /* Time in all runs. */
@@ -34,80 +37,251 @@ struct ic_step_state {
 struct ic_engine {
     struct ic_step_state *steps;
     size_t n_steps;
-    struct ic_db **dbs;
-    void *aux;
+    struct ic_engine_io io;
+    struct problem_set *problems;
+    const struct ic_step_state *az_step;    /* The one with 'find_az'. */
 
     bool force;                 /* Run every step on the next pass. */
     const char *force_reason;
-    bool converged;             /* Last pass: all complete, nothing new. */
+    bool converged;             /* Last pass: all complete, none waiting. */
     long long int last_pass_ms; /* Duration of the last pass that ran. */
     uint64_t n_passes;          /* Passes that ran at least one step. */
     uint64_t n_recomputes;
 };
 
-static const char *db_names[IC_N_DBS] = {
+static const char *session_names[IC_N_SESSIONS] = {
     [IC_DB_NB] = "NB",
     [IC_DB_SB] = "SB",
     [IC_DB_ICNB] = "IC-NB",
     [IC_DB_ICSB] = "IC-SB",
-    [IC_DB_ICSB_GLOBAL] = "IC-SB (global writer)",
+    [IC_SESSION_GLOBAL] = "IC-SB (global writer)",
 };
+
+const char *
+ic_session_name(int session)
+{
+    return session >= 0 && session < IC_N_SESSIONS
+           ? session_names[session] : "unknown";
+}
 
 const char *
 ic_db_id_name(enum ic_db_id id)
 {
-    return id < IC_N_DBS ? db_names[id] : "unknown";
+    return ic_session_name(id);
 }
 
-/* True if changes to 'column' do not count for input 'in'. */
-static bool
-input_ignores(const struct ic_input *in, const struct ovsdb_idl_column *column)
+/* The session through which 'step' reaches database 'db'. */
+static int
+step_session(const struct ic_step *step, enum ic_db_id db)
 {
-    for (size_t i = 0; i < IC_MAX_IGNORED && in->ignore[i]; i++) {
-        if (in->ignore[i] == column) {
+    return db == IC_DB_ICSB && step->global_writer ? IC_SESSION_GLOBAL : db;
+}
+
+static size_t
+n_reads(const struct ic_step *step)
+{
+    size_t n = 0;
+    while (n < IC_MAX_READS && step->reads[n].table) {
+        n++;
+    }
+    return n;
+}
+
+static size_t
+n_writes(const struct ic_step *step)
+{
+    size_t n = 0;
+    while (n < IC_MAX_WRITES && step->writes[n].table) {
+        n++;
+    }
+    return n;
+}
+
+/* Bitmap of the sessions 'step' writes. */
+static uint32_t
+write_sessions(const struct ic_step *step)
+{
+    uint32_t sessions = 0;
+    for (size_t i = 0; i < n_writes(step); i++) {
+        sessions |= 1u << step_session(step, step->writes[i].db);
+    }
+    return sessions;
+}
+
+/* Bitmap of the sessions 'step' reads. */
+static uint32_t
+read_sessions(const struct ic_step *step)
+{
+    uint32_t sessions = 0;
+    for (size_t i = 0; i < n_reads(step); i++) {
+        sessions |= 1u << step_session(step, step->reads[i].db);
+    }
+    return sessions;
+}
+
+static bool
+column_in(const struct ovsdb_idl_column *const list[IC_MAX_COLUMNS],
+          const struct ovsdb_idl_column *column)
+{
+    for (size_t i = 0; i < IC_MAX_COLUMNS && list[i]; i++) {
+        if (list[i] == column) {
             return true;
         }
     }
     return false;
 }
 
-/* Creates an engine over 'steps', which must outlive it.  'dbs' gives the
- * session for each database; 'aux' is passed to every step. */
-struct ic_engine *
-ic_engine_create(const struct ic_step *steps, size_t n_steps,
-                 struct ic_db *dbs[IC_N_DBS], void *aux)
+/* True if writes 'a' of step 'sa' and 'b' of step 'sb' claim the same
+ * rows or columns: two owners of one table, or two writers of one
+ * column. */
+static bool
+writes_collide(const struct ic_step *sa, const struct ic_write *a,
+               const struct ic_step *sb, const struct ic_write *b)
 {
-    struct ic_engine *e = xzalloc(sizeof *e);
-    e->steps = xcalloc(n_steps, sizeof *e->steps);
-    e->n_steps = n_steps;
+    if (a->table != b->table
+        || step_session(sa, a->db) != step_session(sb, b->db)) {
+        return false;
+    }
+    if (!a->columns[0] || !b->columns[0]) {
+        return !a->columns[0] && !b->columns[0];
+    }
+    for (size_t i = 0; i < IC_MAX_COLUMNS && a->columns[i]; i++) {
+        if (column_in(b->columns, a->columns[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Aborts unless every table has one owner and every column one writer,
+ * and the steps that need the zone have a step that finds it. */
+static void
+check_steps(const struct ic_step *const steps[], size_t n_steps)
+{
+    size_t n_az = 0;
+    bool needs_az = false;
     for (size_t i = 0; i < n_steps; i++) {
-        e->steps[i].step = &steps[i];
-        for (size_t j = 0; j < IC_MAX_INPUTS && steps[i].inputs[j].table;
-             j++) {
-            const struct ic_input *in = &steps[i].inputs[j];
-            if (in->ignore[0]) {
-                /* Not the ignored columns: a change to a tracked column
-                 * also tracks every row that refers to the row. */
-                for (size_t k = 0; k < in->table->n_columns; k++) {
-                    if (!input_ignores(in, &in->table->columns[k])) {
-                        ovsdb_idl_track_add_column(dbs[in->db]->idl,
-                                                   &in->table->columns[k]);
+        const struct ic_step *si = steps[i];
+        n_az += si->find_az != NULL;
+        needs_az = needs_az || si->needs_az;
+        for (size_t j = i; j < n_steps; j++) {
+            const struct ic_step *sj = steps[j];
+            for (size_t a = 0; a < n_writes(si); a++) {
+                for (size_t b = i == j ? a + 1 : 0; b < n_writes(sj); b++) {
+                    if (writes_collide(si, &si->writes[a],
+                                       sj, &sj->writes[b])) {
+                        VLOG_FATAL("steps %s and %s both write %s %s",
+                                   si->name, sj->name,
+                                   ic_session_name(step_session(
+                                       si, si->writes[a].db)),
+                                   si->writes[a].table->name);
                     }
                 }
             }
         }
     }
-    e->dbs = dbs;
-    e->aux = aux;
+    if (n_az > 1 || (needs_az && !n_az)) {
+        VLOG_FATAL("%"PRIuSIZE" steps find the zone's AZ; one must", n_az);
+    }
+}
+
+/* Tracks the columns of 'read' that are not ignored. */
+static void
+track_read(const struct ic_engine_io *io, int session,
+           const struct ic_read *read)
+{
+    for (size_t k = 0; k < read->table->n_columns; k++) {
+        const struct ovsdb_idl_column *column = &read->table->columns[k];
+        if (!column_in(read->ignore, column)) {
+            io->track(io->aux, session, column);
+        }
+    }
+}
+
+/* Replicates what 'step' reads, writes and probes. */
+static void
+monitor_step(const struct ic_engine_io *io, const struct ic_step *step)
+{
+    for (size_t i = 0; i < IC_MAX_PROBES && step->probes[i].table; i++) {
+        io->monitor(io->aux, step_session(step, step->probes[i].db),
+                    step->probes[i].table);
+    }
+    for (size_t i = 0; i < n_reads(step); i++) {
+        io->monitor(io->aux, step_session(step, step->reads[i].db),
+                    step->reads[i].table);
+    }
+    for (size_t i = 0; i < n_writes(step); i++) {
+        io->monitor(io->aux, step_session(step, step->writes[i].db),
+                    step->writes[i].table);
+    }
+}
+
+/* Tracks the changes 'step' needs to see.  Must follow every
+ * monitor_step(), since replicating a column again turns its tracking
+ * off (see ovsdb_idl_add_column()). */
+static void
+track_step(const struct ic_engine_io *io, const struct ic_step *step)
+{
+    for (size_t i = 0; i < n_reads(step); i++) {
+        const struct ic_read *read = &step->reads[i];
+        if (step->tracks_changes || read->ignore[0]) {
+            track_read(io, step_session(step, read->db), read);
+        }
+    }
+}
+
+/* Creates an engine over 'steps', which must outlive it, reaching the
+ * databases through 'io' and reporting bad input into 'problems'. */
+struct ic_engine *
+ic_engine_create(const struct ic_step *const steps[], size_t n_steps,
+                 const struct ic_engine_io *io, struct problem_set *problems)
+{
+    check_steps(steps, n_steps);
+
+    struct ic_engine *e = xzalloc(sizeof *e);
+    e->steps = xcalloc(n_steps, sizeof *e->steps);
+    e->n_steps = n_steps;
+    e->io = *io;
+    e->problems = problems;
+    for (size_t i = 0; i < n_steps; i++) {
+        struct ic_step_state *st = &e->steps[i];
+        st->step = steps[i];
+        st->state = steps[i]->create ? steps[i]->create() : NULL;
+        if (steps[i]->find_az) {
+            e->az_step = st;
+        }
+        monitor_step(io, steps[i]);
+    }
+    for (size_t i = 0; i < n_steps; i++) {
+        track_step(io, steps[i]);
+    }
     e->force = true;
     e->force_reason = "start";
     return e;
+}
+
+/* Creates an engine over the steps of ic/steps.def. */
+struct ic_engine *
+ic_engine_create_default(const struct ic_engine_io *io,
+                         struct problem_set *problems)
+{
+    static const struct ic_step *const steps[] = {
+#define IC_STEP(NAME) &NAME,
+#include "ic/steps.def"
+#undef IC_STEP
+    };
+    return ic_engine_create(steps, ARRAY_SIZE(steps), io, problems);
 }
 
 void
 ic_engine_destroy(struct ic_engine *e)
 {
     if (e) {
+        for (size_t i = 0; i < e->n_steps; i++) {
+            if (e->steps[i].step->destroy) {
+                e->steps[i].step->destroy(e->steps[i].state);
+            }
+        }
         free(e->steps);
         free(e);
     }
@@ -124,57 +298,24 @@ ic_engine_force_recompute(struct ic_engine *e, const char *reason)
     e->force_reason = reason;
 }
 
-static size_t
-n_inputs(const struct ic_step *step)
-{
-    size_t n = 0;
-    while (n < IC_MAX_INPUTS && step->inputs[n].table) {
-        n++;
-    }
-    return n;
-}
-
-/* Returns true if the tracked changes to 'in''s table touch something
- * other than its ignored columns. */
-static bool
-changes_beyond_ignored_column(const struct ic_engine *e,
-                              const struct ic_input *in)
-{
-    const struct ovsdb_idl_row *row;
-    for (row = ovsdb_idl_track_get_first(e->dbs[in->db]->idl, in->table);
-         row; row = ovsdb_idl_track_get_next(row)) {
-        if (ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_INSERT)
-            || ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_DELETE)) {
-            return true;
-        }
-        for (size_t i = 0; i < in->table->n_columns; i++) {
-            const struct ovsdb_idl_column *column = &in->table->columns[i];
-            if (!input_ignores(in, column)
-                && ovsdb_idl_track_is_updated(row, column)) {
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
-/* Reads the current seqnos of 'st''s inputs into 'seqnos' and returns a
- * bitmap of the inputs whose seqno differs from what the step saw when it
- * last ran.  An input whose changes touch only its ignored columns is not
- * in the bitmap, and counts as seen. */
+/* Reads the current seqnos of 'st''s reads into 'seqnos' and returns a
+ * bitmap of the reads whose seqno differs from what the step saw when it
+ * last ran.  A read whose changes touch only its ignored columns is not in
+ * the bitmap, and counts as seen. */
 static uint32_t
-inputs_changed(const struct ic_engine *e, struct ic_step_state *st,
-               unsigned int seqnos[IC_MAX_INPUTS])
+reads_changed(const struct ic_engine *e, struct ic_step_state *st,
+              unsigned int seqnos[IC_MAX_READS])
 {
+    const struct ic_step *step = st->step;
     uint32_t changed = 0;
-    size_t n = n_inputs(st->step);
-    for (size_t i = 0; i < n; i++) {
-        const struct ic_input *in = &st->step->inputs[i];
-        seqnos[i] = ovsdb_idl_table_get_seqno(e->dbs[in->db]->idl,
-                                              in->table);
+    for (size_t i = 0; i < n_reads(step); i++) {
+        const struct ic_read *read = &step->reads[i];
+        int session = step_session(step, read->db);
+        seqnos[i] = e->io.seqno(e->io.aux, session, read->table);
         if (seqnos[i] != st->seqnos[i]) {
-            if (in->ignore[0] && st->ever_ran && !st->lost_changes
-                && !changes_beyond_ignored_column(e, in)) {
+            if (read->ignore[0] && st->ever_ran && !st->lost_changes
+                && !e->io.changed_beyond_ignored(e->io.aux, session,
+                                                 read)) {
                 st->seqnos[i] = seqnos[i];
             } else {
                 changed |= 1u << i;
@@ -184,41 +325,40 @@ inputs_changed(const struct ic_engine *e, struct ic_step_state *st,
     return changed;
 }
 
-/* True if 'step' reads the IDL's change tracking, itself or through an
- * input with ignored columns. */
+/* True if 'step' reads the IDL's change tracking, itself or through a
+ * read with ignored columns. */
 static bool
 step_tracks_changes(const struct ic_step *step)
 {
     if (step->tracks_changes) {
         return true;
     }
-    for (size_t i = 0; i < n_inputs(step); i++) {
-        if (step->inputs[i].ignore[0]) {
+    for (size_t i = 0; i < n_reads(step); i++) {
+        if (step->reads[i].ignore[0]) {
             return true;
         }
     }
     return false;
 }
 
-/* Returns the bitmap of the databases 'step' reads. */
-static uint32_t
-input_dbs(const struct ic_step *step)
+/* Marks 'st' as not having run, so that it recomputes when it next runs,
+ * with its tracked changes lost. */
+static void
+skip_step(struct ic_step_state *st)
 {
-    uint32_t dbs = 0;
-    size_t n = n_inputs(step);
-    for (size_t i = 0; i < n; i++) {
-        dbs |= IC_OUT(step->inputs[i].db);
+    st->ever_ran = false;
+    if (step_tracks_changes(st->step)) {
+        st->lost_changes = true;
     }
-    return dbs;
 }
 
-/* Clears the tracked changes of every database not in 'keep'. */
+/* Clears the tracked changes of every session not in 'keep'. */
 static void
 clear_tracking(struct ic_engine *e, uint32_t keep)
 {
-    for (int db = 0; db < IC_N_DBS; db++) {
-        if (!(keep & IC_OUT(db)) && e->dbs[db]) {
-            ovsdb_idl_track_clear(e->dbs[db]->idl);
+    for (int s = 0; s < IC_N_SESSIONS; s++) {
+        if (!(keep & (1u << s))) {
+            e->io.clear_tracking(e->io.aux, s);
         }
     }
 }
@@ -237,93 +377,112 @@ ic_engine_idle(struct ic_engine *e)
     clear_tracking(e, 0);
 }
 
-/* Makes the next pass run the step called 'name', whatever changed.  For
- * steps with an input that is not a table. */
-void
-ic_engine_force_step(struct ic_engine *e, const char *name)
+static void
+log_step_run(const struct ic_step_ctx *ctx)
 {
-    for (size_t i = 0; i < e->n_steps; i++) {
-        if (!strcmp(e->steps[i].step->name, name)) {
-            e->steps[i].ever_ran = false;
-            return;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    for (size_t j = 0; j < n_reads(ctx->step); j++) {
+        if (ctx->changed & (1u << j)) {
+            ds_put_format(&s, " %s:%s",
+                          ic_db_id_name(ctx->step->reads[j].db),
+                          ctx->step->reads[j].table->name);
         }
     }
-    OVS_NOT_REACHED();
+    VLOG_DBG("running step %s (%s%s)", ctx->step->name,
+             ctx->recompute ? "recompute; changed:" : "changed:",
+             s.length ? ds_cstr(&s) : " nothing");
+    ds_destroy(&s);
 }
 
-/* Runs one pass.  'writable_dbs' is a bitmap of the databases that have an
- * open transaction the daemon may write to.  Steps that write to one of
- * 'disabled_dbs' do not apply to this daemon now (the global writer's steps
- * in any other daemon) and count as complete.  Returns the outputs of the
- * steps that ran: the databases this pass may have written to. */
-uint32_t
-ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
-              uint32_t disabled_dbs)
+/* Builds what 'st' may see in this pass. */
+static void
+step_ctx_init(struct ic_step_ctx *ctx, const struct ic_engine *e,
+              const struct ic_step_state *st,
+              struct ovsdb_idl_txn *txns[IC_N_SESSIONS],
+              const struct icsbrec_availability_zone *az, bool global_writer)
+{
+    const struct ic_step *step = st->step;
+    memset(ctx, 0, sizeof *ctx);
+    ctx->step = step;
+    ctx->state = st->state;
+    for (size_t i = 0; i < n_reads(step); i++) {
+        enum ic_db_id db = step->reads[i].db;
+        ctx->idls[db] = e->io.idl(e->io.aux, step_session(step, db));
+    }
+    for (size_t i = 0; i < n_writes(step); i++) {
+        enum ic_db_id db = step->writes[i].db;
+        int session = step_session(step, db);
+        ctx->idls[db] = e->io.idl(e->io.aux, session);
+        ctx->txns[db] = txns[session];
+    }
+    ctx->az = az;
+    ctx->global_writer = global_writer;
+    ctx->problems = e->problems;
+}
+
+/* Runs every step that must run in this pass.  Returns in '*ran' the
+ * sessions written by steps that ran, and tells whether every step is
+ * complete and none was postponed. */
+static bool
+run_steps(struct ic_engine *e, struct ovsdb_idl_txn *txns[IC_N_SESSIONS],
+          bool global_writer, uint32_t *ran, uint32_t *keep_tracking,
+          bool *postponed)
 {
     bool forced = e->force;
-    bool any_ran = false;
-    uint32_t outputs = 0;
     bool all_complete = true;
-    bool any_postponed = false;
-
-    uint32_t keep_tracking = 0;
-    long long int pass_start = time_msec();
-    if (forced) {
-        e->n_recomputes++;
-        VLOG_DBG("full recompute: %s", e->force_reason);
+    const struct icsbrec_availability_zone *az = NULL;
+    if (e->az_step) {
+        az = e->az_step->step->find_az(
+            e->az_step->state, e->io.idl(e->io.aux, IC_DB_ICSB));
     }
+
     for (size_t i = 0; i < e->n_steps; i++) {
         struct ic_step_state *st = &e->steps[i];
-        unsigned int seqnos[IC_MAX_INPUTS];
-        uint32_t changed = inputs_changed(e, st, seqnos);
+        const struct ic_step *step = st->step;
+        unsigned int seqnos[IC_MAX_READS];
+        uint32_t changed = reads_changed(e, st, seqnos);
 
-        if (st->step->outputs & disabled_dbs) {
-            if (step_tracks_changes(st->step)) {
-                st->lost_changes = true;
-            }
+        if ((step->global_writer && !global_writer)
+            || (step->needs_az && !az)) {
+            skip_step(st);
             continue;
         }
         if (!forced && !changed && st->ever_ran) {
             all_complete = all_complete && st->complete;
             continue;
         }
-        if ((st->step->outputs & writable_dbs) != st->step->outputs) {
+        uint32_t writes = write_sessions(step);
+        bool writable = true;
+        for (int s = 0; s < IC_N_SESSIONS; s++) {
+            writable = writable && (!(writes & (1u << s)) || txns[s]);
+        }
+        if (!writable) {
             /* Keep the old seqnos, so that the step runs when it can, and
              * the tracked changes, so that a step that reads them sees them
              * then.  Kept changes would be seen twice by a step that runs
              * meanwhile, so a step that only ignores columns gives up on
              * ignoring them instead. */
-            if (st->step->tracks_changes) {
-                keep_tracking |= input_dbs(st->step);
-            } else if (step_tracks_changes(st->step)) {
+            if (step->tracks_changes) {
+                *keep_tracking |= read_sessions(step);
+            } else if (step_tracks_changes(step)) {
                 st->lost_changes = true;
             }
-            any_postponed = true;
+            *postponed = true;
             all_complete = false;
             continue;
         }
 
-        struct ic_step_changes changes = {
-            .step = st->step,
-            .recompute = forced || !st->ever_ran || st->lost_changes,
-            .inputs = changed,
-        };
+        struct ic_step_ctx ctx;
+        step_ctx_init(&ctx, e, st, txns, az, global_writer);
+        ctx.recompute = forced || !st->ever_ran || st->lost_changes;
+        ctx.changed = changed;
         if (VLOG_IS_DBG_ENABLED()) {
-            struct ds s = DS_EMPTY_INITIALIZER;
-            for (size_t j = 0; j < n_inputs(st->step); j++) {
-                if (changed & (1u << j)) {
-                    ds_put_format(&s, " %s:%s",
-                                  ic_db_id_name(st->step->inputs[j].db),
-                                  st->step->inputs[j].table->name);
-                }
-            }
-            VLOG_DBG("running step %s (%s%s)", st->step->name,
-                     changes.recompute ? "recompute; changed:" : "changed:",
-                     s.length ? ds_cstr(&s) : " nothing");
-            ds_destroy(&s);
+            log_step_run(&ctx);
         }
+
         long long int start = time_usec();
-        st->complete = st->step->run(e->aux, &changes);
+        st->complete = step->run(&ctx);
+        st->last_recompute = ctx.recompute;
         st->lost_changes = false;
         st->last_duration_us = time_usec() - start;
         st->total_us += st->last_duration_us;
@@ -331,35 +490,102 @@ ic_engine_run(struct ic_engine *e, uint32_t writable_dbs,
         st->ever_ran = true;
         memcpy(st->seqnos, seqnos, sizeof st->seqnos);
         all_complete = all_complete && st->complete;
-        any_ran = true;
-        outputs |= st->step->outputs;
+        *ran |= writes;
+        if (step->find_az) {
+            /* The zone's row may have been created or renamed. */
+            az = step->find_az(st->state, e->io.idl(e->io.aux, IC_DB_ICSB));
+        }
+    }
+    return all_complete;
+}
+
+/* Runs one pass (see ic/engine.h).  'global_writer' tells whether this
+ * daemon holds the IC-SB lock. */
+void
+ic_engine_run(struct ic_engine *e, bool global_writer)
+{
+    long long int pass_start = time_msec();
+
+    /* Open a transaction on each session that a step may write now. */
+    struct ovsdb_idl_txn *txns[IC_N_SESSIONS] = { NULL };
+    uint32_t wanted = 0;
+    for (size_t i = 0; i < e->n_steps; i++) {
+        if (global_writer || !e->steps[i].step->global_writer) {
+            wanted |= write_sessions(e->steps[i].step);
+        }
+    }
+    for (int s = 0; s < IC_N_SESSIONS; s++) {
+        if (wanted & (1u << s)) {
+            txns[s] = e->io.begin(e->io.aux, s);
+        }
     }
 
-    if (!any_postponed) {
+    struct ovsdb_idl *idls[IC_N_SESSIONS];
+    for (int s = 0; s < IC_N_SESSIONS; s++) {
+        idls[s] = e->io.idl(e->io.aux, s);
+    }
+    for (size_t i = 0; i < e->n_steps; i++) {
+        if (e->steps[i].step->on_pass_start) {
+            e->steps[i].step->on_pass_start(e->steps[i].state, idls);
+        }
+    }
+
+    if (e->force) {
+        e->n_recomputes++;
+        VLOG_DBG("full recompute: %s", e->force_reason);
+    }
+    uint32_t ran = 0, keep_tracking = 0;
+    bool postponed = false;
+    bool complete = run_steps(e, txns, global_writer, &ran, &keep_tracking,
+                              &postponed);
+    if (!postponed) {
         e->force = false;
     }
     clear_tracking(e, keep_tracking);
-    if (any_ran) {
+
+    bool wrote = false;
+    for (int s = 0; s < IC_N_SESSIONS; s++) {
+        if (txns[s]) {
+            wrote |= e->io.commit(e->io.aux, s, ran & (1u << s));
+        }
+    }
+    if (ran) {
         e->n_passes++;
         e->last_pass_ms = time_msec() - pass_start;
     }
-    e->converged = all_complete && !any_postponed;
-    return outputs;
+
+    e->converged = complete && !postponed;
+    if (e->converged && !wrote) {
+        for (size_t i = 0; i < e->n_steps; i++) {
+            struct ic_step_state *st = &e->steps[i];
+            if (st->step->on_quiet_pass && st->step->on_quiet_pass(st->state)) {
+                st->ever_ran = false;
+                poll_immediate_wake();
+            }
+        }
+    }
 }
 
 /* Returns true if the last pass found every step complete and none
- * postponed.  Whether it also wrote nothing is for the caller to tell from
- * the sessions' commit counters. */
+ * postponed. */
 bool
 ic_engine_is_converged(const struct ic_engine *e)
 {
     return e->converged;
 }
 
-uint64_t
-ic_engine_n_passes(const struct ic_engine *e)
+static void
+format_write(const struct ic_step *step, const struct ic_write *w,
+             struct ds *out)
 {
-    return e->n_passes;
+    ds_put_format(out, " %s:%s", ic_session_name(step_session(step, w->db)),
+                  w->table->name);
+    for (size_t k = 0; k < IC_MAX_COLUMNS && w->columns[k]; k++) {
+        ds_put_format(out, "%c%s", k ? ',' : '(', w->columns[k]->name);
+        if (k + 1 == IC_MAX_COLUMNS || !w->columns[k + 1]) {
+            ds_put_char(out, ')');
+        }
+    }
 }
 
 /* Describes every step for "ovn-appctl engine/show". */
@@ -373,28 +599,76 @@ ic_engine_format(const struct ic_engine *e, struct ds *out)
         const struct ic_step_state *st = &e->steps[i];
         const struct ic_step *step = st->step;
         ds_put_format(out, "%-14s runs=%-6"PRIu64" last=%lldus total=%lluus "
-                      "%s  %s\n", step->name, st->n_runs,
+                      "%s  %s%s\n", step->name, st->n_runs,
                       st->last_duration_us, st->total_us,
                       !st->ever_ran ? "never-ran"
                       : st->complete ? "complete" : "waiting",
-                      step->description);
+                      step->description,
+                      step->global_writer ? " (global writer)" : "");
         ds_put_cstr(out, "    reads:");
-        size_t n = n_inputs(step);
-        for (size_t j = 0; j < n; j++) {
-            ds_put_format(out, " %s:%s", ic_db_id_name(step->inputs[j].db),
-                          step->inputs[j].table->name);
+        for (size_t j = 0; j < n_reads(step); j++) {
+            ds_put_format(out, " %s:%s",
+                          ic_session_name(step_session(step,
+                                                       step->reads[j].db)),
+                          step->reads[j].table->name);
         }
         ds_put_cstr(out, "\n    writes:");
-        for (int db = 0; db < IC_N_DBS; db++) {
-            if (step->outputs & IC_OUT(db)) {
-                ds_put_format(out, " %s", ic_db_id_name(db));
-            }
+        for (size_t j = 0; j < n_writes(step); j++) {
+            format_write(step, &step->writes[j], out);
         }
         ds_put_char(out, '\n');
     }
 }
 
-/* Renders the engine's metrics into 'm'. */
+/* Appends the steps' own status lines, for status/show. */
+void
+ic_engine_format_status(const struct ic_engine *e, struct ds *out)
+{
+    for (size_t i = 0; i < e->n_steps; i++) {
+        if (e->steps[i].step->format_status) {
+            e->steps[i].step->format_status(e->steps[i].state, out);
+        }
+    }
+}
+
+/* Emits one family with a sample per step. */
+static void
+render_per_step(const struct ic_engine *e, struct metrics *m,
+                const char *name, enum metric_type type, const char *help,
+                double (*value)(const struct ic_step_state *))
+{
+    metrics_family(m, name, type, help);
+    for (size_t i = 0; i < e->n_steps; i++) {
+        metrics_sample(m, name, "step", e->steps[i].step->name,
+                       value(&e->steps[i]));
+    }
+}
+
+static double
+step_runs(const struct ic_step_state *st)
+{
+    return st->n_runs;
+}
+
+static double
+step_last_seconds(const struct ic_step_state *st)
+{
+    return st->last_duration_us / 1e6;
+}
+
+static double
+step_total_seconds(const struct ic_step_state *st)
+{
+    return st->total_us / 1e6;
+}
+
+static double
+step_complete(const struct ic_step_state *st)
+{
+    return st->complete;
+}
+
+/* Renders the engine's metrics, and the steps' own, into 'm'. */
 void
 ic_engine_render_metrics(const struct ic_engine *e, struct metrics *m)
 {
@@ -413,29 +687,120 @@ ic_engine_render_metrics(const struct ic_engine *e, struct metrics *m)
     metrics_sample(m, "ovn_ic_sync_last_duration_seconds", NULL, NULL,
                    e->last_pass_ms / 1000.0);
 
-    metrics_family(m, "ovn_ic_step_runs_total", METRIC_COUNTER,
-                   "Times each sync step ran.");
+    render_per_step(e, m, "ovn_ic_step_runs_total", METRIC_COUNTER,
+                    "Times each sync step ran.", step_runs);
+    render_per_step(e, m, "ovn_ic_step_last_duration_seconds", METRIC_GAUGE,
+                    "Duration of each step's last run.", step_last_seconds);
+    render_per_step(e, m, "ovn_ic_step_seconds_total", METRIC_COUNTER,
+                    "Time each sync step spent in all its runs.",
+                    step_total_seconds);
+    render_per_step(e, m, "ovn_ic_step_complete", METRIC_GAUGE,
+                    "Whether each step's last run was complete.",
+                    step_complete);
+
     for (size_t i = 0; i < e->n_steps; i++) {
-        metrics_sample(m, "ovn_ic_step_runs_total", "step",
-                       e->steps[i].step->name, e->steps[i].n_runs);
+        if (e->steps[i].step->render_metrics) {
+            e->steps[i].step->render_metrics(e->steps[i].state, m);
+        }
     }
-    metrics_family(m, "ovn_ic_step_last_duration_seconds", METRIC_GAUGE,
-                   "Duration of each step's last run.");
+}
+
+static const struct ic_step_state *
+find_step(const struct ic_engine *e, const char *name)
+{
     for (size_t i = 0; i < e->n_steps; i++) {
-        metrics_sample(m, "ovn_ic_step_last_duration_seconds", "step",
-                       e->steps[i].step->name,
-                       e->steps[i].last_duration_us / 1e6);
+        if (!strcmp(e->steps[i].step->name, name)) {
+            return &e->steps[i];
+        }
     }
-    metrics_family(m, "ovn_ic_step_seconds_total", METRIC_COUNTER,
-                   "Time each sync step spent in all its runs.");
-    for (size_t i = 0; i < e->n_steps; i++) {
-        metrics_sample(m, "ovn_ic_step_seconds_total", "step",
-                       e->steps[i].step->name, e->steps[i].total_us / 1e6);
+    return NULL;
+}
+
+uint64_t
+ic_engine_step_runs(const struct ic_engine *e, const char *name)
+{
+    const struct ic_step_state *st = find_step(e, name);
+    return st ? st->n_runs : 0;
+}
+
+bool
+ic_engine_step_recomputed(const struct ic_engine *e, const char *name)
+{
+    const struct ic_step_state *st = find_step(e, name);
+    return st && st->last_recompute;
+}
+
+/* The accessors of ic/step.h. */
+
+/* Returns the index of 'db''s 'table' in 'step''s reads, or SIZE_MAX. */
+static size_t
+read_index(const struct ic_step *step, enum ic_db_id db,
+           const struct ovsdb_idl_table_class *table)
+{
+    for (size_t i = 0; i < n_reads(step); i++) {
+        if (step->reads[i].db == db && step->reads[i].table == table) {
+            return i;
+        }
     }
-    metrics_family(m, "ovn_ic_step_complete", METRIC_GAUGE,
-                   "Whether each step's last run was complete.");
-    for (size_t i = 0; i < e->n_steps; i++) {
-        metrics_sample(m, "ovn_ic_step_complete", "step",
-                       e->steps[i].step->name, e->steps[i].complete);
+    return SIZE_MAX;
+}
+
+struct ovsdb_idl *
+ic_step_idl(const struct ic_step_ctx *ctx, enum ic_db_id db)
+{
+    ovs_assert(db < IC_N_DBS && ctx->idls[db]);
+    return ctx->idls[db];
+}
+
+struct ovsdb_idl_txn *
+ic_step_txn(const struct ic_step_ctx *ctx, enum ic_db_id db)
+{
+    ovs_assert(db < IC_N_DBS && ctx->txns[db]);
+    return ctx->txns[db];
+}
+
+const struct icsbrec_availability_zone *
+ic_step_az(const struct ic_step_ctx *ctx)
+{
+    return ctx->az;
+}
+
+void *
+ic_step_state(const struct ic_step_ctx *ctx)
+{
+    return ctx->state;
+}
+
+struct problem_set *
+ic_step_problems(const struct ic_step_ctx *ctx)
+{
+    return ctx->problems;
+}
+
+bool
+ic_step_recompute(const struct ic_step_ctx *ctx)
+{
+    return ctx->recompute;
+}
+
+bool
+ic_step_changed(const struct ic_step_ctx *ctx, enum ic_db_id db,
+                const struct ovsdb_idl_table_class *table)
+{
+    size_t i = read_index(ctx->step, db, table);
+    ovs_assert(i != SIZE_MAX);
+    return ctx->changed & (1u << i);
+}
+
+bool
+ic_step_changed_only(const struct ic_step_ctx *ctx,
+                     const struct ic_table_ref tables[], size_t n)
+{
+    uint32_t allowed = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = read_index(ctx->step, tables[i].db, tables[i].table);
+        ovs_assert(j != SIZE_MAX);
+        allowed |= 1u << j;
     }
+    return !(ctx->changed & ~allowed);
 }

@@ -7,111 +7,104 @@
 #ifndef IC_ENGINE_H
 #define IC_ENGINE_H 1
 
-/* The sync engine: an ordered table of steps, each run only when its inputs
- * changed.
+/* The sync engine: runs the steps of ic/steps.def (see ic/step.h), each
+ * only when its inputs changed, and owns the pass.
  *
- * A step declares the tables it reads ('inputs') and the databases it
- * writes ('outputs').  On every pass the engine compares each input table's
- * change sequence number with the one it saw when the step last ran; a step
- * whose inputs did not move is skipped.  A step also runs when a recompute
- * is forced (a session reconnected, a commit failed, a lock was gained, the
- * daemon resumed), and it is postponed, not dropped, while one of its output
- * databases has no open transaction.
+ * A pass, ic_engine_run():
+ *   1. opens a transaction on every session that a step which may run now
+ *      writes;
+ *   2. asks the zone step for the zone's row and calls every step's
+ *      on_pass_start hook;
+ *   3. runs, in order, each step whose inputs moved since it last ran (or
+ *      all of them when a recompute is forced): the engine compares each
+ *      read table's change sequence number with the one it saw when the
+ *      step last ran.  A global-writer step is skipped unless this daemon
+ *      is the global writer; a zone step is skipped while the zone has no
+ *      AZ; a step is postponed, not dropped, while one of the sessions it
+ *      writes has no open transaction (one is still in flight);
+ *   4. commits every open transaction without blocking;
+ *   5. decides convergence: a pass in which every step was complete, none
+ *      was postponed and no transaction changed anything is "quiet", and
+ *      the steps' on_quiet_pass hooks are called (the --wait=sb handshake
+ *      reports progress only then).
  *
- * Steps run in table order.  A step may read rows that an earlier step wrote
- * in the same pass: the IDL shows a transaction's own writes.  What a later
- * step writes reaches an earlier one through the database on the next pass,
- * so the table order is only an optimisation, never a correctness condition.
+ * A step may read rows that an earlier step wrote in the same pass: the
+ * IDL shows a transaction's own writes.  What a later step writes reaches
+ * an earlier one through the database on the next pass, so the order of
+ * ic/steps.def is only an optimisation, never a correctness condition.
  *
- * A step reports whether it is complete: false means it is waiting for
- * another party (for example a datapath key that only the global writer may
- * allocate).  The nb_ic_cfg handshake reports progress only after a pass in
- * which every step was complete and nothing was written. */
+ * The engine reaches the databases only through 'struct ic_engine_io', so
+ * the unit tests can drive it with changes of their own.  The controller
+ * (ic/controller.c) keeps the sessions, the locks and the unixctl commands,
+ * and decides whether a pass runs at all (the daemon is active and
+ * connected) or the engine idles. */
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/ic-db.h"
+#include "ic/step.h"
 
 struct ds;
-struct ovsdb_idl_table_class;
+struct metrics;
+struct ovsdb_idl_txn;
+struct problem_set;
 
-enum ic_db_id {
-    IC_DB_NB,                   /* The zone's OVN_Northbound. */
-    IC_DB_SB,                   /* The zone's OVN_Southbound. */
-    IC_DB_ICNB,                 /* OVN_IC_Northbound. */
-    IC_DB_ICSB,                 /* OVN_IC_Southbound, per-zone writes. */
-    IC_DB_ICSB_GLOBAL,          /* OVN_IC_Southbound, global writer. */
-    IC_N_DBS
+/* The sessions the engine talks to: one per database, and a second IC-SB
+ * session that holds the global writer's lock. */
+#define IC_SESSION_GLOBAL IC_N_DBS
+#define IC_N_SESSIONS (IC_N_DBS + 1)
+
+const char *ic_session_name(int session);
+
+/* How the engine reaches the sessions. */
+struct ic_engine_io {
+    void *aux;
+
+    /* At creation: replicate all columns of 'table', and track changes to
+     * 'column' (see ovsdb_idl_track_add_column()). */
+    void (*monitor)(void *aux, int session,
+                    const struct ovsdb_idl_table_class *table);
+    void (*track)(void *aux, int session,
+                  const struct ovsdb_idl_column *column);
+
+    /* The session's IDL, handed to the steps. */
+    struct ovsdb_idl *(*idl)(void *aux, int session);
+
+    /* The change sequence number of 'read''s table, and whether its
+     * tracked changes touch more than the read's ignored columns. */
+    unsigned int (*seqno)(void *aux, int session,
+                          const struct ovsdb_idl_table_class *);
+    bool (*changed_beyond_ignored)(void *aux, int session,
+                                   const struct ic_read *);
+    void (*clear_tracking)(void *aux, int session);
+
+    /* Opens a transaction, or returns NULL if the session cannot take one
+     * now.  Commits it without blocking and returns true if it sent
+     * changes; 'count' asks for the rows written to be counted. */
+    struct ovsdb_idl_txn *(*begin)(void *aux, int session);
+    bool (*commit)(void *aux, int session, bool count);
 };
 
-const char *ic_db_id_name(enum ic_db_id);
-
-#define IC_MAX_IGNORED 3
-
-struct ic_input {
-    enum ic_db_id db;
-    const struct ovsdb_idl_table_class *table;
-
-    /* Optional: changes to the table that touch only these columns do not
-     * count (rows inserted or deleted always do).  The engine turns on
-     * change tracking for the table's other columns to tell. */
-    const struct ovsdb_idl_column *ignore[IC_MAX_IGNORED];
-};
-
-#define IC_MAX_INPUTS 16
-
-struct ic_engine;
-
-/* What a step is told about its inputs when it runs. */
-struct ic_step_changes {
-    const struct ic_step *step; /* The step that runs. */
-
-    /* True if the step must recompute everything: a recompute was forced,
-     * the step never ran, or (for a step that tracks changes) some of the
-     * IDL's tracked changes were dropped before the step saw them. */
-    bool recompute;
-
-    /* Bit i is set if inputs[i]'s table changed since the step last ran. */
-    uint32_t inputs;
-};
-
-struct ic_step {
-    const char *name;
-    const char *description;    /* One line, for engine/show. */
-
-    /* Runs the step with 'aux' from ic_engine_create().  Returns true if the
-     * step is complete, false if it waits on another party. */
-    bool (*run)(void *aux, const struct ic_step_changes *);
-
-    struct ic_input inputs[IC_MAX_INPUTS];
-    uint32_t outputs;           /* Bitmap of 1 << enum ic_db_id. */
-
-    /* True if the step reads the IDL's change tracking of its input
-     * databases.  The engine clears a database's tracked changes after a
-     * pass only if no such step still has to see them, and tells the step
-     * to recompute if they were lost (see ic_engine_idle()). */
-    bool tracks_changes;
-};
-
-#define IC_OUT(DB) (1u << (DB))
-
-struct ic_engine *ic_engine_create(const struct ic_step *, size_t n_steps,
-                                   struct ic_db *dbs[IC_N_DBS], void *aux);
+struct ic_engine *ic_engine_create(const struct ic_step *const steps[],
+                                   size_t n_steps,
+                                   const struct ic_engine_io *,
+                                   struct problem_set *);
+struct ic_engine *ic_engine_create_default(const struct ic_engine_io *,
+                                           struct problem_set *);
 void ic_engine_destroy(struct ic_engine *);
 
 void ic_engine_force_recompute(struct ic_engine *, const char *reason);
-uint32_t ic_engine_run(struct ic_engine *, uint32_t writable_dbs,
-                       uint32_t disabled_dbs);
-void ic_engine_force_step(struct ic_engine *, const char *name);
+void ic_engine_run(struct ic_engine *, bool global_writer);
 void ic_engine_idle(struct ic_engine *);
 
 bool ic_engine_is_converged(const struct ic_engine *);
-uint64_t ic_engine_n_passes(const struct ic_engine *);
 void ic_engine_format(const struct ic_engine *, struct ds *);
-
-struct metrics;
+void ic_engine_format_status(const struct ic_engine *, struct ds *);
 void ic_engine_render_metrics(const struct ic_engine *, struct metrics *);
+
+/* For the unit tests. */
+uint64_t ic_engine_step_runs(const struct ic_engine *, const char *name);
+bool ic_engine_step_recomputed(const struct ic_engine *, const char *name);
 
 #endif /* ic/engine.h */

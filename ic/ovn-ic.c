@@ -78,7 +78,7 @@ main(int argc, char *argv[])
     if (error) {
         exit(EXIT_FAILURE);
     }
-    struct ic_controller *c = ic_controller_create(&cli.dbs, unixctl);
+    struct ic_controller *c = ic_controller_create(&cli.dbs);
     struct metrics_http *http = start_metrics(cli.metrics_address);
     if (http) {
         ic_controller_count_rows_written(c);

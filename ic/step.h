@@ -100,6 +100,14 @@ struct ic_write {
     const struct ovsdb_idl_column *columns[IC_MAX_COLUMNS];
 };
 
+/* A table, for probes and ic_step_changed_only(). */
+struct ic_table_ref {
+    enum ic_db_id db;
+    const struct ovsdb_idl_table_class *table;
+};
+
+#define IC_MAX_PROBES 2
+
 struct ic_step_ctx;
 
 struct ic_step {
@@ -108,6 +116,11 @@ struct ic_step {
 
     struct ic_read reads[IC_MAX_READS];
     struct ic_write writes[IC_MAX_WRITES];
+
+    /* Tables the step only asks about (does the server's schema have
+     * them? ovsdb_idl_server_has_table() knows only for replicated
+     * tables): replicated, but their changes never make the step run. */
+    struct ic_table_ref probes[IC_MAX_PROBES];
 
     bool needs_az;              /* Runs only once the zone has its AZ. */
     bool global_writer;         /* Runs only in the global writer. */
@@ -181,12 +194,6 @@ bool ic_step_recompute(const struct ic_step_ctx *);
  * step last ran. */
 bool ic_step_changed(const struct ic_step_ctx *, enum ic_db_id,
                      const struct ovsdb_idl_table_class *);
-
-/* A table, for ic_step_changed_only(). */
-struct ic_table_ref {
-    enum ic_db_id db;
-    const struct ovsdb_idl_table_class *table;
-};
 
 /* True if every table the step reads that changed since it last ran is
  * one of the 'n' in 'tables': for a step that handles changes to some

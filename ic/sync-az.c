@@ -8,6 +8,8 @@
 
 #include "ic/sync-az.h"
 
+#include "ic/step.h"
+
 #include <string.h>
 
 #include "lib/ovn-ic-sb-idl.h"
@@ -18,17 +20,25 @@
 
 VLOG_DEFINE_THIS_MODULE(sync_az);
 
-void
-sync_az_init(struct sync_az *az)
+/* What the step remembers between runs. */
+struct sync_az {
+    char *name;                 /* Name registered last, or NULL. */
+};
+
+static void *
+sync_az_create(void)
 {
-    az->name = NULL;
+    return xzalloc(sizeof(struct sync_az));
 }
 
-void
-sync_az_destroy(struct sync_az *az)
+static void
+sync_az_destroy(void *az_)
 {
-    free(az->name);
-    az->name = NULL;
+    struct sync_az *az = az_;
+    if (az) {
+        free(az->name);
+        free(az);
+    }
 }
 
 static const struct icsbrec_availability_zone *
@@ -44,9 +54,10 @@ find_az(struct ovsdb_idl *icsb_idl, const char *name)
 }
 
 /* Returns this zone's AZ row, or NULL while the zone has no name. */
-const struct icsbrec_availability_zone *
-sync_az_get(const struct sync_az *az, struct ovsdb_idl *icsb_idl)
+static const struct icsbrec_availability_zone *
+sync_az_find(void *az_, struct ovsdb_idl *icsb_idl)
 {
+    const struct sync_az *az = az_;
     return az->name ? find_az(icsb_idl, az->name) : NULL;
 }
 
@@ -67,16 +78,20 @@ set_name(struct sync_az *az, const char *name)
 
 /* Registers, renames or removes this zone's AZ.  Returns true (the step never
  * waits on anyone). */
-bool
-sync_az_run(struct sync_az *az, const struct sync_az_ctx *ctx)
+static bool
+sync_az_run(struct ic_step_ctx *ctx)
 {
-    const char *name = ctx->nb_global ? ctx->nb_global->name : "";
+    struct sync_az *az = ic_step_state(ctx);
+    struct ovsdb_idl *icsb_idl = ic_step_idl(ctx, IC_DB_ICSB);
+    const struct nbrec_nb_global *nb_global
+        = nbrec_nb_global_first(ic_step_idl(ctx, IC_DB_NB));
+    const char *name = nb_global ? nb_global->name : "";
 
     problems_begin(ctx->problems, "az");
     if (!name[0]) {
         if (az->name) {
             const struct icsbrec_availability_zone *old
-                = find_az(ctx->icsb_idl, az->name);
+                = find_az(icsb_idl, az->name);
             if (old) {
                 VLOG_INFO("NB_Global.name cleared: removing availability "
                           "zone %s", az->name);
@@ -89,10 +104,10 @@ sync_az_run(struct sync_az *az, const struct sync_az_ctx *ctx)
     }
 
     const struct icsbrec_availability_zone *row
-        = find_az(ctx->icsb_idl, name);
+        = find_az(icsb_idl, name);
     if (!row && az->name && strcmp(az->name, name)) {
         const struct icsbrec_availability_zone *old
-            = find_az(ctx->icsb_idl, az->name);
+            = find_az(icsb_idl, az->name);
         if (old) {
             VLOG_INFO("renaming availability zone %s to %s", az->name, name);
             icsbrec_availability_zone_set_name(old, name);
@@ -109,10 +124,28 @@ sync_az_run(struct sync_az *az, const struct sync_az_ctx *ctx)
     }
     if (!row) {
         VLOG_INFO("registering availability zone %s", name);
-        row = icsbrec_availability_zone_insert(ctx->icsb_txn);
+        row = icsbrec_availability_zone_insert(
+            ic_step_txn(ctx, IC_DB_ICSB));
         icsbrec_availability_zone_set_name(row, name);
     }
     set_name(az, name);
     problems_end(ctx->problems, "az");
     return true;
 }
+
+const struct ic_step sync_az_step = {
+    .name = "az",
+    .description = "register this zone in IC-SB",
+    .reads = {
+        { IC_DB_NB, &nbrec_table_nb_global },
+        { IC_DB_ICSB, &icsbrec_table_availability_zone,
+          .ignore = { &icsbrec_availability_zone_col_nb_ic_cfg } },
+    },
+    .writes = {
+        { IC_DB_ICSB, &icsbrec_table_availability_zone },
+    },
+    .create = sync_az_create,
+    .destroy = sync_az_destroy,
+    .run = sync_az_run,
+    .find_az = sync_az_find,
+};

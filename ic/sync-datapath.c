@@ -8,6 +8,8 @@
 
 #include "ic/sync-datapath.h"
 
+#include "ic/step.h"
+
 #include <ctype.h>
 #include <string.h>
 
@@ -83,9 +85,41 @@ sync_datapath_vxlan_mode(struct ovsdb_idl *icnb_idl,
     return false;
 }
 
+/* The last keys allocated, so that a freed key is not reused at once. */
+struct datapath_key_hints {
+    uint32_t key_hint;
+    uint32_t vxlan_key_hint;
+};
+
+static void *
+datapath_key_hints_create(void)
+{
+    struct datapath_key_hints *hints = xmalloc(sizeof *hints);
+    /* Like upstream, hand out IC_DP_KEY_MIN + 1 first. */
+    hints->key_hint = IC_DP_KEY_MIN;
+    hints->vxlan_key_hint = IC_DP_VXLAN_KEY_MIN;
+    return hints;
+}
+
+static void
+datapath_key_hints_destroy(void *hints)
+{
+    free(hints);
+}
+
+struct sync_datapath_keys_ctx {
+    struct ovsdb_idl *icnb_idl;
+    struct ovsdb_idl *icsb_idl;     /* The global writer's session. */
+    struct ovsdb_idl_txn *icsb_txn;
+    bool vxlan_mode;
+    uint32_t *key_hint;             /* Last key allocated. */
+    uint32_t *vxlan_key_hint;       /* Last key allocated in VXLAN mode. */
+    struct problem_set *problems;
+};
+
 /* Global writer: IC-NB Transit_Switch -> IC-SB Datapath_Binding. */
-bool
-sync_datapath_keys_run(const struct sync_datapath_keys_ctx *ctx)
+static bool
+sync_datapath_keys(const struct sync_datapath_keys_ctx *ctx)
 {
     struct ovsdb_idl *icsb = ctx->icsb_idl;
     bool has_type = icsbrec_server_has_datapath_binding_table_col_type(icsb);
@@ -237,9 +271,18 @@ sync_datapath_keys_run(const struct sync_datapath_keys_ctx *ctx)
     return complete;
 }
 
+struct sync_datapath_switches_ctx {
+    bool vxlan_mode;
+    struct ovsdb_idl *icnb_idl;
+    struct ovsdb_idl *icsb_idl;
+    struct ovsdb_idl *nb_idl;
+    struct ovsdb_idl_txn *nb_txn;
+    struct problem_set *problems;
+};
+
 /* Every zone: IC-NB Transit_Switch + IC-SB key -> NB Logical_Switch. */
-bool
-sync_datapath_switches_run(const struct sync_datapath_switches_ctx *ctx)
+static bool
+sync_datapath_switches(const struct sync_datapath_switches_ctx *ctx)
 {
     problems_begin(ctx->problems, SWITCHES_OWNER);
 
@@ -318,3 +361,79 @@ sync_datapath_switches_run(const struct sync_datapath_switches_ctx *ctx)
     problems_end(ctx->problems, SWITCHES_OWNER);
     return complete;
 }
+
+static bool
+sync_datapath_keys_run(struct ic_step_ctx *step)
+{
+    struct datapath_key_hints *hints = ic_step_state(step);
+    struct ovsdb_idl *icnb_idl = ic_step_idl(step, IC_DB_ICNB);
+    struct ovsdb_idl *icsb_idl = ic_step_idl(step, IC_DB_ICSB);
+    struct sync_datapath_keys_ctx ctx = {
+        .icnb_idl = icnb_idl,
+        .icsb_idl = icsb_idl,
+        .icsb_txn = ic_step_txn(step, IC_DB_ICSB),
+        .vxlan_mode = sync_datapath_vxlan_mode(icnb_idl, icsb_idl),
+        .key_hint = &hints->key_hint,
+        .vxlan_key_hint = &hints->vxlan_key_hint,
+        .problems = ic_step_problems(step),
+    };
+    return sync_datapath_keys(&ctx);
+}
+
+static bool
+sync_transit_switch_run(struct ic_step_ctx *step)
+{
+    struct ovsdb_idl *icnb_idl = ic_step_idl(step, IC_DB_ICNB);
+    struct ovsdb_idl *icsb_idl = ic_step_idl(step, IC_DB_ICSB);
+    struct sync_datapath_switches_ctx ctx = {
+        .vxlan_mode = sync_datapath_vxlan_mode(icnb_idl, icsb_idl),
+        .icnb_idl = icnb_idl,
+        .icsb_idl = icsb_idl,
+        .nb_idl = ic_step_idl(step, IC_DB_NB),
+        .nb_txn = ic_step_txn(step, IC_DB_NB),
+        .problems = ic_step_problems(step),
+    };
+    return sync_datapath_switches(&ctx);
+}
+
+/* VXLAN mode and the "--wait=sb" counters: the counters move all day and
+ * mean nothing here. */
+#define IC_NB_GLOBAL_READ                                           \
+    { IC_DB_ICNB, &icnbrec_table_ic_nb_global,                      \
+      .ignore = { &icnbrec_ic_nb_global_col_nb_ic_cfg,              \
+                  &icnbrec_ic_nb_global_col_sb_ic_cfg } }
+
+const struct ic_step sync_datapath_keys_step = {
+    .name = "datapath-keys",
+    .description = "allocate transit switch keys",
+    .global_writer = true,
+    .reads = {
+        { IC_DB_ICNB, &icnbrec_table_transit_switch },
+        { IC_DB_ICSB, &icsbrec_table_datapath_binding },
+        IC_NB_GLOBAL_READ,
+        { IC_DB_ICSB, &icsbrec_table_encap },
+    },
+    .writes = {
+        { IC_DB_ICSB, &icsbrec_table_datapath_binding },
+    },
+    .create = datapath_key_hints_create,
+    .destroy = datapath_key_hints_destroy,
+    .run = sync_datapath_keys_run,
+};
+
+const struct ic_step sync_transit_switch_step = {
+    .name = "transit-switch",
+    .description = "transit switches to NB logical switches",
+    .needs_az = true,
+    .reads = {
+        { IC_DB_ICNB, &icnbrec_table_transit_switch },
+        { IC_DB_ICSB, &icsbrec_table_datapath_binding },
+        { IC_DB_NB, &nbrec_table_logical_switch },
+        IC_NB_GLOBAL_READ,
+        { IC_DB_ICSB, &icsbrec_table_encap },
+    },
+    .writes = {
+        { IC_DB_NB, &nbrec_table_logical_switch },
+    },
+    .run = sync_transit_switch_run,
+};

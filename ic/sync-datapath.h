@@ -11,7 +11,7 @@
  *
  * Two steps, because they have different writers:
  *
- * sync_datapath_keys_run() runs only in the one daemon, across all zones,
+ * sync_datapath_keys_step runs only in the one daemon, across all zones,
  * that holds the IC-SB lock "ovn_ic_sb" (the global writer).
  *   Reads:  IC-NB Transit_Switch; IC-SB Datapath_Binding.
  *   Writes: IC-SB Datapath_Binding.
@@ -25,7 +25,7 @@
  *   deleted switches, and duplicates, are removed.  Bindings of transit
  *   routers are left alone.
  *
- * sync_datapath_switches_run() runs in every zone.
+ * sync_transit_switch_step runs in every zone.
  *   Reads:  IC-NB Transit_Switch; IC-SB Datapath_Binding;
  *           NB Logical_Switch.
  *   Writes: NB Logical_Switch.
@@ -39,34 +39,8 @@
  *   Marked switches whose transit switch is gone are deleted. */
 
 #include <stdbool.h>
-#include <stdint.h>
 
 struct ovsdb_idl;
-struct ovsdb_idl_txn;
-struct problem_set;
-
-struct sync_datapath_keys_ctx {
-    struct ovsdb_idl *icnb_idl;
-    struct ovsdb_idl *icsb_idl;     /* The global writer's session. */
-    struct ovsdb_idl_txn *icsb_txn;
-    bool vxlan_mode;
-    uint32_t *key_hint;             /* Last key allocated. */
-    uint32_t *vxlan_key_hint;       /* Last key allocated in VXLAN mode. */
-    struct problem_set *problems;
-};
-
-bool sync_datapath_keys_run(const struct sync_datapath_keys_ctx *);
-
-struct sync_datapath_switches_ctx {
-    bool vxlan_mode;
-    struct ovsdb_idl *icnb_idl;
-    struct ovsdb_idl *icsb_idl;
-    struct ovsdb_idl *nb_idl;
-    struct ovsdb_idl_txn *nb_txn;
-    struct problem_set *problems;
-};
-
-bool sync_datapath_switches_run(const struct sync_datapath_switches_ctx *);
 
 bool transit_switch_name_is_valid(const char *name);
 

@@ -10,6 +10,7 @@
 
 #include <string.h>
 
+#include "ic/step.h"
 #include "ic/sync-az.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-sb-idl.h"
@@ -20,6 +21,15 @@
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(sync_gateway);
+
+struct sync_gateway_ctx {
+    const struct icsbrec_availability_zone *az;
+    struct ovsdb_idl *sb_idl;
+    struct ovsdb_idl_txn *sb_txn;
+    struct ovsdb_idl *icsb_idl;
+    struct ovsdb_idl_txn *icsb_txn;
+    struct problem_set *problems;
+};
 
 #define OWNER "gateway"
 
@@ -244,12 +254,41 @@ sync_remote_gateways(const struct sync_gateway_ctx *ctx)
     shash_destroy(&local);
 }
 
-bool
-sync_gateway_run(const struct sync_gateway_ctx *ctx)
+static bool
+sync_gateway_run(struct ic_step_ctx *step)
 {
-    problems_begin(ctx->problems, OWNER);
-    sync_local_gateways(ctx);
-    sync_remote_gateways(ctx);
-    problems_end(ctx->problems, OWNER);
+    struct sync_gateway_ctx ctx = {
+        .az = ic_step_az(step),
+        .sb_idl = ic_step_idl(step, IC_DB_SB),
+        .sb_txn = ic_step_txn(step, IC_DB_SB),
+        .icsb_idl = ic_step_idl(step, IC_DB_ICSB),
+        .icsb_txn = ic_step_txn(step, IC_DB_ICSB),
+        .problems = ic_step_problems(step),
+    };
+    problems_begin(ctx.problems, OWNER);
+    sync_local_gateways(&ctx);
+    sync_remote_gateways(&ctx);
+    problems_end(ctx.problems, OWNER);
     return true;
 }
+
+const struct ic_step sync_gateway_step = {
+    .name = "gateway",
+    .description = "local gateways to IC-SB, remote ones to SB",
+    .needs_az = true,
+    .reads = {
+        { IC_DB_SB, &sbrec_table_chassis },
+        { IC_DB_SB, &sbrec_table_encap },
+        { IC_DB_ICSB, &icsbrec_table_availability_zone,
+          .ignore = { &icsbrec_availability_zone_col_nb_ic_cfg } },
+        { IC_DB_ICSB, &icsbrec_table_gateway },
+        { IC_DB_ICSB, &icsbrec_table_encap },
+    },
+    .writes = {
+        { IC_DB_SB, &sbrec_table_chassis },
+        { IC_DB_SB, &sbrec_table_encap },
+        { IC_DB_ICSB, &icsbrec_table_gateway },
+        { IC_DB_ICSB, &icsbrec_table_encap },
+    },
+    .run = sync_gateway_run,
+};

@@ -9,11 +9,6 @@
 
 /* Gateways, in both directions.
  *
- * Reads:  SB Chassis, SB Encap; IC-SB Gateway, IC-SB Encap,
- *         IC-SB Availability_Zone.
- * Writes: IC-SB Gateway and Encap (this zone's gateways);
- *         SB Chassis and Encap (the other zones' gateways).
- *
  * A local chassis with other_config:is-interconn=true is published as an
  * IC-SB Gateway of this zone with its hostname and encapsulations.  Every
  * other zone's gateway appears in the local SB as a Chassis marked
@@ -21,22 +16,6 @@
  * ovn-controller needs to build tunnels to it.  The step deletes only rows
  * it owns: IC-SB gateways of this zone and SB chassis marked is-remote. */
 
-#include <stdbool.h>
-
-struct icsbrec_availability_zone;
-struct ovsdb_idl;
-struct ovsdb_idl_txn;
-struct problem_set;
-
-struct sync_gateway_ctx {
-    const struct icsbrec_availability_zone *az;
-    struct ovsdb_idl *sb_idl;
-    struct ovsdb_idl_txn *sb_txn;
-    struct ovsdb_idl *icsb_idl;
-    struct ovsdb_idl_txn *icsb_txn;
-    struct problem_set *problems;
-};
-
-bool sync_gateway_run(const struct sync_gateway_ctx *);
+/* The step: sync_gateway_step (see ic/steps.def). */
 
 #endif /* ic/sync-gateway.h */

@@ -8,6 +8,8 @@
 
 #include "ic/sync-port.h"
 
+#include "ic/step.h"
+
 #include <string.h>
 
 #include "ic/sync-az.h"
@@ -27,6 +29,19 @@
 VLOG_DEFINE_THIS_MODULE(sync_port);
 
 #define OWNER "port"
+
+struct sync_port_ctx {
+    const struct icsbrec_availability_zone *az;
+    struct ovsdb_idl *icnb_idl;
+    bool global_writer;         /* This daemon holds the IC-SB lock. */
+    struct ovsdb_idl *nb_idl;
+    struct ovsdb_idl_txn *nb_txn;
+    struct ovsdb_idl *sb_idl;
+    struct ovsdb_idl_txn *sb_txn;
+    struct ovsdb_idl *icsb_idl;
+    struct ovsdb_idl_txn *icsb_txn;
+    struct problem_set *problems;
+};
 
 /* What one pass knows about the world, indexed once. */
 struct port_view {
@@ -722,9 +737,22 @@ sync_tsp_ports(struct port_view *v)
     return complete;
 }
 
-bool
-sync_port_run(const struct sync_port_ctx *ctx)
+static bool
+sync_port_run(struct ic_step_ctx *step)
 {
+    struct sync_port_ctx ctx_ = {
+        .az = ic_step_az(step),
+        .icnb_idl = ic_step_idl(step, IC_DB_ICNB),
+        .global_writer = step->global_writer,
+        .nb_idl = ic_step_idl(step, IC_DB_NB),
+        .nb_txn = ic_step_txn(step, IC_DB_NB),
+        .sb_idl = ic_step_idl(step, IC_DB_SB),
+        .sb_txn = ic_step_txn(step, IC_DB_SB),
+        .icsb_idl = ic_step_idl(step, IC_DB_ICSB),
+        .icsb_txn = ic_step_txn(step, IC_DB_ICSB),
+        .problems = ic_step_problems(step),
+    };
+    const struct sync_port_ctx *ctx = &ctx_;
     struct port_view v;
     port_view_init(&v, ctx);
     problems_begin(ctx->problems, OWNER);
@@ -737,3 +765,34 @@ sync_port_run(const struct sync_port_ctx *ctx)
     port_view_destroy(&v);
     return complete;
 }
+
+const struct ic_step sync_port_step = {
+    .name = "port",
+    .description = "transit switch ports, both directions",
+    .needs_az = true,
+    .reads = {
+        { IC_DB_ICSB, &icsbrec_table_availability_zone,
+          .ignore = { &icsbrec_availability_zone_col_nb_ic_cfg } },
+        { IC_DB_NB, &nbrec_table_logical_switch },
+        { IC_DB_NB, &nbrec_table_logical_switch_port },
+        /* Learned routes change routers all day; the port step reads
+         * routers only for their ports. */
+        { IC_DB_NB, &nbrec_table_logical_router,
+          .ignore = { &nbrec_logical_router_col_static_routes } },
+        { IC_DB_NB, &nbrec_table_logical_router_port },
+        { IC_DB_SB, &sbrec_table_port_binding },
+        { IC_DB_SB, &sbrec_table_chassis },
+        { IC_DB_ICSB, &icsbrec_table_port_binding },
+        { IC_DB_ICNB, &icnbrec_table_transit_switch },
+        { IC_DB_ICNB, &icnbrec_table_transit_switch_port },
+    },
+    .writes = {
+        { IC_DB_NB, &nbrec_table_logical_switch_port },
+        { IC_DB_NB, &nbrec_table_logical_switch,
+          .columns = { &nbrec_logical_switch_col_ports } },
+        { IC_DB_SB, &sbrec_table_port_binding,
+          .columns = { &sbrec_port_binding_col_chassis } },
+        { IC_DB_ICSB, &icsbrec_table_port_binding },
+    },
+    .run = sync_port_run,
+};

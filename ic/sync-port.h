@@ -9,16 +9,6 @@
 
 /* Ports on transit switches, in both directions.
  *
- * Reads:  NB Logical_Switch, Logical_Switch_Port, Logical_Router,
- *         Logical_Router_Port; SB Port_Binding, Chassis;
- *         IC-NB Transit_Switch, Transit_Switch_Port;
- *         IC-SB Port_Binding, Availability_Zone.
- * Writes: IC-SB Port_Binding (this zone's ports);
- *         NB Logical_Switch_Port (options:requested-tnl-key of local ports,
- *         the other zones' ports as type "remote", and the mirrors of
- *         Transit_Switch_Ports);
- *         SB Port_Binding.chassis of remote ports.
- *
  * Local: a switch port of type "router" on a transit switch is published as
  * an IC-SB Port_Binding of this zone, with a tunnel key unique on the
  * switch across all zones, the address of its peer router port (the SB
@@ -46,26 +36,15 @@
  * at all (its ovn-controller stopped) leaves the port where it is, so the
  * chassis of such a port should be an interconnection gateway. */
 
-#include <stdbool.h>
-
-struct icsbrec_availability_zone;
-struct ovsdb_idl;
-struct ovsdb_idl_txn;
-struct problem_set;
-
-struct sync_port_ctx {
-    const struct icsbrec_availability_zone *az;
-    struct ovsdb_idl *icnb_idl;
-    bool global_writer;         /* This daemon holds the IC-SB lock. */
-    struct ovsdb_idl *nb_idl;
-    struct ovsdb_idl_txn *nb_txn;
-    struct ovsdb_idl *sb_idl;
-    struct ovsdb_idl_txn *sb_txn;
-    struct ovsdb_idl *icsb_idl;
-    struct ovsdb_idl_txn *icsb_txn;
-    struct problem_set *problems;
-};
-
-bool sync_port_run(const struct sync_port_ctx *);
+/* The step: sync_port_step (see ic/steps.def).
+ *
+ * Global writes.  The global writer's share of this step (publishing and
+ * withdrawing the bindings of ports without a chassis) goes through the
+ * per-zone IC-SB session, not the locked one: two daemons that both
+ * believe they are the global writer for a moment (the lock changing
+ * hands) cannot make a duplicate, because IC-SB's indexes make a
+ * binding's logical_port, and its key on its transit switch, unique.  The
+ * loser's transaction fails, and its next pass finds the winner's row and
+ * adopts it.  tests/ic-daemon.sh starts two zones at once to show it. */
 
 #endif /* ic/sync-port.h */

@@ -19,6 +19,34 @@
 
 VLOG_DEFINE_THIS_MODULE(ic_db);
 
+struct ic_db {
+    char *label;                /* For logs: "NB", "SB", "IC-NB", ... */
+    char *remote;
+    struct ovsdb_idl *idl;
+
+    struct ovsdb_idl_txn *open_txn;       /* Open for writes this pass. */
+    struct ovsdb_idl_txn *committing_txn; /* Sent, awaiting the reply. */
+
+    bool was_connected;         /* Connected at the previous ic_db_run(). */
+    bool needs_recompute;       /* Reconnected or a commit failed. */
+    bool awaiting_data;         /* Connected, the server's data not seen. */
+    unsigned int connect_seqno; /* The IDL's seqno when it connected. */
+    unsigned int skip_seqno;    /* Do not open a txn until seqno moves. */
+
+    struct ic_db_counters counters;
+    char *last_error;           /* Last transaction error, or NULL. */
+
+    /* Rows inserted, updated or deleted by this daemon's transactions, per
+     * table, indexed like the IDL class's 'tables'.  Counted only while
+     * 'count_rows' is true, since counting walks every row (see
+     * count_writes()). */
+    bool count_rows;
+    const struct ovsdb_idl_class *class;
+    uint64_t *rows_written;
+    uint64_t *pending_writes;        /* Of the transaction being sent. */
+    struct ovsdb_idl_table **tables; /* Found lazily, see count_writes(). */
+};
+
 /* Creates a session labelled 'label' with the database at 'remote'
  * described by 'class'.  If 'monitor_everything' is false, the caller must
  * register the columns it wants with ovsdb_idl_add_column() and friends on
@@ -78,7 +106,7 @@ ic_db_run(struct ic_db *db)
         /* A fresh connection replaces the replica wholesale: whatever the
          * daemon derived from the old one must be recomputed. */
         if (ovsdb_idl_has_ever_connected(db->idl)) {
-            db->n_reconnects++;
+            db->counters.n_reconnects++;
         }
         VLOG_INFO("%s: connected to %s", db->label, db->remote);
         db->needs_recompute = true;
@@ -109,12 +137,80 @@ ic_db_begin(struct ic_db *db)
     return db->open_txn;
 }
 
-/* Returns the transaction open for this pass, or NULL if the session cannot
- * take writes now. */
-struct ovsdb_idl_txn *
-ic_db_txn(const struct ic_db *db)
+struct ovsdb_idl *
+ic_db_idl(const struct ic_db *db)
 {
-    return db->open_txn;
+    return db->idl;
+}
+
+/* Replicates every column of 'table' (for a session created without
+ * 'monitor_everything'). */
+void
+ic_db_monitor_table(struct ic_db *db, const struct ovsdb_idl_table_class *tc)
+{
+    ovsdb_idl_add_table(db->idl, tc);
+    for (size_t i = 0; i < tc->n_columns; i++) {
+        ovsdb_idl_add_column(db->idl, &tc->columns[i]);
+    }
+}
+
+static bool
+column_ignored(const struct ovsdb_idl_column *column,
+               const struct ovsdb_idl_column *const ignore[],
+               size_t n_ignore)
+{
+    for (size_t i = 0; i < n_ignore && ignore[i]; i++) {
+        if (ignore[i] == column) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns true if the tracked changes to 'tc' insert or delete a row or
+ * touch a column other than the 'n_ignore' in 'ignore' (which may end
+ * early with a null pointer).  The columns that count must be tracked. */
+bool
+ic_db_table_changed(const struct ic_db *db,
+                    const struct ovsdb_idl_table_class *tc,
+                    const struct ovsdb_idl_column *const ignore[],
+                    size_t n_ignore)
+{
+    const struct ovsdb_idl_row *row;
+    for (row = ovsdb_idl_track_get_first(db->idl, tc); row;
+         row = ovsdb_idl_track_get_next(row)) {
+        if (ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_INSERT)
+            || ovsdb_idl_row_get_seqno(row, OVSDB_IDL_CHANGE_DELETE)) {
+            return true;
+        }
+        for (size_t i = 0; i < tc->n_columns; i++) {
+            const struct ovsdb_idl_column *column = &tc->columns[i];
+            if (!column_ignored(column, ignore, n_ignore)
+                && ovsdb_idl_track_is_updated(row, column)) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+/* Returns true, once, if the session reconnected or a transaction failed
+ * since the last call: what was derived from the replica must be
+ * recomputed. */
+bool
+ic_db_take_recompute(struct ic_db *db)
+{
+    bool recompute = db->needs_recompute;
+    db->needs_recompute = false;
+    return recompute;
+}
+
+/* Makes the session count the rows each transaction writes (see
+ * count_writes()). */
+void
+ic_db_count_rows(struct ic_db *db)
+{
+    db->count_rows = true;
 }
 
 /* Counts, per table, the rows that the transaction being committed
@@ -155,8 +251,9 @@ ic_db_set_error(struct ic_db *db, const char *error)
 /* Commits the open transaction, or polls the one in flight.  If 'count' is
  * true, the rows the transaction writes are counted per table first (see
  * count_writes()); callers pass false when they know nothing was written,
- * to save the walk. */
-void
+ * to save the walk.  Returns true if a transaction opened this pass sent
+ * changes. */
+bool
 ic_db_commit(struct ic_db *db, bool count)
 {
     bool fresh = db->open_txn != NULL;
@@ -173,27 +270,22 @@ ic_db_commit(struct ic_db *db, bool count)
         db->open_txn = NULL;
     }
     if (!db->committing_txn) {
-        if (fresh) {
-            db->pass_wrote = false;
-        }
-        return;
+        return false;
     }
 
     unsigned int precommit_seqno = ovsdb_idl_get_seqno(db->idl);
     enum ovsdb_idl_txn_status status
         = ovsdb_idl_txn_commit(db->committing_txn);
-    if (fresh) {
-        db->pass_wrote = status != TXN_UNCHANGED;
-    }
+    bool wrote = fresh && status != TXN_UNCHANGED;
     switch (status) {
     case TXN_INCOMPLETE:
-        return;
+        return wrote;
 
     case TXN_UNCHANGED:
         break;
 
     case TXN_SUCCESS:
-        db->n_commits++;
+        db->counters.n_commits++;
         for (size_t i = 0; i < db->class->n_tables; i++) {
             db->rows_written[i] += db->pending_writes[i];
         }
@@ -206,7 +298,7 @@ ic_db_commit(struct ic_db *db, bool count)
         /* Someone else changed what we verified.  Open the next transaction
          * only once the replica has moved past what this one was built on,
          * then recompute. */
-        db->n_failures++;
+        db->counters.n_failures++;
         db->skip_seqno = precommit_seqno;
         db->needs_recompute = true;
         poll_immediate_wake();
@@ -221,7 +313,7 @@ ic_db_commit(struct ic_db *db, bool count)
         VLOG_WARN_RL(&rl, "%s: transaction failed (%s): %s", db->label,
                      ovsdb_idl_txn_status_to_string(status),
                      error ? error : "no details");
-        db->n_failures++;
+        db->counters.n_failures++;
         ic_db_set_error(db, error ? error
                         : ovsdb_idl_txn_status_to_string(status));
         db->needs_recompute = true;
@@ -231,6 +323,7 @@ ic_db_commit(struct ic_db *db, bool count)
     }
     ovsdb_idl_txn_destroy(db->committing_txn);
     db->committing_txn = NULL;
+    return wrote;
 }
 
 void
@@ -281,4 +374,37 @@ ic_db_format_status(const struct ic_db *db, struct ds *out)
 {
     ds_put_cstr(out, ovsdb_idl_is_connected(db->idl)
                      ? "connected" : "not connected");
+}
+
+void
+ic_db_get_counters(const struct ic_db *db, struct ic_db_counters *c)
+{
+    *c = db->counters;
+}
+
+const char *
+ic_db_last_error(const struct ic_db *db)
+{
+    return db->last_error;
+}
+
+/* Appends "commits=N failures=N reconnects=N" and the last error. */
+void
+ic_db_format_counters(const struct ic_db *db, struct ds *out)
+{
+    ds_put_format(out, "commits=%"PRIu64" failures=%"PRIu64
+                  " reconnects=%"PRIu64, db->counters.n_commits,
+                  db->counters.n_failures, db->counters.n_reconnects);
+    if (db->last_error) {
+        ds_put_format(out, ", last error: %s", db->last_error);
+    }
+}
+
+const uint64_t *
+ic_db_rows_written(const struct ic_db *db, size_t *n,
+                   const struct ovsdb_idl_class **class)
+{
+    *n = db->class->n_tables;
+    *class = db->class;
+    return db->rows_written;
 }

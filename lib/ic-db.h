@@ -15,16 +15,17 @@
  *
  *   - ic_db_run() processes updates and polls the transaction in flight.
  *
- *   - ic_db_begin() opens a transaction for this pass, unless one is still
- *     in flight, the session is disconnected or has not loaded its replica
- *     yet; ic_db_txn() returns it, or NULL.  A session that holds no lock
+ *   - ic_db_begin() opens a transaction for this pass and returns it, or
+ *     NULL if one is still in flight, the session is disconnected or has
+ *     not loaded its replica yet.  A session that holds no lock
  *     it asked for cannot commit even an empty transaction, so the caller
  *     begins only the sessions it means to write to.
  *
- *   - ic_db_commit() commits the open transaction without blocking and
- *     records the outcome: commits that changed something, commits that
- *     failed, and whether the session (re)connected.  A failure or a fresh
- *     connection sets the 'needs_recompute' flag, which the caller clears.
+ *   - ic_db_commit() commits the open transaction without blocking,
+ *     records the outcome (commits that changed something, commits that
+ *     failed) and tells whether it sent changes.  A failure or a fresh
+ *     connection means the caller must recompute what it derived from the
+ *     replica: ic_db_take_recompute() tells, once.
  *
  *   - ic_db_wait() arranges for poll_block() to wake up for this session.
  *
@@ -32,44 +33,15 @@
  * retried by the IDL with back-off, and the daemon keeps running. */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+struct ds;
 struct ovsdb_idl;
 struct ovsdb_idl_class;
+struct ovsdb_idl_column;
+struct ovsdb_idl_table_class;
 struct ovsdb_idl_txn;
-struct ds;
-
-struct ic_db {
-    char *label;                /* For logs: "NB", "SB", "IC-NB", ... */
-    char *remote;
-    struct ovsdb_idl *idl;
-
-    struct ovsdb_idl_txn *open_txn;       /* Open for writes this pass. */
-    struct ovsdb_idl_txn *committing_txn; /* Sent, awaiting the reply. */
-
-    bool was_connected;         /* Connected at the previous ic_db_run(). */
-    bool needs_recompute;       /* Reconnected or a commit failed. */
-    bool awaiting_data;         /* Connected, the server's data not seen. */
-    unsigned int connect_seqno; /* The IDL's seqno when it connected. */
-    bool pass_wrote;            /* The last ic_db_commit() sent changes. */
-    unsigned int skip_seqno;    /* Do not open a txn until seqno moves. */
-
-    /* Counters, for status and metrics. */
-    uint64_t n_commits;         /* Transactions that changed the database. */
-    uint64_t n_failures;        /* Transactions that failed or must retry. */
-    uint64_t n_reconnects;
-    char *last_error;           /* Last transaction error, or NULL. */
-
-    /* Rows inserted, updated or deleted by this daemon's transactions, per
-     * table, indexed like the IDL class's 'tables'.  Counted only while
-     * 'count_rows' is true, since counting walks every row (see
-     * count_writes() in ic-db.c). */
-    bool count_rows;
-    const struct ovsdb_idl_class *class;
-    uint64_t *rows_written;
-    uint64_t *pending_writes;        /* Of the transaction being sent. */
-    struct ovsdb_idl_table **tables; /* Found lazily, see count_writes(). */
-};
 
 struct ic_db *ic_db_create(const char *label, const char *remote,
                            const struct ovsdb_idl_class *,
@@ -78,9 +50,18 @@ void ic_db_destroy(struct ic_db *);
 
 void ic_db_run(struct ic_db *);
 struct ovsdb_idl_txn *ic_db_begin(struct ic_db *);
-struct ovsdb_idl_txn *ic_db_txn(const struct ic_db *);
-void ic_db_commit(struct ic_db *, bool count);
+bool ic_db_commit(struct ic_db *, bool count);
 void ic_db_wait(const struct ic_db *);
+
+struct ovsdb_idl *ic_db_idl(const struct ic_db *);
+void ic_db_monitor_table(struct ic_db *,
+                         const struct ovsdb_idl_table_class *);
+bool ic_db_table_changed(const struct ic_db *,
+                         const struct ovsdb_idl_table_class *,
+                         const struct ovsdb_idl_column *const ignore[],
+                         size_t n_ignore);
+bool ic_db_take_recompute(struct ic_db *);
+void ic_db_count_rows(struct ic_db *);
 
 bool ic_db_is_connected(const struct ic_db *);
 bool ic_db_has_ever_connected(const struct ic_db *);
@@ -88,5 +69,20 @@ void ic_db_set_lock(struct ic_db *, const char *lock_name);
 bool ic_db_has_lock(const struct ic_db *);
 void ic_db_set_probe_interval(struct ic_db *, int probe_interval_ms);
 void ic_db_format_status(const struct ic_db *, struct ds *);
+void ic_db_format_counters(const struct ic_db *, struct ds *);
+
+/* Counters, for status and metrics. */
+struct ic_db_counters {
+    uint64_t n_commits;         /* Transactions that changed the database. */
+    uint64_t n_failures;        /* Transactions that failed or must retry. */
+    uint64_t n_reconnects;
+};
+void ic_db_get_counters(const struct ic_db *, struct ic_db_counters *);
+const char *ic_db_last_error(const struct ic_db *);
+
+/* Rows this session's transactions wrote, per table ('n' of the IDL
+ * class's tables), counted since ic_db_count_rows(). */
+const uint64_t *ic_db_rows_written(const struct ic_db *, size_t *n,
+                                   const struct ovsdb_idl_class **);
 
 #endif /* lib/ic-db.h */
