@@ -43,18 +43,6 @@ adv_find(const struct sync_route_state *st, const char *ts,
     return NULL;
 }
 
-static struct adv_feed *
-adv_feed_find(const struct sync_route_state *st, const struct uuid *nb_id)
-{
-    struct adv_feed *f;
-    HMAP_FOR_EACH_WITH_HASH (f, node, uuid_hash(nb_id), &st->adv_feeds) {
-        if (uuid_equals(&f->nb_id, nb_id)) {
-            return f;
-        }
-    }
-    return NULL;
-}
-
 /* Where an advertised route comes from, for the duplicate warning. */
 struct adv_origin {
     const char *origin;         /* "static", "connected", "loadbalancer". */
@@ -119,11 +107,11 @@ adv_add(struct sync_route_state *st, const struct ts_port *p,
     hmapx_add(&st->dirty_adv, a);
 
     if (src->feeds) {
-        struct adv_feed *f = adv_feed_find(st, src->uuid);
+        struct adv_feed *f = UUID_NODE_FIND(&st->adv_feeds, src->uuid,
+                                            struct adv_feed, by_nb);
         if (!f) {
             f = xzalloc(sizeof *f);
-            f->nb_id = *src->uuid;
-            hmap_insert(&st->adv_feeds, &f->node, uuid_hash(src->uuid));
+            uuid_node_insert(&st->adv_feeds, &f->by_nb, src->uuid);
         }
         ptr_array_push(&f->routes, a);
     }
@@ -136,7 +124,7 @@ adv_withdraw(struct sync_route_state *st, struct adv_route *a)
     bool ok = true;
     if (a->row) {
         const struct icsbrec_route *row = a->row;
-        hmap_remove(&st->adv_by_row, &a->row_node);
+        hmap_remove(&st->adv_by_row, &a->by_row.node);
         if (!icsbrec_route_is_deleted(row)) {
             hmapx_add(&st->icsb_deletes, CONST_CAST(void *, row));
             hmapx_add(&st->withdrawn, CONST_CAST(void *, row));
@@ -229,10 +217,8 @@ adv_link_row(struct sync_route_state *st, const struct icsbrec_route *row)
     }
     if (a && !a->row) {
         a->row = row;
-        st->n_pending -= a->pending;
-        a->pending = false;
-        hmap_insert(&st->adv_by_row, &a->row_node,
-                    uuid_hash(&row->header_.uuid));
+        route_state_seen_back(st, &a->pending);
+        uuid_node_insert(&st->adv_by_row, &a->by_row, &row->header_.uuid);
         hmapx_add(&st->dirty_adv, a);
     } else {
         VLOG_DBG("withdrawing route %s via %s (%s) from transit switch %s",
@@ -242,20 +228,6 @@ adv_link_row(struct sync_route_state *st, const struct icsbrec_route *row)
         hmapx_add(&st->withdrawn, CONST_CAST(void *, row));
         st->n_withdrawn_now++;
     }
-}
-
-static struct adv_route *
-adv_find_by_row(const struct sync_route_state *st,
-                const struct icsbrec_route *row)
-{
-    struct adv_route *a;
-    HMAP_FOR_EACH_WITH_HASH (a, row_node, uuid_hash(&row->header_.uuid),
-                             &st->adv_by_row) {
-        if (uuid_equals(&a->row->header_.uuid, &row->header_.uuid)) {
-            return a;
-        }
-    }
-    return NULL;
 }
 
 /* Full run: everything this zone advertises, then its IC-SB rows. */
@@ -375,7 +347,8 @@ adv_write(struct sync_route_state *st)
 bool
 adv_static_gone(struct sync_route_state *st, const struct uuid *uuid)
 {
-    struct adv_feed *f = adv_feed_find(st, uuid);
+    struct adv_feed *f = UUID_NODE_FIND(&st->adv_feeds, uuid,
+                                        struct adv_feed, by_nb);
     if (!f) {
         return true;
     }
@@ -396,7 +369,7 @@ adv_static_gone(struct sync_route_state *st, const struct uuid *uuid)
         }
     }
     hmapx_destroy(&routes);
-    hmap_remove(&st->adv_feeds, &f->node);
+    hmap_remove(&st->adv_feeds, &f->by_nb.node);
     free(f->routes.p);
     free(f);
     return ok;
@@ -407,9 +380,10 @@ adv_static_gone(struct sync_route_state *st, const struct uuid *uuid)
 void
 adv_row_gone(struct sync_route_state *st, const struct icsbrec_route *row)
 {
-    struct adv_route *a = adv_find_by_row(st, row);
+    struct adv_route *a = UUID_NODE_FIND(&st->adv_by_row, &row->header_.uuid,
+                                         struct adv_route, by_row);
     if (a) {
-        hmap_remove(&st->adv_by_row, &a->row_node);
+        hmap_remove(&st->adv_by_row, &a->by_row.node);
         a->row = NULL;
         hmapx_add(&st->dirty_adv, a);
     }

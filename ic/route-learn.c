@@ -82,13 +82,7 @@ candidate_wanted(const struct learn_candidate *c)
 static struct route_ref *
 route_ref_find(const struct sync_route_state *st, const struct uuid *uuid)
 {
-    struct route_ref *ref;
-    HMAP_FOR_EACH_WITH_HASH (ref, node, uuid_hash(uuid), &st->route_refs) {
-        if (uuid_equals(&ref->uuid, uuid)) {
-            return ref;
-        }
-    }
-    return NULL;
+    return UUID_NODE_FIND(&st->route_refs, uuid, struct route_ref, by_uuid);
 }
 
 static void
@@ -98,36 +92,17 @@ route_ref_add(struct sync_route_state *st, const struct icsbrec_route *route,
     struct route_ref *ref = route_ref_find(st, &route->header_.uuid);
     if (!ref) {
         ref = xzalloc(sizeof *ref);
-        ref->uuid = route->header_.uuid;
-        hmap_insert(&st->route_refs, &ref->node,
-                    uuid_hash(&route->header_.uuid));
+        uuid_node_insert(&st->route_refs, &ref->by_uuid,
+                         &route->header_.uuid);
     }
     ptr_array_push(&ref->candidates, c);
-}
-
-static struct learn_candidate *
-candidate_find_by_nb(const struct sync_route_state *st,
-                     const struct uuid *uuid)
-{
-    struct learn_candidate *c;
-    HMAP_FOR_EACH_WITH_HASH (c, nb_node, uuid_hash(uuid), &st->cand_by_nb) {
-        if (uuid_equals(&c->nb_row->header_.uuid, uuid)) {
-            return c;
-        }
-    }
-    return NULL;
 }
 
 static struct nb_deleting *
 nb_deleting_find(const struct sync_route_state *st, const struct uuid *uuid)
 {
-    struct nb_deleting *d;
-    HMAP_FOR_EACH_WITH_HASH (d, node, uuid_hash(uuid), &st->nb_deleting) {
-        if (uuid_equals(&d->uuid, uuid)) {
-            return d;
-        }
-    }
-    return NULL;
+    return UUID_NODE_FIND(&st->nb_deleting, uuid, struct nb_deleting,
+                          by_uuid);
 }
 
 /* Returns true if router 'r' would learn 'route' through port 'p', with
@@ -218,7 +193,7 @@ candidate_remove(struct sync_route_state *st, struct learn_candidate *c)
         } else {
             nb_delete(st, r->lr, c->nb_row);
         }
-        hmap_remove(&st->cand_by_nb, &c->nb_node);
+        hmap_remove(&st->cand_by_nb, &c->by_nb.node);
     }
     if (candidate_wanted(c)) {
         st->n_learned--;
@@ -249,16 +224,72 @@ learned_link_row(struct sync_route_state *st,
     }
     if (c && !c->nb_row && candidate_wanted(c)) {
         c->nb_row = sr;
-        st->n_pending -= c->pending;
-        c->pending = false;
-        hmap_insert(&st->cand_by_nb, &c->nb_node,
-                    uuid_hash(&sr->header_.uuid));
+        route_state_seen_back(st, &c->pending);
+        uuid_node_insert(&st->cand_by_nb, &c->by_nb, &sr->header_.uuid);
         hmapx_add(&st->dirty_learned, c);
     } else {
         VLOG_DBG("router %s: removing learned route %s via %s", lr->name,
                  sr->ip_prefix, sr->nexthop);
         nb_delete(st, lr, sr);
     }
+}
+
+/* What to do with 'route', which port 'p' would learn as 'prefix' via
+ * 'nexthop'.  Returns false to stop, if that needs a full run. */
+typedef bool learn_visit_func(struct sync_route_state *,
+                              const struct ts_port *p,
+                              const struct icsbrec_route *route,
+                              const struct route_prefix *prefix,
+                              const struct in6_addr *nexthop);
+
+/* Calls 'visit' for each port of a learning router on the transit switch
+ * of 'route' that would learn it, until 'visit' returns false.  Returns
+ * false if one did. */
+static bool
+for_each_learning_port(struct sync_route_state *st,
+                       const struct icsbrec_route *route,
+                       learn_visit_func *visit)
+{
+    const struct ptr_array *ports
+        = shash_find_data(&st->ports_by_ts, route->transit_switch);
+    for (size_t i = 0; ports && i < ports->n; i++) {
+        const struct ts_port *p = ports->p[i];
+        struct route_prefix prefix;
+        struct in6_addr nexthop;
+        if (p->router->learns && p->addrs_ok
+            && route_learnable(st, p->router, p, route, &prefix, &nexthop)
+            && !visit(st, p, route, &prefix, &nexthop)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Full run: adds 'route' to the candidates of the router of 'p'.
+ * Identical NB routes from several IC-SB routes (the same prefix and next
+ * hop via two transit switches with the same subnet) collapse into one,
+ * from the IC-SB route with the smallest UUID, so the choice does not flip
+ * between runs. */
+static bool
+candidate_add_route(struct sync_route_state *st, const struct ts_port *p,
+                    const struct icsbrec_route *route,
+                    const struct route_prefix *prefix,
+                    const struct in6_addr *nexthop)
+{
+    struct ic_router *r = p->router;
+    struct learn_candidate *c = learn_find(r, route->route_table, prefix,
+                                           nexthop);
+    if (!c) {
+        candidate_create(st, r, p, route, prefix, nexthop);
+        return true;
+    }
+    c->n_routes++;
+    route_ref_add(st, route, c);
+    if (route_uuid_wins(&route->header_.uuid, &c->route->header_.uuid)) {
+        candidate_set_route(c, route);
+        c->port = p;
+    }
+    return true;
 }
 
 /* Full run: what each router would learn, then the NB routes. */
@@ -268,35 +299,7 @@ learn_full(struct sync_route_state *st)
     const struct sync_route_ctx *ctx = st->ctx;
     const struct icsbrec_route *route;
     ICSBREC_ROUTE_FOR_EACH (route, ctx->icsb_idl) {
-        const struct ptr_array *ports
-            = shash_find_data(&st->ports_by_ts, route->transit_switch);
-        for (size_t i = 0; ports && i < ports->n; i++) {
-            const struct ts_port *p = ports->p[i];
-            struct ic_router *r = p->router;
-            struct route_prefix prefix;
-            struct in6_addr nexthop;
-            if (!r->learns || !p->addrs_ok
-                || !route_learnable(st, r, p, route, &prefix, &nexthop)) {
-                continue;
-            }
-            /* Identical NB routes from several IC-SB routes (the same
-             * prefix and next hop via two transit switches with the same
-             * subnet) collapse into one, from the IC-SB route with the
-             * smallest UUID, so the choice does not flip between runs. */
-            struct learn_candidate *c = learn_find(r, route->route_table,
-                                                   &prefix, &nexthop);
-            if (!c) {
-                candidate_create(st, r, p, route, &prefix, &nexthop);
-                continue;
-            }
-            c->n_routes++;
-            route_ref_add(st, route, c);
-            if (route_uuid_wins(&route->header_.uuid,
-                                &c->route->header_.uuid)) {
-                candidate_set_route(c, route);
-                c->port = p;
-            }
-        }
+        for_each_learning_port(st, route, candidate_add_route);
     }
 
     problems_begin(ctx->problems, ROUTE_PROBLEMS_OWNER);
@@ -355,9 +358,9 @@ learn_write(struct sync_route_state *st)
         nbrec_logical_router_update_static_routes_delvalue(d->lr, d->sr);
         if (!nb_deleting_find(st, &d->sr->header_.uuid)) {
             struct nb_deleting *nd = xmalloc(sizeof *nd);
-            nd->uuid = d->sr->header_.uuid;
             nd->lr = d->lr;
-            hmap_insert(&st->nb_deleting, &nd->node, uuid_hash(&nd->uuid));
+            uuid_node_insert(&st->nb_deleting, &nd->by_uuid,
+                             &d->sr->header_.uuid);
         }
     }
 
@@ -420,42 +423,42 @@ route_unlearn(struct sync_route_state *st, const struct icsbrec_route *route)
         candidate_remove(st, CONST_CAST(struct learn_candidate *,
                                         ref->candidates.p[i]));
     }
-    hmap_remove(&st->route_refs, &ref->node);
+    hmap_remove(&st->route_refs, &ref->by_uuid.node);
     free(ref->candidates.p);
     free(ref);
     return true;
 }
 
+/* Incremental run: adds new IC-SB route 'route' to the candidates of the
+ * router of 'p'.  Returns false if that needs a full run: a second IC-SB
+ * route for one NB route, or an overlap. */
+static bool
+candidate_add_new_route(struct sync_route_state *st, const struct ts_port *p,
+                        const struct icsbrec_route *route,
+                        const struct route_prefix *prefix,
+                        const struct in6_addr *nexthop)
+{
+    struct ic_router *r = p->router;
+    if (learn_find(r, route->route_table, prefix, nexthop)) {
+        return false;           /* A second IC-SB route for one NB route. */
+    }
+    struct learn_candidate *c = candidate_create(st, r, p, route, prefix,
+                                                 nexthop);
+    c->shadowed = route_vip_shadows(&r->vips, prefix);
+    if (!overlap_candidate_is_clear(r, c)) {
+        return false;
+    }
+    st->n_learned += candidate_wanted(c);
+    return true;
+}
+
 /* Incremental run: new IC-SB route 'route' becomes a candidate of every
- * router that would learn it.  Returns false if that needs a full run: a
- * second IC-SB route for one NB route, or an overlap. */
+ * router that would learn it.  Returns false if that needs a full run. */
 bool
 learn_route_new(struct sync_route_state *st,
                 const struct icsbrec_route *route)
 {
-    const struct ptr_array *ports
-        = shash_find_data(&st->ports_by_ts, route->transit_switch);
-    for (size_t i = 0; ports && i < ports->n; i++) {
-        const struct ts_port *p = ports->p[i];
-        struct ic_router *r = p->router;
-        struct route_prefix prefix;
-        struct in6_addr nexthop;
-        if (!r->learns || !p->addrs_ok
-            || !route_learnable(st, r, p, route, &prefix, &nexthop)) {
-            continue;
-        }
-        if (learn_find(r, route->route_table, &prefix, &nexthop)) {
-            return false;       /* A second IC-SB route for one NB route. */
-        }
-        struct learn_candidate *c = candidate_create(st, r, p, route,
-                                                     &prefix, &nexthop);
-        c->shadowed = route_vip_shadows(&r->vips, &prefix);
-        if (!overlap_candidate_is_clear(r, c)) {
-            return false;
-        }
-        st->n_learned += candidate_wanted(c);
-    }
-    return true;
+    return for_each_learning_port(st, route, candidate_add_new_route);
 }
 
 /* Incremental run: NB static route 'uuid' is gone.  Returns true if it
@@ -464,11 +467,12 @@ learn_route_new(struct sync_route_state *st,
 bool
 learn_nb_route_gone(struct sync_route_state *st, const struct uuid *uuid)
 {
-    struct learn_candidate *c = candidate_find_by_nb(st, uuid);
+    struct learn_candidate *c = UUID_NODE_FIND(&st->cand_by_nb, uuid,
+                                               struct learn_candidate, by_nb);
     if (c) {
         /* Someone else deleted it: put it back. */
         c->router->n_statics_gone++;
-        hmap_remove(&st->cand_by_nb, &c->nb_node);
+        hmap_remove(&st->cand_by_nb, &c->by_nb.node);
         c->nb_row = NULL;
         hmapx_add(&st->dirty_learned, c);
         return true;
@@ -479,7 +483,7 @@ learn_nb_route_gone(struct sync_route_state *st, const struct uuid *uuid)
         if (r) {
             r->n_statics_gone++;
         }
-        hmap_remove(&st->nb_deleting, &d->node);
+        hmap_remove(&st->nb_deleting, &d->by_uuid.node);
         free(d);
         return true;
     }

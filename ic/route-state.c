@@ -41,6 +41,29 @@ route_router_find(const struct sync_route_state *st,
     return NULL;
 }
 
+void
+uuid_node_insert(struct hmap *map, struct uuid_node *n,
+                 const struct uuid *uuid)
+{
+    n->uuid = *uuid;
+    hmap_insert(map, &n->node, uuid_hash(uuid));
+}
+
+/* Returns the entry that holds the struct uuid_node with 'uuid' in 'map',
+ * at 'offset' in it, or NULL.  UUID_NODE_FIND gives the types. */
+void *
+uuid_node_find__(const struct hmap *map, const struct uuid *uuid,
+                 size_t offset)
+{
+    struct uuid_node *n;
+    HMAP_FOR_EACH_WITH_HASH (n, node, uuid_hash(uuid), map) {
+        if (uuid_equals(&n->uuid, uuid)) {
+            return (char *) n - offset;
+        }
+    }
+    return NULL;
+}
+
 static uint32_t
 net_key_hash(const char *route_table, const struct route_prefix *p)
 {
@@ -78,13 +101,7 @@ shadowing_add(struct ic_router *r, const char *route_table,
 struct local_static *
 local_static_find(const struct sync_route_state *st, const struct uuid *uuid)
 {
-    struct local_static *ls;
-    HMAP_FOR_EACH_WITH_HASH (ls, uuid_node, uuid_hash(uuid), &st->statics) {
-        if (uuid_equals(&ls->uuid, uuid)) {
-            return ls;
-        }
-    }
-    return NULL;
+    return UUID_NODE_FIND(&st->statics, uuid, struct local_static, by_uuid);
 }
 
 /* Records local static route 'sr' of 'r', whose prefix is '*prefix', or
@@ -95,9 +112,8 @@ local_static_add(struct sync_route_state *st, struct ic_router *r,
                  const struct route_prefix *prefix)
 {
     struct local_static *ls = xzalloc(sizeof *ls);
-    ls->uuid = sr->header_.uuid;
     ls->router = r;
-    hmap_insert(&st->statics, &ls->uuid_node, uuid_hash(&ls->uuid));
+    uuid_node_insert(&st->statics, &ls->by_uuid, &sr->header_.uuid);
     if (prefix) {
         ls->has_key = true;
         ls->key.route_table = xstrdup(sr->route_table);
@@ -110,7 +126,7 @@ local_static_add(struct sync_route_state *st, struct ic_router *r,
 void
 local_static_remove(struct sync_route_state *st, struct local_static *ls)
 {
-    hmap_remove(&st->statics, &ls->uuid_node);
+    hmap_remove(&st->statics, &ls->by_uuid.node);
     if (ls->has_key) {
         hmap_remove(&ls->router->statics, &ls->key.node);
     }
@@ -394,7 +410,7 @@ route_state_destroy(struct sync_route_state *st)
     shash_destroy(&st->ports_by_ts);
 
     struct local_static *ls;
-    HMAP_FOR_EACH_POP (ls, uuid_node, &st->statics) {
+    HMAP_FOR_EACH_POP (ls, by_uuid.node, &st->statics) {
         free(ls->key.route_table);
         free(ls);
     }
@@ -406,7 +422,7 @@ route_state_destroy(struct sync_route_state *st)
     hmap_destroy(&st->routers);
     hmap_destroy(&st->cand_by_nb);  /* Its entries were the candidates. */
     struct route_ref *ref;
-    HMAP_FOR_EACH_POP (ref, node, &st->route_refs) {
+    HMAP_FOR_EACH_POP (ref, by_uuid.node, &st->route_refs) {
         free(ref->candidates.p);
         free(ref);
     }
@@ -420,7 +436,7 @@ route_state_destroy(struct sync_route_state *st)
     hmap_destroy(&st->advertised);
     hmap_destroy(&st->adv_by_row);  /* Its entries were in 'adv'. */
     struct adv_feed *f;
-    HMAP_FOR_EACH_POP (f, node, &st->adv_feeds) {
+    HMAP_FOR_EACH_POP (f, by_nb.node, &st->adv_feeds) {
         free(f->routes.p);
         free(f);
     }
@@ -432,7 +448,7 @@ route_state_destroy(struct sync_route_state *st)
     hmapx_destroy(&st->nb_deleted);
     hmapx_destroy(&st->withdrawn);
     struct nb_deleting *d;
-    HMAP_FOR_EACH_POP (d, node, &st->nb_deleting) {
+    HMAP_FOR_EACH_POP (d, by_uuid.node, &st->nb_deleting) {
         free(d);
     }
     hmap_destroy(&st->nb_deleting);

@@ -64,6 +64,23 @@ ptr_array_push(struct ptr_array *a, const void *p)
     a->p[a->n++] = p;
 }
 
+/* An entry of a hash map whose entries are found by a UUID: that of the
+ * row the entry stands for, holds or comes from. */
+struct uuid_node {
+    struct hmap_node node;
+    struct uuid uuid;
+};
+
+void uuid_node_insert(struct hmap *, struct uuid_node *,
+                      const struct uuid *);
+void *uuid_node_find__(const struct hmap *, const struct uuid *,
+                       size_t offset);
+
+/* Returns the TYPE in 'HMAP' whose struct uuid_node 'MEMBER' has 'UUID',
+ * or NULL. */
+#define UUID_NODE_FIND(HMAP, UUID, TYPE, MEMBER) \
+    ((TYPE *) uuid_node_find__(HMAP, UUID, offsetof(TYPE, MEMBER)))
+
 /* The structure: what routing needs of the zone's routers, router ports,
  * transit switches and options.  A full run builds it; any change to it
  * makes the next run a full one. */
@@ -133,8 +150,7 @@ struct ic_router {
  * routes to the same network and table from being learned, if its prefix
  * parses. */
 struct local_static {
-    struct hmap_node uuid_node;         /* In route_state.statics. */
-    struct uuid uuid;
+    struct uuid_node by_uuid;           /* In route_state.statics. */
     struct ic_router *router;
     bool has_key;                       /* Its prefix parsed. */
     struct net_key key;                 /* In ic_router.statics if so. */
@@ -146,7 +162,7 @@ struct local_static {
  * route; route_sources_winner() says which gives its external_ids. */
 struct adv_route {
     struct hmap_node node;              /* In route_state.advertised. */
-    struct hmap_node row_node;          /* In route_state.adv_by_row. */
+    struct uuid_node by_row;            /* In route_state.adv_by_row. */
     const char *ts;
     const char *route_table;
     struct route_prefix prefix;
@@ -159,8 +175,7 @@ struct adv_route {
 
 /* The advertised routes that one static route feeds. */
 struct adv_feed {
-    struct hmap_node node;              /* In route_state.adv_feeds. */
-    struct uuid nb_id;
+    struct uuid_node by_nb;             /* In route_state.adv_feeds. */
     struct ptr_array routes;            /* struct adv_route *. */
 };
 
@@ -168,7 +183,7 @@ struct adv_feed {
  * static route holds: route table, prefix and next hop. */
 struct learn_candidate {
     struct hmap_node node;              /* In ic_router.candidates. */
-    struct hmap_node nb_node;           /* In route_state.cand_by_nb. */
+    struct uuid_node by_nb;             /* In route_state.cand_by_nb. */
     struct ic_router *router;
     const struct icsbrec_route *route;  /* The smallest UUID, if several. */
     const struct ts_port *port;
@@ -186,14 +201,12 @@ struct learn_candidate {
 
 /* The candidates one IC-SB route gives (one per learning router). */
 struct route_ref {
-    struct hmap_node node;              /* In route_state.route_refs. */
-    struct uuid uuid;
+    struct uuid_node by_uuid;           /* In route_state.route_refs. */
     struct ptr_array candidates;        /* struct learn_candidate *. */
 };
 
 struct nb_deleting {
-    struct hmap_node node;              /* In route_state.nb_deleting. */
-    struct uuid uuid;
+    struct uuid_node by_uuid;           /* In route_state.nb_deleting. */
     const struct nbrec_logical_router *lr;
 };
 
@@ -262,6 +275,15 @@ void route_state_reset(struct sync_route_state *);
 void route_state_build(struct sync_route_state *,
                        const struct sync_route_ctx *);
 void route_state_end_run(struct sync_route_state *);
+
+/* Notes that a row the state marked '*pending' (inserted, not yet seen
+ * back) is seen back. */
+static inline void
+route_state_seen_back(struct sync_route_state *st, bool *pending)
+{
+    st->n_pending -= *pending;
+    *pending = false;
+}
 
 /* Indexes. */
 struct ic_router *route_router_find(const struct sync_route_state *,
