@@ -99,6 +99,10 @@ sync_route_is_tracked(const struct ovsdb_idl_table_class *tc)
     return false;
 }
 
+/* Runs the route step: an incremental run over the tracked changes if the
+ * state is valid and they allow it, a full run otherwise, then the writes
+ * both kinds wrote down.  Returns true: the step is complete, and waits on
+ * no other party. */
 bool
 sync_route_run(const struct sync_route_ctx *ctx)
 {
