@@ -7,6 +7,12 @@ ic_libic_la_SOURCES = \
 	ic/route-step.c \
 	ic/step.h ic/steps.def \
 	ic/options.c ic/options.h \
+	ic/route-advertise.c ic/route-advertise.h \
+	ic/route-incremental.c ic/route-incremental.h \
+	ic/route-learn.c ic/route-learn.h \
+	ic/route-log.h \
+	ic/route-overlap.c ic/route-overlap.h \
+	ic/route-state.c ic/route-state.h \
 	ic/sync-az.c ic/sync-az.h \
 	ic/sync-cfg.c ic/sync-cfg.h \
 	ic/sync-datapath.c ic/sync-datapath.h \

@@ -6,7 +6,8 @@ lib_libovnic_la_SOURCES = \
 	lib/metrics.c lib/metrics.h \
 	lib/metrics-http.c lib/metrics-http.h \
 	lib/problems.c lib/problems.h \
-	lib/route-filter.c lib/route-filter.h
+	lib/route-filter.c lib/route-filter.h \
+	lib/route-rules.c lib/route-rules.h
 
 IDL_SOURCES = \
 	lib/ovn-ic-nb-idl.c lib/ovn-ic-nb-idl.h \

@@ -7,7 +7,8 @@
 #ifndef ROUTE_FILTER_H
 #define ROUTE_FILTER_H 1
 
-/* Prefix policy for route exchange: the pure part of ic/sync-route.
+/* Prefix policy for route exchange: with lib/route-rules, the pure part
+ * of the route step (ic/sync-route.c and ic/route-*.c).
  *
  * A prefix is an IPv4 or IPv6 address with a length.  IPv4 is held as a
  * v4-mapped IPv6 address, with its length counted in IPv4 bits (0..32).  A

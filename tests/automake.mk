@@ -1,6 +1,6 @@
 # Tests.  "make check" builds the unit tests and runs the whole suite.
 check_PROGRAMS = tests/unit/test-key-alloc tests/unit/test-problems \
-	tests/unit/test-route-filter
+	tests/unit/test-route-filter tests/unit/test-route-rules
 tests_unit_test_key_alloc_SOURCES = tests/unit/test-key-alloc.c \
 	tests/unit/tap.h
 tests_unit_test_key_alloc_LDADD = lib/libovnic.la $(OVS_LIB)
@@ -10,6 +10,9 @@ tests_unit_test_problems_LDADD = lib/libovnic.la $(OVS_LIB)
 tests_unit_test_route_filter_SOURCES = tests/unit/test-route-filter.c \
 	tests/unit/tap.h
 tests_unit_test_route_filter_LDADD = lib/libovnic.la $(OVS_LIB)
+tests_unit_test_route_rules_SOURCES = tests/unit/test-route-rules.c \
+	tests/unit/tap.h
+tests_unit_test_route_rules_LDADD = lib/libovnic.la $(OVS_LIB)
 
 EXTRA_DIST += tests/run-tests.sh tests/lib.sh $(wildcard $(srcdir)/tests/*.sh)
 

@@ -1,0 +1,390 @@
+/* Copyright (c) 2026 The ovn-interconnect authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0 */
+
+/* What this zone advertises in IC-SB: its routers' static routes,
+ * connected networks and load balancer VIPs, per transit switch port, each
+ * linked to the IC-SB Route row that holds it; and the writes that make
+ * IC-SB match. */
+
+#include <config.h>
+
+#include "ic/route-advertise.h"
+
+#include <string.h>
+
+#include "ic/route-learn.h"
+#include "ic/route-log.h"
+#include "ic/route-state.h"
+#include "ic/sync-route.h"
+#include "lib/ovn-ic-sb-idl.h"
+#include "lib/ovn-nb-idl.h"
+#include "openvswitch/dynamic-string.h"
+#include "smap.h"
+#include "uuid.h"
+
+static struct adv_route *
+adv_find(const struct sync_route_state *st, const char *ts,
+         const char *route_table, const struct route_prefix *prefix,
+         const struct in6_addr *nexthop)
+{
+    struct adv_route *a;
+    HMAP_FOR_EACH_WITH_HASH (a, node,
+                             route_key_hash(ts, route_table, prefix, nexthop),
+                             &st->advertised) {
+        if (route_prefix_equals(&a->prefix, prefix)
+            && !memcmp(&a->nexthop, nexthop, sizeof *nexthop)
+            && !strcmp(a->ts, ts) && !strcmp(a->route_table, route_table)) {
+            return a;
+        }
+    }
+    return NULL;
+}
+
+/* Where an advertised route comes from, for the duplicate warning. */
+struct adv_origin {
+    const char *origin;         /* "static", "connected", "loadbalancer". */
+    const char *kind;           /* "static route", "router port", ... */
+    const char *name;           /* Its name, or NULL. */
+    const struct uuid *uuid;
+    bool feeds;                 /* Record it in route_state.adv_feeds. */
+};
+
+/* Makes port 'p' advertise 'prefix' in 'route_table' on behalf of 'src'. */
+static void
+adv_add(struct sync_route_state *st, const struct ts_port *p,
+        const struct route_prefix *prefix, const char *route_table,
+        const struct adv_origin *src)
+{
+    if (!route_prefix_is_advertisable(prefix, st->adv_default, &p->adv)) {
+        return;
+    }
+    struct in6_addr nexthop;
+    if (!route_select_nexthop(&p->addrs, route_prefix_is_ipv4(prefix),
+                              &nexthop)) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
+        struct ds s = DS_EMPTY_INITIALIZER;
+        route_prefix_format(prefix, &s);
+        VLOG_DBG_RL(&rl, "not advertising %s on transit switch %s: port %s "
+                    "has no usable %s address", ds_cstr(&s), p->ts,
+                    p->pb->logical_port,
+                    route_prefix_is_ipv4(prefix) ? "IPv4" : "IPv6");
+        ds_destroy(&s);
+        return;
+    }
+
+    struct adv_route *a = adv_find(st, p->ts, route_table, prefix, &nexthop);
+    if (a) {
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 10);
+        struct ds s = DS_EMPTY_INITIALIZER;
+        route_prefix_format(prefix, &s);
+        VLOG_WARN_RL(&rl, "duplicate %s route advertisement of %s on transit "
+                     "switch %s suppressed (from %s %s "UUID_FMT")",
+                     src->origin, ds_cstr(&s), p->ts, src->kind,
+                     src->name ? src->name : "", UUID_ARGS(src->uuid));
+        ds_destroy(&s);
+    } else {
+        a = xzalloc(sizeof *a);
+        a->ts = p->ts;
+        a->route_table = route_table;
+        a->prefix = *prefix;
+        a->nexthop = nexthop;
+        hmap_insert(&st->advertised, &a->node,
+                    route_key_hash(p->ts, route_table, prefix, &nexthop));
+    }
+    if (a->n_sources >= a->allocated) {
+        a->sources = x2nrealloc(a->sources, &a->allocated,
+                                sizeof *a->sources);
+    }
+    a->sources[a->n_sources++] = (struct route_source) {
+        .nb_id = *src->uuid,
+        .origin = src->origin,
+        .lr_id = p->router->lr->header_.uuid,
+        .route_tag = p->route_tag,
+    };
+    hmapx_add(&st->dirty_adv, a);
+
+    if (src->feeds) {
+        struct adv_feed *f = UUID_NODE_FIND(&st->adv_feeds, src->uuid,
+                                            struct adv_feed, by_nb);
+        if (!f) {
+            f = xzalloc(sizeof *f);
+            uuid_node_insert(&st->adv_feeds, &f->by_nb, src->uuid);
+        }
+        ptr_array_push(&f->routes, a);
+    }
+}
+
+/* Withdraws 'a' and frees it.  Returns false if that needs a full run. */
+static bool
+adv_withdraw(struct sync_route_state *st, struct adv_route *a)
+{
+    bool ok = true;
+    if (a->row) {
+        const struct icsbrec_route *row = a->row;
+        hmap_remove(&st->adv_by_row, &a->by_row.node);
+        if (!icsbrec_route_is_deleted(row)) {
+            hmapx_add(&st->icsb_deletes, CONST_CAST(void *, row));
+            hmapx_add(&st->withdrawn, CONST_CAST(void *, row));
+            st->n_withdrawn_now++;
+        }
+        /* This zone's other routers that learned it forget it now, as in
+         * a full run. */
+        ok = route_unlearn(st, row);
+    }
+    st->n_pending -= a->pending;
+    hmapx_find_and_delete(&st->dirty_adv, a);
+    hmap_remove(&st->advertised, &a->node);
+    free(a->sources);
+    free(a);
+    return ok;
+}
+
+/* Static route 'sr' of router 'r', on every port of 'r'. */
+void
+adv_static(struct sync_route_state *st, const struct ic_router *r,
+           const struct nbrec_logical_router_static_route *sr)
+{
+    struct route_prefix prefix;
+    bool learned = smap_get(&sr->external_ids, "ic-learned-route") != NULL;
+    if (!route_static_is_advertisable(sr->ip_prefix, sr->nexthop, sr->policy,
+                                      learned, &prefix)) {
+        return;
+    }
+    struct adv_origin src = { "static", "static route", NULL,
+                              &sr->header_.uuid, true };
+    for (size_t i = 0; i < r->ports.n; i++) {
+        const struct ts_port *p = r->ports.p[i];
+        if (p->addrs_ok && !strcmp(sr->route_table, p->route_table)) {
+            adv_add(st, p, &prefix, p->route_table, &src);
+        }
+    }
+}
+
+static void
+adv_connected(struct sync_route_state *st, const struct ic_router *r)
+{
+    for (size_t i = 0; i < r->n_conns; i++) {
+        const struct connected *c = &r->conns[i];
+        struct adv_origin src = { "connected", "router port", c->lrp->name,
+                                  &c->lrp->header_.uuid, false };
+        for (size_t j = 0; j < r->ports.n; j++) {
+            const struct ts_port *p = r->ports.p[j];
+            if (p->addrs_ok) {
+                adv_add(st, p, &c->prefix, "", &src);
+            }
+        }
+    }
+}
+
+static void
+adv_lb(struct sync_route_state *st, const struct ic_router *r,
+       const struct nbrec_load_balancer *lb)
+{
+    struct smap_node *node;
+    SMAP_FOR_EACH (node, &lb->vips) {
+        struct route_prefix prefix;
+        if (route_lb_vip_parse(node->key, &prefix.addr)) {
+            prefix.plen = route_addr_is_ipv4(&prefix.addr) ? 32 : 128;
+            struct adv_origin src = { "loadbalancer", "load balancer",
+                                      lb->name, &lb->header_.uuid, false };
+            for (size_t i = 0; i < r->ports.n; i++) {
+                const struct ts_port *p = r->ports.p[i];
+                if (p->addrs_ok) {
+                    adv_add(st, p, &prefix, "", &src);
+                }
+            }
+        }
+    }
+}
+
+/* Links 'row', one of this zone's IC-SB routes, to what it advertises, or
+ * withdraws it if nothing wants it (or another row holds it already). */
+void
+adv_link_row(struct sync_route_state *st, const struct icsbrec_route *row)
+{
+    struct route_prefix prefix, nexthop;
+    struct adv_route *a = NULL;
+    if (route_prefix_parse(row->ip_prefix, &prefix)
+        && route_prefix_parse(row->nexthop, &nexthop)) {
+        a = adv_find(st, row->transit_switch, row->route_table, &prefix,
+                     &nexthop.addr);
+    }
+    if (a && a->row == row) {
+        return;                 /* Linked already. */
+    }
+    if (a && !a->row) {
+        a->row = row;
+        route_state_seen_back(st, &a->pending);
+        uuid_node_insert(&st->adv_by_row, &a->by_row, &row->header_.uuid);
+        hmapx_add(&st->dirty_adv, a);
+    } else {
+        VLOG_DBG("withdrawing route %s via %s (%s) from transit switch %s",
+                 row->ip_prefix, row->nexthop, row->origin,
+                 row->transit_switch);
+        hmapx_add(&st->icsb_deletes, CONST_CAST(void *, row));
+        hmapx_add(&st->withdrawn, CONST_CAST(void *, row));
+        st->n_withdrawn_now++;
+    }
+}
+
+/* Full run: everything this zone advertises, then its IC-SB rows. */
+void
+adv_full(struct sync_route_state *st)
+{
+    const struct sync_route_ctx *ctx = st->ctx;
+    if (st->adv) {
+        struct ic_router *r;
+        HMAP_FOR_EACH (r, node, &st->routers) {
+            if (!r->advertises) {
+                continue;
+            }
+            for (size_t i = 0; i < r->lr->n_static_routes; i++) {
+                adv_static(st, r, r->lr->static_routes[i]);
+            }
+            adv_connected(st, r);
+            if (st->adv_lb) {
+                const struct nbrec_logical_router *lr = r->lr;
+                for (size_t i = 0; i < lr->n_load_balancer; i++) {
+                    adv_lb(st, r, lr->load_balancer[i]);
+                }
+                for (size_t i = 0; i < lr->n_load_balancer_group; i++) {
+                    const struct nbrec_load_balancer_group *g
+                        = lr->load_balancer_group[i];
+                    for (size_t j = 0; j < g->n_load_balancer; j++) {
+                        adv_lb(st, r, g->load_balancer[j]);
+                    }
+                }
+            }
+        }
+    }
+
+    const struct icsbrec_route *row;
+    ICSBREC_ROUTE_FOR_EACH (row, ctx->icsb_idl) {
+        if (row->availability_zone == ctx->az) {
+            adv_link_row(st, row);
+        }
+    }
+}
+
+static void
+set_external_id(const struct icsbrec_route *route, const char *key,
+                const char *value)
+{
+    const char *cur = smap_get(&route->external_ids, key);
+    if (value && value[0]) {
+        if (!cur || strcmp(cur, value)) {
+            icsbrec_route_update_external_ids_setkey(route, key, value);
+        }
+    } else if (cur) {
+        icsbrec_route_update_external_ids_delkey(route, key);
+    }
+}
+
+static void
+write_adv_route(const struct icsbrec_route *route, const struct adv_route *a)
+{
+    const struct route_source *src = route_sources_winner(a->sources,
+                                                          a->n_sources);
+    char nb_id[UUID_LEN + 1], lr_id[UUID_LEN + 1];
+    snprintf(nb_id, sizeof nb_id, UUID_FMT, UUID_ARGS(&src->nb_id));
+    snprintf(lr_id, sizeof lr_id, UUID_FMT, UUID_ARGS(&src->lr_id));
+    if (strcmp(route->origin, src->origin)) {
+        icsbrec_route_set_origin(route, src->origin);
+    }
+    set_external_id(route, "nb-id", nb_id);
+    set_external_id(route, "lr-id", lr_id);
+    set_external_id(route, "ic-route-tag", src->route_tag);
+}
+
+/* Writes what changed in the advertised routes. */
+void
+adv_write(struct sync_route_state *st)
+{
+    const struct sync_route_ctx *ctx = st->ctx;
+    struct hmapx_node *node;
+    HMAPX_FOR_EACH (node, &st->icsb_deletes) {
+        icsbrec_route_delete(node->data);
+    }
+
+    struct ds prefix = DS_EMPTY_INITIALIZER;
+    struct ds nexthop = DS_EMPTY_INITIALIZER;
+    HMAPX_FOR_EACH (node, &st->dirty_adv) {
+        struct adv_route *a = node->data;
+        if (a->row) {
+            write_adv_route(a->row, a);
+        } else if (!a->pending) {
+            ds_clear(&prefix);
+            ds_clear(&nexthop);
+            route_prefix_format(&a->prefix, &prefix);
+            route_addr_format(&a->nexthop, &nexthop);
+            VLOG_DBG("advertising route %s via %s (%s) on transit switch %s",
+                     ds_cstr(&prefix), ds_cstr(&nexthop),
+                     route_sources_winner(a->sources, a->n_sources)->origin,
+                     a->ts);
+            const struct icsbrec_route *row
+                = icsbrec_route_insert(ctx->icsb_txn);
+            icsbrec_route_set_transit_switch(row, a->ts);
+            icsbrec_route_set_availability_zone(row, ctx->az);
+            icsbrec_route_set_route_table(row, a->route_table);
+            icsbrec_route_set_ip_prefix(row, ds_cstr(&prefix));
+            icsbrec_route_set_nexthop(row, ds_cstr(&nexthop));
+            write_adv_route(row, a);
+            a->pending = true;
+            st->n_pending++;
+            st->n_advertised_now++;
+        }
+    }
+    ds_destroy(&prefix);
+    ds_destroy(&nexthop);
+}
+
+/* Incremental run: static route 'uuid' is gone.  The advertised routes it
+ * fed lose it as a source, and those left with none are withdrawn.
+ * Returns false if that needs a full run. */
+bool
+adv_static_gone(struct sync_route_state *st, const struct uuid *uuid)
+{
+    struct adv_feed *f = UUID_NODE_FIND(&st->adv_feeds, uuid,
+                                        struct adv_feed, by_nb);
+    if (!f) {
+        return true;
+    }
+
+    bool ok = true;
+    struct hmapx routes = HMAPX_INITIALIZER(&routes);
+    for (size_t i = 0; i < f->routes.n; i++) {
+        hmapx_add(&routes, CONST_CAST(void *, f->routes.p[i]));
+    }
+    struct hmapx_node *node;
+    HMAPX_FOR_EACH (node, &routes) {
+        struct adv_route *a = node->data;
+        a->n_sources = route_sources_remove(a->sources, a->n_sources, uuid);
+        if (!a->n_sources) {
+            ok = adv_withdraw(st, a) && ok;
+        } else {
+            hmapx_add(&st->dirty_adv, a);
+        }
+    }
+    hmapx_destroy(&routes);
+    hmap_remove(&st->adv_feeds, &f->by_nb.node);
+    free(f->routes.p);
+    free(f);
+    return ok;
+}
+
+/* Incremental run: 'row', one of this zone's IC-SB routes, is gone.  If
+ * something else deleted it, it is put back. */
+void
+adv_row_gone(struct sync_route_state *st, const struct icsbrec_route *row)
+{
+    struct adv_route *a = UUID_NODE_FIND(&st->adv_by_row, &row->header_.uuid,
+                                         struct adv_route, by_row);
+    if (a) {
+        hmap_remove(&st->adv_by_row, &a->by_row.node);
+        a->row = NULL;
+        hmapx_add(&st->dirty_adv, a);
+    }
+}
