@@ -321,7 +321,7 @@ network_set(const char **networks, size_t n_networks)
 static void
 cmd_init(struct ctl_context *ctx OVS_UNUSED)
 {
-    /* dbctl_main() creates IC_NB_Global if it is missing. */
+    /* The common main() creates IC_NB_Global if it is missing. */
 }
 
 /* "show": the transit switches, then the transit routers, each with its
@@ -843,6 +843,21 @@ static const struct dbctl_conn_schema conn_schema = {
     .ssl_ciphersuites = &icnbrec_ssl_col_ssl_ciphersuites,
 };
 
+/* Prerequisites of the commands on transit switch ports and on transit
+ * routers, which older databases (such as Debian 12's 23.03) lack. */
+static void
+pre_tsp(struct ctl_context *ctx)
+{
+    dbctl_require_table(ctx, &icnbrec_table_transit_switch_port);
+}
+
+static void
+pre_tr(struct ctl_context *ctx)
+{
+    dbctl_require_table(ctx, &icnbrec_table_transit_router);
+    dbctl_require_table(ctx, &icnbrec_table_transit_router_port);
+}
+
 static const struct ctl_command_syntax ic_nbctl_commands[] = {
     {"init", 0, 0, "", NULL, cmd_init, NULL, "", RW},
     {"show", 0, 0, "", NULL, cmd_show, NULL, "", RO},
@@ -852,21 +867,22 @@ static const struct ctl_command_syntax ic_nbctl_commands[] = {
     {"ts-del", 1, 1, "SWITCH", NULL, cmd_ts_del, NULL, "--if-exists", RW},
     {"ts-list", 0, 0, "", NULL, cmd_ts_list, NULL, "", RO},
     {"tsp-add", 2, INT_MAX, "SWITCH PORT [COLUMN[:KEY]=VALUE]...",
-     NULL, cmd_tsp_add, NULL, "--may-exist", RW},
+     pre_tsp, cmd_tsp_add, NULL, "--may-exist", RW},
     {"tsp-set-addr", 1, INT_MAX, "PORT [ADDRESS]...",
-     NULL, cmd_tsp_set_addr, NULL, "", RW},
-    {"tsp-del", 1, 1, "PORT", NULL, cmd_tsp_del, NULL, "--if-exists", RW},
+     pre_tsp, cmd_tsp_set_addr, NULL, "", RW},
+    {"tsp-del", 1, 1, "PORT", pre_tsp, cmd_tsp_del, NULL, "--if-exists",
+     RW},
 
     /* Transit routers and their ports.  Like upstream, trp-add wants at
      * least five arguments: a network and a setting such as the chassis
      * (or two networks) after the MAC. */
-    {"tr-add", 1, 1, "ROUTER", NULL, cmd_tr_add, NULL, "--may-exist", RW},
-    {"tr-del", 1, 1, "ROUTER", NULL, cmd_tr_del, NULL, "--if-exists", RW},
-    {"tr-list", 0, 0, "", NULL, cmd_tr_list, NULL, "", RO},
+    {"tr-add", 1, 1, "ROUTER", pre_tr, cmd_tr_add, NULL, "--may-exist", RW},
+    {"tr-del", 1, 1, "ROUTER", pre_tr, cmd_tr_del, NULL, "--if-exists", RW},
+    {"tr-list", 0, 0, "", pre_tr, cmd_tr_list, NULL, "", RO},
     {"trp-add", 5, INT_MAX,
      "ROUTER PORT MAC [NETWORK]... [COLUMN[:KEY]=VALUE]...",
-     NULL, cmd_trp_add, NULL, "--may-exist", RW},
-    {"trp-del", 1, 1, "PORT", NULL, cmd_trp_del, NULL, "--if-exists", RW},
+     pre_tr, cmd_trp_add, NULL, "--may-exist", RW},
+    {"trp-del", 1, 1, "PORT", pre_tr, cmd_trp_del, NULL, "--if-exists", RW},
 
     {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, RO},
 };
@@ -885,26 +901,18 @@ static const struct ctl_table_class tables[ICNBREC_N_TABLES] = {
     },
 };
 
-int
-main(int argc, char *argv[])
-{
-    static const struct dbctl_program program = {
-        .idl_class = &icnbrec_idl_class,
-        .vlog_module = &this_module,
-        .description = "OVN interconnection northbound DB management "
-                       "utility",
-        .commands_usage = commands_usage,
-        .db_env = "OVN_IC_NB_DB",
-        .db_socket = "ovn_ic_nb_db.sock",
-        .get_db_version = icnbrec_get_db_version,
-        .global_table = &icnbrec_table_ic_nb_global,
-        .nb_cfg = &icnbrec_ic_nb_global_col_nb_ic_cfg,
-        .sb_cfg = &icnbrec_ic_nb_global_col_sb_ic_cfg,
-        .conn = &conn_schema,
-    };
-
-    ctl_init(&icnbrec_idl_class, icnbrec_table_classes, tables, NULL,
-             dbctl_exit);
-    ctl_register_commands(ic_nbctl_commands);
-    dbctl_main(argc, argv, &program);
-}
+const struct dbctl_program dbctl_program = {
+    .idl_class = &icnbrec_idl_class,
+    .ctl_tables = tables,
+    .commands = ic_nbctl_commands,
+    .vlog_module = &this_module,
+    .description = "OVN interconnection northbound DB management utility",
+    .commands_usage = commands_usage,
+    .db_env = "OVN_IC_NB_DB",
+    .db_socket = "ovn_ic_nb_db.sock",
+    .get_db_version = icnbrec_get_db_version,
+    .global_table = &icnbrec_table_ic_nb_global,
+    .nb_cfg = &icnbrec_ic_nb_global_col_nb_ic_cfg,
+    .sb_cfg = &icnbrec_ic_nb_global_col_sb_ic_cfg,
+    .conn = &conn_schema,
+};

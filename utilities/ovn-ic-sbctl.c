@@ -41,7 +41,7 @@ SSL/TLS commands:\n\
 static void
 cmd_init(struct ctl_context *ctx OVS_UNUSED)
 {
-    /* dbctl_main() creates IC_SB_Global if it is missing. */
+    /* The common main() creates IC_SB_Global if it is missing. */
 }
 
 /* Prints 'az', its gateways sorted by name and, under each gateway, the
@@ -175,25 +175,16 @@ static const struct ctl_table_class tables[ICSBREC_N_TABLES] = {
         = {&icsbrec_datapath_binding_col_transit_switch, NULL, NULL},
 };
 
-int
-main(int argc, char *argv[])
-{
-    static const struct dbctl_program program = {
-        .idl_class = &icsbrec_idl_class,
-        .vlog_module = &this_module,
-        .description = "OVN interconnection southbound DB management "
-                       "utility",
-        .commands_usage = commands_usage,
-        .db_env = "OVN_IC_SB_DB",
-        .db_socket = "ovn_ic_sb_db.sock",
-        .get_db_version = icsbrec_get_db_version,
-        .global_table = &icsbrec_table_ic_sb_global,
-        .conn = &conn_schema,
-    };
-
-    /* "show" is this tool's own, so db-ctl-base gets no show tables. */
-    ctl_init(&icsbrec_idl_class, icsbrec_table_classes, tables, NULL,
-             dbctl_exit);
-    ctl_register_commands(ic_sbctl_commands);
-    dbctl_main(argc, argv, &program);
-}
+const struct dbctl_program dbctl_program = {
+    .idl_class = &icsbrec_idl_class,
+    .ctl_tables = tables,
+    .commands = ic_sbctl_commands,
+    .vlog_module = &this_module,
+    .description = "OVN interconnection southbound DB management utility",
+    .commands_usage = commands_usage,
+    .db_env = "OVN_IC_SB_DB",
+    .db_socket = "ovn_ic_sb_db.sock",
+    .get_db_version = icsbrec_get_db_version,
+    .global_table = &icsbrec_table_ic_sb_global,
+    .conn = &conn_schema,
+};
