@@ -86,10 +86,24 @@ usage(void)
 {
     char *db = default_db();
 
-    printf("%s: %s\n\nusage: %s [OPTIONS] COMMAND [ARG...]\n\n%s\n%s%s",
+    printf("%s: %s\n\nusage: %s [OPTIONS] COMMAND [ARG...]\n\n%s",
            program_name, program->description, program_name,
-           program->commands_usage, ctl_get_db_cmd_usage(),
-           ctl_list_db_tables_usage());
+           program->commands_usage);
+    if (program->conn) {
+        printf("\n\
+Connection commands:\n\
+  get-connection              print the connections\n\
+  del-connection              delete the connections\n\
+  [--inactivity-probe=MSECS]\n\
+  set-connection TARGET...    set the list of connections to TARGET...\n\
+\n\
+SSL/TLS commands:\n\
+  get-ssl                     print the SSL/TLS configuration\n\
+  del-ssl                     delete the SSL/TLS configuration\n\
+  [--bootstrap] set-ssl PRIV-KEY CERT CA-CERT [PROTOS [CIPHERS [SUITES]]]\n\
+                              set the SSL/TLS configuration\n");
+    }
+    printf("\n%s%s", ctl_get_db_cmd_usage(), ctl_list_db_tables_usage());
     if (program_can_wait()) {
         printf("\nSynchronization command (use with --wait=sb):\n"
                "  sync                        wait even for earlier changes "
@@ -515,31 +529,20 @@ write_atoms(const struct ovsdb_idl_row *row,
     ovsdb_idl_txn_write(row, column, &datum);
 }
 
+/* Writes the single 'atom' to 'column' of 'row'. */
+static void
+write_atom(const struct ovsdb_idl_row *row,
+           const struct ovsdb_idl_column *column, union ovsdb_atom atom)
+{
+    write_atoms(row, column, xmemdup(&atom, sizeof atom), 1);
+}
+
 static void
 write_string(const struct ovsdb_idl_row *row,
              const struct ovsdb_idl_column *column, const char *s)
 {
-    union ovsdb_atom *key = xmalloc(sizeof *key);
-    key->s = ovsdb_atom_string_create(s);
-    write_atoms(row, column, key, 1);
-}
-
-static void
-write_bool(const struct ovsdb_idl_row *row,
-           const struct ovsdb_idl_column *column, bool b)
-{
-    union ovsdb_atom *key = xmalloc(sizeof *key);
-    key->boolean = b;
-    write_atoms(row, column, key, 1);
-}
-
-static void
-write_integer(const struct ovsdb_idl_row *row,
-              const struct ovsdb_idl_column *column, int64_t integer)
-{
-    union ovsdb_atom *key = xmalloc(sizeof *key);
-    key->integer = integer;
-    write_atoms(row, column, key, 1);
+    write_atom(row, column, (union ovsdb_atom) {
+                   .s = ovsdb_atom_string_create(s) });
 }
 
 /* Makes 'column' of 'row' refer to the 'n' rows in 'refs'. */
@@ -644,8 +647,8 @@ cmd_set_connection(struct ctl_context *ctx)
         rows[i] = ovsdb_idl_txn_insert(ctx->txn, cs->connection_table, NULL);
         write_string(rows[i], cs->connection_target, target);
         if (probe) {
-            write_integer(rows[i], cs->connection_inactivity_probe,
-                          probe_msec);
+            write_atom(rows[i], cs->connection_inactivity_probe,
+                       (union ovsdb_atom) { .integer = probe_msec });
         }
     }
     write_refs(global, cs->global_connections, rows, n);
@@ -720,7 +723,8 @@ cmd_set_ssl(struct ctl_context *ctx)
     write_string(ssl, cs->ssl_private_key, ctx->argv[1]);
     write_string(ssl, cs->ssl_certificate, ctx->argv[2]);
     write_string(ssl, cs->ssl_ca_cert, ctx->argv[3]);
-    write_bool(ssl, cs->ssl_bootstrap_ca_cert, bootstrap);
+    write_atom(ssl, cs->ssl_bootstrap_ca_cert,
+               (union ovsdb_atom) { .boolean = bootstrap });
     if (ctx->argc > 4) {
         write_string(ssl, cs->ssl_protocols, ctx->argv[4]);
     }

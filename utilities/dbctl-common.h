@@ -81,6 +81,27 @@ struct dbctl_conn_schema {
     const struct ovsdb_idl_column *ssl_ciphersuites;
 };
 
+/* The 'struct dbctl_conn_schema' of a database whose IDL prefix is 'PREFIX'
+ * and whose global table is 'GLOBAL', in lower case, for example
+ * DBCTL_CONN_SCHEMA(icnbrec, ic_nb_global).  Both IC databases name these
+ * tables and columns alike. */
+#define DBCTL_CONN_SCHEMA(PREFIX, GLOBAL) {                                 \
+    .global_connections = &PREFIX##_##GLOBAL##_col_connections,             \
+    .global_ssl = &PREFIX##_##GLOBAL##_col_ssl,                             \
+    .connection_table = &PREFIX##_table_connection,                         \
+    .connection_target = &PREFIX##_connection_col_target,                   \
+    .connection_inactivity_probe                                            \
+        = &PREFIX##_connection_col_inactivity_probe,                        \
+    .ssl_table = &PREFIX##_table_ssl,                                       \
+    .ssl_private_key = &PREFIX##_ssl_col_private_key,                       \
+    .ssl_certificate = &PREFIX##_ssl_col_certificate,                       \
+    .ssl_ca_cert = &PREFIX##_ssl_col_ca_cert,                               \
+    .ssl_bootstrap_ca_cert = &PREFIX##_ssl_col_bootstrap_ca_cert,           \
+    .ssl_protocols = &PREFIX##_ssl_col_ssl_protocols,                       \
+    .ssl_ciphers = &PREFIX##_ssl_col_ssl_ciphers,                           \
+    .ssl_ciphersuites = &PREFIX##_ssl_col_ssl_ciphersuites,                 \
+}
+
 struct dbctl_program {
     const struct ovsdb_idl_class *idl_class;
 

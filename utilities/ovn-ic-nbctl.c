@@ -50,18 +50,7 @@ Transit router commands:\n\
   trp-add ROUTER PORT MAC [NETWORK]... [COLUMN[:KEY]=VALUE]...\n\
                               add transit router PORT to ROUTER\n\
   trp-del PORT                delete transit router PORT\n\
-\n\
-Connection commands:\n\
-  get-connection              print the connections\n\
-  del-connection              delete the connections\n\
-  [--inactivity-probe=MSECS]\n\
-  set-connection TARGET...    set the list of connections to TARGET...\n\
-\n\
-SSL/TLS commands:\n\
-  get-ssl                     print the SSL/TLS configuration\n\
-  del-ssl                     delete the SSL/TLS configuration\n\
-  [--bootstrap] set-ssl PRIV-KEY CERT CA-CERT [PROTOS [CIPHERS [SUITES]]]\n\
-                              set the SSL/TLS configuration\n";
+";
 
 /* Row lookup. */
 
@@ -97,59 +86,28 @@ find_row(struct ctl_context *ctx, const struct ovsdb_idl_table_class *table,
     return NULL;
 }
 
-static char *
-ts_lookup(struct ctl_context *ctx, const char *id, bool must_exist,
-          const struct icnbrec_transit_switch **tsp)
-{
-    const struct ovsdb_idl_row *row;
-    char *error = find_row(ctx, &icnbrec_table_transit_switch,
-                           &icnbrec_transit_switch_col_name, "switch",
-                           id, must_exist, &row);
-    *tsp = row ? CONTAINER_OF(row, struct icnbrec_transit_switch, header_)
-               : NULL;
-    return error;
-}
+/* Defines PREFIX_lookup(ctx, id, must_exist, rowp), which looks up a row
+ * of 'struct icnbrec_TABLE' by UUID or name with find_row(), naming it a
+ * KIND in errors. */
+#define DEFINE_LOOKUP(PREFIX, TABLE, KIND)                                  \
+    static char *                                                           \
+    PREFIX##_lookup(struct ctl_context *ctx, const char *id,                \
+                    bool must_exist, const struct icnbrec_##TABLE **rowp)   \
+    {                                                                       \
+        const struct ovsdb_idl_row *row;                                    \
+        char *error = find_row(ctx, &icnbrec_table_##TABLE,                 \
+                               &icnbrec_##TABLE##_col_name, KIND, id,       \
+                               must_exist, &row);                           \
+        *rowp = (row                                                        \
+                 ? CONTAINER_OF(row, struct icnbrec_##TABLE, header_)       \
+                 : NULL);                                                   \
+        return error;                                                       \
+    }
 
-static char *
-tsp_lookup(struct ctl_context *ctx, const char *id, bool must_exist,
-           const struct icnbrec_transit_switch_port **portp)
-{
-    const struct ovsdb_idl_row *row;
-    char *error = find_row(ctx, &icnbrec_table_transit_switch_port,
-                           &icnbrec_transit_switch_port_col_name,
-                           "switch port", id, must_exist, &row);
-    *portp = (row
-              ? CONTAINER_OF(row, struct icnbrec_transit_switch_port, header_)
-              : NULL);
-    return error;
-}
-
-static char *
-tr_lookup(struct ctl_context *ctx, const char *id, bool must_exist,
-          const struct icnbrec_transit_router **trp)
-{
-    const struct ovsdb_idl_row *row;
-    char *error = find_row(ctx, &icnbrec_table_transit_router,
-                           &icnbrec_transit_router_col_name, "router",
-                           id, must_exist, &row);
-    *trp = row ? CONTAINER_OF(row, struct icnbrec_transit_router, header_)
-               : NULL;
-    return error;
-}
-
-static char *
-trp_lookup(struct ctl_context *ctx, const char *id, bool must_exist,
-           const struct icnbrec_transit_router_port **portp)
-{
-    const struct ovsdb_idl_row *row;
-    char *error = find_row(ctx, &icnbrec_table_transit_router_port,
-                           &icnbrec_transit_router_port_col_name,
-                           "router port", id, must_exist, &row);
-    *portp = (row
-              ? CONTAINER_OF(row, struct icnbrec_transit_router_port, header_)
-              : NULL);
-    return error;
-}
+DEFINE_LOOKUP(ts, transit_switch, "switch")
+DEFINE_LOOKUP(tsp, transit_switch_port, "switch port")
+DEFINE_LOOKUP(tr, transit_router, "router")
+DEFINE_LOOKUP(trp, transit_router_port, "router port")
 
 /* Returns the transit switch whose 'ports' hold 'port', or NULL. */
 static const struct icnbrec_transit_switch *
@@ -826,22 +784,8 @@ cmd_trp_del(struct ctl_context *ctx)
 
 /* Connection and SSL/TLS commands, on IC_NB_Global. */
 
-static const struct dbctl_conn_schema conn_schema = {
-    .global_connections = &icnbrec_ic_nb_global_col_connections,
-    .global_ssl = &icnbrec_ic_nb_global_col_ssl,
-    .connection_table = &icnbrec_table_connection,
-    .connection_target = &icnbrec_connection_col_target,
-    .connection_inactivity_probe
-        = &icnbrec_connection_col_inactivity_probe,
-    .ssl_table = &icnbrec_table_ssl,
-    .ssl_private_key = &icnbrec_ssl_col_private_key,
-    .ssl_certificate = &icnbrec_ssl_col_certificate,
-    .ssl_ca_cert = &icnbrec_ssl_col_ca_cert,
-    .ssl_bootstrap_ca_cert = &icnbrec_ssl_col_bootstrap_ca_cert,
-    .ssl_protocols = &icnbrec_ssl_col_ssl_protocols,
-    .ssl_ciphers = &icnbrec_ssl_col_ssl_ciphers,
-    .ssl_ciphersuites = &icnbrec_ssl_col_ssl_ciphersuites,
-};
+static const struct dbctl_conn_schema conn_schema
+    = DBCTL_CONN_SCHEMA(icnbrec, ic_nb_global);
 
 /* Prerequisites of the commands on transit switch ports and on transit
  * routers, which older databases (such as Debian 12's 23.03) lack. */
