@@ -38,3 +38,18 @@ fails_with() {
     after=$(ovsdb-client dump "${!CTL_DB_VAR}" "$CTL_NAME")
     [ "$before" = "$after" ] || fail "$*: the database changed"
 }
+
+# start_debian_db NAME: starts the database NAME (icnb or icsb) with the
+# distribution's older schema, such as Debian 12's OVN 23.03, and points
+# CTL_DB_VAR at it.
+start_debian_db() {
+    start_db "$1" "$OVN_SCHEMAS/ovn-ic-${1#ic}.ovsschema"
+    export "$CTL_DB_VAR=unix:$T/$1.sock"
+}
+
+# quiet ARG...: our tool succeeds for ARG... and says nothing on stderr.
+# Its output goes to stdout.
+quiet() {
+    ours "$@" 2> "$T/err" || fail "$* failed: $(cat "$T/err")"
+    [ ! -s "$T/err" ] || fail "$*: unexpected stderr [$(cat "$T/err")]"
+}

@@ -77,24 +77,31 @@ PY
 # run_reference EAST_KIND WEST_KIND OUT: builds the reference topology with
 # the given daemons, waits until it settles, and saves db_state to OUT.
 run_reference() {
-    . "$TOP_SRCDIR/tests/ic-port.sh"
     EAST_IC=$1 WEST_IC=$2 reference_topology
     wait_reference_ports
     zone_sync east
     zone_sync west
-    local gw
+    local z
     for z in east west; do
         wait_until test -n "$(sbctl $z --bare --columns=chassis find \
             Port_Binding type=remote)"
     done
     # Settled means two consecutive snapshots agree after a round trip
-    # through every database.
-    local prev=
+    # through every database.  Debian's daemons have no --wait=sb
+    # handshake to wait on, so this compares snapshots until they agree,
+    # and fails if they still differ after $WAIT_SECONDS.
+    local prev= deadline=$(( $(date +%s) + WAIT_SECONDS ))
     while :; do
         zone_sync east
         zone_sync west
         db_state > "$3"
         [ "$(cat "$3")" = "$prev" ] && break
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            echo "$prev" > "$3.prev"
+            diff -u "$3.prev" "$3"
+            fail "the databases did not settle within ${WAIT_SECONDS}s" \
+                "(last two snapshots differ as shown above)"
+        fi
         prev=$(cat "$3")
     done
     normalize_keys "$3"

@@ -370,3 +370,49 @@ test_wait_sb_with_daemon() {
     [ "$(ours get IC_NB_Global . sb_ic_cfg)" -ge "$cfg" ] ||
         fail "sb_ic_cfg is behind nb_ic_cfg $cfg after sync"
 }
+
+# Against the distribution's older IC-NB schema (no Transit_Switch_Port,
+# no Transit_Router, no nb_ic_cfg), commands that do not need what is
+# missing do not mention it, and show prints what upstream's tool prints.
+test_older_schema_is_quiet() {
+    start_debian_db icnb
+    quiet init
+    quiet ts-add ts1 -- ts-add ts2
+    check upstream ts-add ts0
+    quiet show > /dev/null
+    same_output show
+    same_output ts-list
+    quiet ts-del ts2
+    quiet --may-exist ts-add ts1
+    quiet --columns=name,external_ids list Transit_Switch > /dev/null
+    quiet get Transit_Switch ts1 name > /dev/null
+    quiet set-connection ptcp:6645
+    same_output get-connection
+    quiet set-ssl key cert ca-cert
+    same_output get-ssl
+    quiet del-ssl
+    check_eq "ts0 ts1" eval 'ours ts-list 2>&1 | sed "s/.*(\(.*\))/\1/" |
+        paste -sd" "'
+}
+
+# A command that needs what the older schema lacks fails with one line
+# that names it, and changes nothing.
+test_older_schema_missing_table_says_so_once() {
+    start_debian_db icnb
+    quiet init
+    quiet ts-add ts1
+    local suffix="(database needs upgrade?)"
+    fails_with "tsp-add: the OVN_IC_Northbound database lacks the \
+Transit_Switch_Port table $suffix" tsp-add ts1 p1
+    fails_with "tsp-del: the OVN_IC_Northbound database lacks the \
+Transit_Switch_Port table $suffix" ts-add ts2 -- tsp-del p1
+    fails_with "tr-add: the OVN_IC_Northbound database lacks the \
+Transit_Router table $suffix" tr-add tr1
+    fails_with "--wait=sb: the IC_NB_Global table of the OVN_IC_Northbound \
+database lacks the nb_ic_cfg column $suffix" --wait=sb ts-add ts3
+    fails_with "sync: the IC_NB_Global table of the OVN_IC_Northbound \
+database lacks the nb_ic_cfg column $suffix" sync
+    fails_with "set-ssl: the SSL table of the OVN_IC_Northbound database \
+lacks the ssl_ciphersuites column $suffix" \
+        set-ssl key cert ca-cert TLSv1.2 HIGH TLS_AES_256_GCM_SHA384
+}

@@ -1,29 +1,6 @@
-# Transit switch ports: the reference scenario's port bindings.
-
-# reference_topology: east and west, each with a gateway and a router on
-# ts1, as in the README's reference scenario.
-reference_topology() {
-    ic_dbs_start
-    zone_start east
-    zone_start west
-    ic_start east "${EAST_IC:-ours}"
-    ic_start west "${WEST_IC:-ours}"
-    fake_gateway east gw_east 192.168.0.1
-    fake_gateway west gw_west 192.168.0.2
-    icnbctl ts-add ts1
-    wait_until nbctl east get Logical_Switch ts1 other_config:requested-tnl-key
-    wait_until nbctl west get Logical_Switch ts1 other_config:requested-tnl-key
-    zone_router east router_east aa:aa:aa:aa:aa:01 169.254.100.1/24 ts1 gw_east
-    zone_router west router_west aa:aa:aa:aa:aa:02 169.254.100.2/24 ts1 gw_west
-}
-
-# wait_reference_ports: waits until each zone sees the other's port.
-wait_reference_ports() {
-    wait_eq '["aa:aa:aa:aa:aa:02 169.254.100.2/24"]' \
-        nbctl east get Logical_Switch_Port lsp-ts1-router_west addresses
-    wait_eq '["aa:aa:aa:aa:aa:01 169.254.100.1/24"]' \
-        nbctl west get Logical_Switch_Port lsp-ts1-router_east addresses
-}
+# Transit switch ports: the reference scenario's port bindings.  The
+# topology builders (reference_topology, gateway_zones, ...) are in
+# tests/lib.sh.
 
 test_reference_ports() {
     reference_topology
@@ -125,22 +102,11 @@ test_remote_port_with_requested_chassis_left_to_northd() {
 }
 
 test_three_zones_see_each_other() {
-    ic_dbs_start
-    local z i=1
-    for z in z1 z2 z3; do
-        zone_start $z
-        ic_start $z
-        fake_gateway $z gw_$z 192.168.0.$i
-        i=$((i + 1))
-    done
-    icnbctl ts-add ts1
+    gateway_zones z1 z2 z3
+    transit_switch_add ts1 z1 z2 z3
+    ts_zone_routers ts1 z1 z2 z3
     ic_sync
-    i=1
-    for z in z1 z2 z3; do
-        zone_router $z r_$z aa:aa:aa:aa:aa:0$i 169.254.100.$i/24 ts1 gw_$z
-        i=$((i + 1))
-    done
-    ic_sync
+    local z
     check_eq 3 count_rows icsbctl list Port_Binding
     check_eq 3 count_distinct icsbctl tunnel_key Port_Binding
     for z in z1 z2 z3; do
@@ -150,16 +116,6 @@ test_three_zones_see_each_other() {
     done
     check_eq '["aa:aa:aa:aa:aa:03 169.254.100.3/24"]' \
         nbctl z1 get Logical_Switch_Port lsp-ts1-r_z3 addresses
-}
-
-# lsp_option ZONE PORT KEY: an option of a switch port, unquoted.
-lsp_option() {
-    nbctl "$1" get Logical_Switch_Port "$2" options:"$3" | tr -d '"'
-}
-
-# isb_pb PORT COLUMN: a column of the IC-SB binding of PORT.
-isb_pb() {
-    icsbctl --bare --columns="$2" find Port_Binding logical_port="$1"
 }
 
 # Transit switch ports managed in IC-NB ("ovn-ic-nbctl tsp-add"): the zone
@@ -264,11 +220,6 @@ test_transit_switch_ports_from_ic_nb() {
     check_eq ts1 nbctl east --bare --columns=name find Logical_Switch \
         name=ts1
     check_eq 2 count_rows icsbctl list Port_Binding
-}
-
-# step_runs ZONE STEP: how many times the zone's daemon ran STEP.
-step_runs() {
-    ic_ctl "$1" engine/show | sed -n "s/^$2 *runs=\([0-9]*\) .*/\1/p"
 }
 
 # The --wait=sb handshake moves every zone's nb_ic_cfg; the steps that

@@ -273,6 +273,85 @@ zone_router() {
     ts_router_port "$1" "$2" "$3" "$5" "$6" "$4"
 }
 
+# Topology builders, shared by the test files.
+
+# gateway_zones ZONE...: starts the IC databases and, for each ZONE, its
+# databases, ovn-northd, an interconnection daemon (Debian's if
+# $IC_KIND_<ZONE> is "upstream", else ours) and a gateway gw_ZONE at
+# 192.168.0.N, N being the zone's position in the list.
+gateway_zones() {
+    ic_dbs_start
+    local z i=1
+    for z in "$@"; do
+        zone_start "$z"
+        ic_start "$z" "$(eval echo "\${IC_KIND_$z:-ours}")"
+        fake_gateway "$z" "gw_$z" "192.168.0.$i"
+        i=$((i + 1))
+    done
+}
+
+# transit_switch_add TS ZONE...: creates transit switch TS in IC-NB and
+# waits until every ZONE has it, with its key.  Works with Debian's
+# daemons too, which know nothing of the --wait=sb handshake.
+transit_switch_add() {
+    local ts=$1 z
+    shift
+    icnbctl ts-add "$ts"
+    for z in "$@"; do
+        wait_until nbctl "$z" get Logical_Switch "$ts" \
+            other_config:requested-tnl-key
+    done
+}
+
+# ts_zone_routers TS ZONE...: gives each ZONE a router r_ZONE with a port
+# on TS, MAC aa:aa:aa:aa:aa:0N and network 169.254.100.N/24 (N the zone's
+# position in the list), bound to the zone's gateway gw_ZONE.
+ts_zone_routers() {
+    local ts=$1 z i=1
+    shift
+    for z in "$@"; do
+        zone_router "$z" "r_$z" "aa:aa:aa:aa:aa:0$i" "169.254.100.$i/24" \
+            "$ts" "gw_$z"
+        i=$((i + 1))
+    done
+}
+
+# reference_topology: the README's reference scenario: zones east and west,
+# each with a gateway (gw_east, gw_west) and a router (router_east,
+# router_west) on transit switch ts1.  $EAST_IC and $WEST_IC choose each
+# zone's daemon: "ours" (the default) or "upstream".
+reference_topology() {
+    IC_KIND_east=${EAST_IC:-ours} IC_KIND_west=${WEST_IC:-ours} \
+        gateway_zones east west
+    transit_switch_add ts1 east west
+    zone_router east router_east aa:aa:aa:aa:aa:01 169.254.100.1/24 ts1 gw_east
+    zone_router west router_west aa:aa:aa:aa:aa:02 169.254.100.2/24 ts1 gw_west
+}
+
+# wait_reference_ports: waits until each zone of reference_topology sees
+# the other's port.
+wait_reference_ports() {
+    wait_eq '["aa:aa:aa:aa:aa:02 169.254.100.2/24"]' \
+        nbctl east get Logical_Switch_Port lsp-ts1-router_west addresses
+    wait_eq '["aa:aa:aa:aa:aa:01 169.254.100.1/24"]' \
+        nbctl west get Logical_Switch_Port lsp-ts1-router_east addresses
+}
+
+# lsp_option ZONE PORT KEY: an option of a switch port, unquoted.
+lsp_option() {
+    nbctl "$1" get Logical_Switch_Port "$2" options:"$3" | tr -d '"'
+}
+
+# isb_pb PORT COLUMN: a column of the IC-SB binding of PORT.
+isb_pb() {
+    icsbctl --bare --columns="$2" find Port_Binding logical_port="$1"
+}
+
+# step_runs ZONE STEP: how many times the zone's daemon ran STEP.
+step_runs() {
+    ic_ctl "$1" engine/show | sed -n "s/^$2 *runs=\([0-9]*\) .*/\1/p"
+}
+
 # teardown: stops every daemon of the test, daemons before databases.
 teardown() {
     local f

@@ -18,16 +18,19 @@
 #include "command-line.h"
 #include "db-ctl-base.h"
 #include "fatal-signal.h"
+#include "jsonrpc.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/poll-loop.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/version.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb-cs.h"
 #include "ovsdb-data.h"
 #include "ovsdb-idl.h"
 #include "ovsdb-idl-provider.h"
 #include "process.h"
+#include "sset.h"
 #include "stream.h"
 #include "stream-ssl.h"
 #include "svec.h"
@@ -42,7 +45,7 @@
  * short, so a generous interval only matters on a busy server. */
 #define DBCTL_PROBE_INTERVAL_MSEC (120 * 1000)
 
-static const struct dbctl_program *program;
+static const struct dbctl_program *const program = &dbctl_program;
 static struct dbctl_options options = {
     .leader_only = true,
     .table_style = TABLE_STYLE_DEFAULT,
@@ -51,6 +54,10 @@ static struct dbctl_options options = {
 /* The IDL and the transaction in flight, for dbctl_exit() only. */
 static struct ovsdb_idl *the_idl;
 static struct ovsdb_idl_txn *the_idl_txn;
+
+/* The server's schema: table names mapped to the 'struct sset' of their
+ * column names, as ovsdb_cs_parse_schema() returns it. */
+static struct shash *server_schema;
 
 static bool
 program_can_wait(void)
@@ -79,10 +86,24 @@ usage(void)
 {
     char *db = default_db();
 
-    printf("%s: %s\n\nusage: %s [OPTIONS] COMMAND [ARG...]\n\n%s\n%s%s",
+    printf("%s: %s\n\nusage: %s [OPTIONS] COMMAND [ARG...]\n\n%s",
            program_name, program->description, program_name,
-           program->commands_usage, ctl_get_db_cmd_usage(),
-           ctl_list_db_tables_usage());
+           program->commands_usage);
+    if (program->conn) {
+        printf("\n\
+Connection commands:\n\
+  get-connection              print the connections\n\
+  del-connection              delete the connections\n\
+  [--inactivity-probe=MSECS]\n\
+  set-connection TARGET...    set the list of connections to TARGET...\n\
+\n\
+SSL/TLS commands:\n\
+  get-ssl                     print the SSL/TLS configuration\n\
+  del-ssl                     delete the SSL/TLS configuration\n\
+  [--bootstrap] set-ssl PRIV-KEY CERT CA-CERT [PROTOS [CIPHERS [SUITES]]]\n\
+                              set the SSL/TLS configuration\n");
+    }
+    printf("\n%s%s", ctl_get_db_cmd_usage(), ctl_list_db_tables_usage());
     if (program_can_wait()) {
         printf("\nSynchronization command (use with --wait=sb):\n"
                "  sync                        wait even for earlier changes "
@@ -289,11 +310,163 @@ parse_options(int argc, char *argv[], struct shash *local_options)
     free(global_options);
 }
 
+/* The server's schema.
+ *
+ * Our schemas are newer than some servers' (Debian 12's OVN 23.03 lacks,
+ * for example, Transit_Switch_Port and IC_NB_Global's nb_ic_cfg).  An IDL
+ * asked to monitor a table or column that the server lacks warns about it
+ * on every run, whether or not the command needs it.  So the tool first
+ * fetches the server's schema and monitors only what the server has;
+ * commands that need more say so in their prerequisites. */
+
+/* Fetches the schema of the tool's database from 'remote', one of the
+ * remotes in --db, into '*schemap'.  Returns 0 if successful, otherwise a
+ * positive errno value, with an error message in '*errorp' if the server
+ * answered with one (the caller frees it). */
+static int
+fetch_schema_from(const char *remote, struct shash **schemap,
+                  char **errorp)
+{
+    struct stream *stream;
+    int error = stream_open_block(jsonrpc_stream_open(remote, &stream,
+                                                      DSCP_DEFAULT),
+                                  -1, &stream);
+    if (error) {
+        return error;
+    }
+
+    struct jsonrpc *rpc = jsonrpc_open(stream);
+    struct jsonrpc_msg *request = jsonrpc_create_request(
+        "get_schema",
+        json_array_create_1(json_string_create(program->idl_class->database)),
+        NULL);
+    struct jsonrpc_msg *reply;
+    error = jsonrpc_transact_block(rpc, request, &reply);
+    if (!error) {
+        if (reply->error) {
+            *errorp = json_to_string(reply->error, 0);
+            error = EPROTO;
+        } else {
+            *schemap = ovsdb_cs_parse_schema(reply->result);
+            error = *schemap ? 0 : EPROTO;
+        }
+        jsonrpc_msg_destroy(reply);
+    }
+    jsonrpc_close(rpc);
+    return error;
+}
+
+/* Fetches the schema of the tool's database from the first of the
+ * comma-separated remotes in 'db' that answers.  Exits on failure. */
+static struct shash *
+fetch_server_schema(const char *db)
+{
+    char *remotes = xstrdup(db);
+    char *save_ptr = NULL;
+    struct shash *schema = NULL;
+    char *message = NULL;
+    int error = EINVAL;
+
+    for (char *remote = strtok_r(remotes, ",", &save_ptr); remote;
+         remote = strtok_r(NULL, ",", &save_ptr)) {
+        error = fetch_schema_from(remote, &schema, &message);
+        if (!error || message) {
+            break;
+        }
+    }
+    free(remotes);
+
+    if (message) {
+        ctl_fatal("%s: cannot read the %s schema (%s)", db,
+                  program->idl_class->database, message);
+    } else if (error) {
+        ctl_fatal("%s: database connection failed (%s)", db,
+                  ovs_retval_to_string(error));
+    }
+    return schema;
+}
+
+static const struct sset *
+server_table_columns(const struct ovsdb_idl_table_class *table)
+{
+    return shash_find_data(server_schema, table->name);
+}
+
+static bool
+server_has_column(const struct ovsdb_idl_table_class *table,
+                  const struct ovsdb_idl_column *column)
+{
+    const struct sset *columns = server_table_columns(table);
+    return columns && sset_contains(columns, column->name);
+}
+
+/* Returns the table class of the tool's database that 'column' belongs
+ * to. */
+static const struct ovsdb_idl_table_class *
+table_of_column(const struct ovsdb_idl_column *column)
+{
+    const struct ovsdb_idl_class *class = program->idl_class;
+
+    for (size_t i = 0; i < class->n_tables; i++) {
+        const struct ovsdb_idl_table_class *tc = &class->tables[i];
+        if (column >= tc->columns && column < &tc->columns[tc->n_columns]) {
+            return tc;
+        }
+    }
+    OVS_NOT_REACHED();
+}
+
+/* Makes 'idl', which monitors everything by default, leave alone the
+ * tables and columns that the server lacks. */
+static void
+omit_missing(struct ovsdb_idl *idl)
+{
+    const struct ovsdb_idl_class *class = program->idl_class;
+
+    for (size_t i = 0; i < class->n_tables; i++) {
+        const struct ovsdb_idl_table_class *tc = &class->tables[i];
+        for (size_t j = 0; j < tc->n_columns; j++) {
+            if (!server_has_column(tc, &tc->columns[j])) {
+                ovsdb_idl_omit(idl, &tc->columns[j]);
+            }
+        }
+    }
+}
+
+/* Fails the command in 'ctx' if the server lacks 'table'.  For the
+ * prerequisites of commands that need it. */
+void
+dbctl_require_table(struct ctl_context *ctx,
+                    const struct ovsdb_idl_table_class *table)
+{
+    if (!ctx->error && !server_table_columns(table)) {
+        ctl_error(ctx, "%s: the %s database lacks the %s table (database "
+                  "needs upgrade?)", ctx->argv[0],
+                  program->idl_class->database, table->name);
+    }
+}
+
+/* Fails the command in 'ctx' if the server lacks 'column'.  For the
+ * prerequisites of commands that need it. */
+void
+dbctl_require_column(struct ctl_context *ctx,
+                     const struct ovsdb_idl_column *column)
+{
+    const struct ovsdb_idl_table_class *table = table_of_column(column);
+
+    if (!ctx->error && !server_has_column(table, column)) {
+        ctl_error(ctx, "%s: the %s table of the %s database lacks the %s "
+                  "column (database needs upgrade?)", ctx->argv[0],
+                  table->name, program->idl_class->database, column->name);
+    }
+}
+
 /* "sync": changes nothing, but makes --wait=sb wait anyway, so that it
  * waits for earlier transactions too. */
 static void
-pre_cmd_sync(struct ctl_context *ctx OVS_UNUSED)
+pre_cmd_sync(struct ctl_context *ctx)
 {
+    dbctl_require_column(ctx, program->nb_cfg);
     options.force_wait = true;
 }
 
@@ -356,31 +529,20 @@ write_atoms(const struct ovsdb_idl_row *row,
     ovsdb_idl_txn_write(row, column, &datum);
 }
 
+/* Writes the single 'atom' to 'column' of 'row'. */
+static void
+write_atom(const struct ovsdb_idl_row *row,
+           const struct ovsdb_idl_column *column, union ovsdb_atom atom)
+{
+    write_atoms(row, column, xmemdup(&atom, sizeof atom), 1);
+}
+
 static void
 write_string(const struct ovsdb_idl_row *row,
              const struct ovsdb_idl_column *column, const char *s)
 {
-    union ovsdb_atom *key = xmalloc(sizeof *key);
-    key->s = ovsdb_atom_string_create(s);
-    write_atoms(row, column, key, 1);
-}
-
-static void
-write_bool(const struct ovsdb_idl_row *row,
-           const struct ovsdb_idl_column *column, bool b)
-{
-    union ovsdb_atom *key = xmalloc(sizeof *key);
-    key->boolean = b;
-    write_atoms(row, column, key, 1);
-}
-
-static void
-write_integer(const struct ovsdb_idl_row *row,
-              const struct ovsdb_idl_column *column, int64_t integer)
-{
-    union ovsdb_atom *key = xmalloc(sizeof *key);
-    key->integer = integer;
-    write_atoms(row, column, key, 1);
+    write_atom(row, column, (union ovsdb_atom) {
+                   .s = ovsdb_atom_string_create(s) });
 }
 
 /* Makes 'column' of 'row' refer to the 'n' rows in 'refs'. */
@@ -485,8 +647,8 @@ cmd_set_connection(struct ctl_context *ctx)
         rows[i] = ovsdb_idl_txn_insert(ctx->txn, cs->connection_table, NULL);
         write_string(rows[i], cs->connection_target, target);
         if (probe) {
-            write_integer(rows[i], cs->connection_inactivity_probe,
-                          probe_msec);
+            write_atom(rows[i], cs->connection_inactivity_probe,
+                       (union ovsdb_atom) { .integer = probe_msec });
         }
     }
     write_refs(global, cs->global_connections, rows, n);
@@ -536,6 +698,14 @@ cmd_del_ssl(struct ctl_context *ctx)
 }
 
 static void
+pre_cmd_set_ssl(struct ctl_context *ctx)
+{
+    if (ctx->argc > 6) {
+        dbctl_require_column(ctx, program->conn->ssl_ciphersuites);
+    }
+}
+
+static void
 cmd_set_ssl(struct ctl_context *ctx)
 {
     const struct dbctl_conn_schema *cs = program->conn;
@@ -553,7 +723,8 @@ cmd_set_ssl(struct ctl_context *ctx)
     write_string(ssl, cs->ssl_private_key, ctx->argv[1]);
     write_string(ssl, cs->ssl_certificate, ctx->argv[2]);
     write_string(ssl, cs->ssl_ca_cert, ctx->argv[3]);
-    write_bool(ssl, cs->ssl_bootstrap_ca_cert, bootstrap);
+    write_atom(ssl, cs->ssl_bootstrap_ca_cert,
+               (union ovsdb_atom) { .boolean = bootstrap });
     if (ctx->argc > 4) {
         write_string(ssl, cs->ssl_protocols, ctx->argv[4]);
     }
@@ -576,7 +747,7 @@ static const struct ctl_command_syntax conn_commands[] = {
     {"set-ssl", 3, 6,
      "PRIVATE-KEY CERTIFICATE CA-CERT [SSL-PROTOS [SSL-CIPHERS "
      "[SSL-CIPHERSUITES]]]",
-     NULL, cmd_set_ssl, NULL, "--bootstrap", RW},
+     pre_cmd_set_ssl, cmd_set_ssl, NULL, "--bootstrap", RW},
     {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, RO},
 };
 
@@ -831,7 +1002,7 @@ free_commands(struct ctl_command *commands, size_t n_commands)
 
 /* Frees the transaction in flight and the IDL, then exits with 'status'.
  * This is the exit function for db-ctl-base's ctl_fatal(). */
-void
+OVS_NO_RETURN static void
 dbctl_exit(int status)
 {
     if (the_idl_txn) {
@@ -841,19 +1012,26 @@ dbctl_exit(int status)
     }
     ovsdb_idl_destroy(the_idl);
     the_idl = NULL;
+    if (server_schema) {
+        ovsdb_cs_free_schema(server_schema);
+        server_schema = NULL;
+    }
     exit(status);
 }
 
-/* Runs the tool described by 'prog' with 'argc' and 'argv' and exits. */
-void
-dbctl_main(int argc, char *argv[], const struct dbctl_program *prog)
+/* The main() of every tool: runs the tool that 'dbctl_program'
+ * describes. */
+int
+main(int argc, char *argv[])
 {
-    program = prog;
     set_program_name(argv[0]);
     fatal_ignore_sigpipe();
     vlog_set_levels(NULL, VLF_CONSOLE, VLL_WARN);
     vlog_set_levels_from_string_assert("reconnect:warn");
 
+    /* "show" is each tool's own, so db-ctl-base gets no show tables. */
+    ctl_init__(program->idl_class, program->ctl_tables, NULL, dbctl_exit);
+    ctl_register_commands(program->commands);
     if (program_can_wait()) {
         ctl_register_commands(sync_commands);
     }
@@ -878,10 +1056,20 @@ dbctl_main(int argc, char *argv[], const struct dbctl_program *prog)
 
     ctl_timeout_setup(options.timeout);
 
-    /* Monitor the whole database: the tools' databases are small, and so
-     * every command, generic or not, sees every column. */
+    /* Monitor all of the database that the server has: the tools'
+     * databases are small, and so every command, generic or not, sees
+     * every column. */
+    server_schema = fetch_server_schema(options.db);
+    if (options.wait_sb && !server_has_column(program->global_table,
+                                              program->nb_cfg)) {
+        ctl_fatal("--wait=sb: the %s table of the %s database lacks the %s "
+                  "column (database needs upgrade?)",
+                  program->global_table->name, program->idl_class->database,
+                  program->nb_cfg->name);
+    }
     struct ovsdb_idl *idl = the_idl
         = ovsdb_idl_create_unconnected(program->idl_class, true);
+    omit_missing(idl);
     ovsdb_idl_set_remote(idl, options.db, false);
     ovsdb_idl_set_db_change_aware(idl, false);
     ovsdb_idl_set_leader_only(idl, options.leader_only);
@@ -919,7 +1107,5 @@ dbctl_main(int argc, char *argv[], const struct dbctl_program *prog)
     free_commands(commands, n_commands);
     free(args);
     free(options.db);
-    ovsdb_idl_destroy(idl);
-    the_idl = NULL;
-    exit(EXIT_SUCCESS);
+    dbctl_exit(EXIT_SUCCESS);
 }

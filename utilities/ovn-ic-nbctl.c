@@ -50,18 +50,7 @@ Transit router commands:\n\
   trp-add ROUTER PORT MAC [NETWORK]... [COLUMN[:KEY]=VALUE]...\n\
                               add transit router PORT to ROUTER\n\
   trp-del PORT                delete transit router PORT\n\
-\n\
-Connection commands:\n\
-  get-connection              print the connections\n\
-  del-connection              delete the connections\n\
-  [--inactivity-probe=MSECS]\n\
-  set-connection TARGET...    set the list of connections to TARGET...\n\
-\n\
-SSL/TLS commands:\n\
-  get-ssl                     print the SSL/TLS configuration\n\
-  del-ssl                     delete the SSL/TLS configuration\n\
-  [--bootstrap] set-ssl PRIV-KEY CERT CA-CERT [PROTOS [CIPHERS [SUITES]]]\n\
-                              set the SSL/TLS configuration\n";
+";
 
 /* Row lookup. */
 
@@ -97,59 +86,28 @@ find_row(struct ctl_context *ctx, const struct ovsdb_idl_table_class *table,
     return NULL;
 }
 
-static char *
-ts_lookup(struct ctl_context *ctx, const char *id, bool must_exist,
-          const struct icnbrec_transit_switch **tsp)
-{
-    const struct ovsdb_idl_row *row;
-    char *error = find_row(ctx, &icnbrec_table_transit_switch,
-                           &icnbrec_transit_switch_col_name, "switch",
-                           id, must_exist, &row);
-    *tsp = row ? CONTAINER_OF(row, struct icnbrec_transit_switch, header_)
-               : NULL;
-    return error;
-}
+/* Defines PREFIX_lookup(ctx, id, must_exist, rowp), which looks up a row
+ * of 'struct icnbrec_TABLE' by UUID or name with find_row(), naming it a
+ * KIND in errors. */
+#define DEFINE_LOOKUP(PREFIX, TABLE, KIND)                                  \
+    static char *                                                           \
+    PREFIX##_lookup(struct ctl_context *ctx, const char *id,                \
+                    bool must_exist, const struct icnbrec_##TABLE **rowp)   \
+    {                                                                       \
+        const struct ovsdb_idl_row *row;                                    \
+        char *error = find_row(ctx, &icnbrec_table_##TABLE,                 \
+                               &icnbrec_##TABLE##_col_name, KIND, id,       \
+                               must_exist, &row);                           \
+        *rowp = (row                                                        \
+                 ? CONTAINER_OF(row, struct icnbrec_##TABLE, header_)       \
+                 : NULL);                                                   \
+        return error;                                                       \
+    }
 
-static char *
-tsp_lookup(struct ctl_context *ctx, const char *id, bool must_exist,
-           const struct icnbrec_transit_switch_port **portp)
-{
-    const struct ovsdb_idl_row *row;
-    char *error = find_row(ctx, &icnbrec_table_transit_switch_port,
-                           &icnbrec_transit_switch_port_col_name,
-                           "switch port", id, must_exist, &row);
-    *portp = (row
-              ? CONTAINER_OF(row, struct icnbrec_transit_switch_port, header_)
-              : NULL);
-    return error;
-}
-
-static char *
-tr_lookup(struct ctl_context *ctx, const char *id, bool must_exist,
-          const struct icnbrec_transit_router **trp)
-{
-    const struct ovsdb_idl_row *row;
-    char *error = find_row(ctx, &icnbrec_table_transit_router,
-                           &icnbrec_transit_router_col_name, "router",
-                           id, must_exist, &row);
-    *trp = row ? CONTAINER_OF(row, struct icnbrec_transit_router, header_)
-               : NULL;
-    return error;
-}
-
-static char *
-trp_lookup(struct ctl_context *ctx, const char *id, bool must_exist,
-           const struct icnbrec_transit_router_port **portp)
-{
-    const struct ovsdb_idl_row *row;
-    char *error = find_row(ctx, &icnbrec_table_transit_router_port,
-                           &icnbrec_transit_router_port_col_name,
-                           "router port", id, must_exist, &row);
-    *portp = (row
-              ? CONTAINER_OF(row, struct icnbrec_transit_router_port, header_)
-              : NULL);
-    return error;
-}
+DEFINE_LOOKUP(ts, transit_switch, "switch")
+DEFINE_LOOKUP(tsp, transit_switch_port, "switch port")
+DEFINE_LOOKUP(tr, transit_router, "router")
+DEFINE_LOOKUP(trp, transit_router_port, "router port")
 
 /* Returns the transit switch whose 'ports' hold 'port', or NULL. */
 static const struct icnbrec_transit_switch *
@@ -321,7 +279,7 @@ network_set(const char **networks, size_t n_networks)
 static void
 cmd_init(struct ctl_context *ctx OVS_UNUSED)
 {
-    /* dbctl_main() creates IC_NB_Global if it is missing. */
+    /* The common main() creates IC_NB_Global if it is missing. */
 }
 
 /* "show": the transit switches, then the transit routers, each with its
@@ -826,22 +784,23 @@ cmd_trp_del(struct ctl_context *ctx)
 
 /* Connection and SSL/TLS commands, on IC_NB_Global. */
 
-static const struct dbctl_conn_schema conn_schema = {
-    .global_connections = &icnbrec_ic_nb_global_col_connections,
-    .global_ssl = &icnbrec_ic_nb_global_col_ssl,
-    .connection_table = &icnbrec_table_connection,
-    .connection_target = &icnbrec_connection_col_target,
-    .connection_inactivity_probe
-        = &icnbrec_connection_col_inactivity_probe,
-    .ssl_table = &icnbrec_table_ssl,
-    .ssl_private_key = &icnbrec_ssl_col_private_key,
-    .ssl_certificate = &icnbrec_ssl_col_certificate,
-    .ssl_ca_cert = &icnbrec_ssl_col_ca_cert,
-    .ssl_bootstrap_ca_cert = &icnbrec_ssl_col_bootstrap_ca_cert,
-    .ssl_protocols = &icnbrec_ssl_col_ssl_protocols,
-    .ssl_ciphers = &icnbrec_ssl_col_ssl_ciphers,
-    .ssl_ciphersuites = &icnbrec_ssl_col_ssl_ciphersuites,
-};
+static const struct dbctl_conn_schema conn_schema
+    = DBCTL_CONN_SCHEMA(icnbrec, ic_nb_global);
+
+/* Prerequisites of the commands on transit switch ports and on transit
+ * routers, which older databases (such as Debian 12's 23.03) lack. */
+static void
+pre_tsp(struct ctl_context *ctx)
+{
+    dbctl_require_table(ctx, &icnbrec_table_transit_switch_port);
+}
+
+static void
+pre_tr(struct ctl_context *ctx)
+{
+    dbctl_require_table(ctx, &icnbrec_table_transit_router);
+    dbctl_require_table(ctx, &icnbrec_table_transit_router_port);
+}
 
 static const struct ctl_command_syntax ic_nbctl_commands[] = {
     {"init", 0, 0, "", NULL, cmd_init, NULL, "", RW},
@@ -852,21 +811,22 @@ static const struct ctl_command_syntax ic_nbctl_commands[] = {
     {"ts-del", 1, 1, "SWITCH", NULL, cmd_ts_del, NULL, "--if-exists", RW},
     {"ts-list", 0, 0, "", NULL, cmd_ts_list, NULL, "", RO},
     {"tsp-add", 2, INT_MAX, "SWITCH PORT [COLUMN[:KEY]=VALUE]...",
-     NULL, cmd_tsp_add, NULL, "--may-exist", RW},
+     pre_tsp, cmd_tsp_add, NULL, "--may-exist", RW},
     {"tsp-set-addr", 1, INT_MAX, "PORT [ADDRESS]...",
-     NULL, cmd_tsp_set_addr, NULL, "", RW},
-    {"tsp-del", 1, 1, "PORT", NULL, cmd_tsp_del, NULL, "--if-exists", RW},
+     pre_tsp, cmd_tsp_set_addr, NULL, "", RW},
+    {"tsp-del", 1, 1, "PORT", pre_tsp, cmd_tsp_del, NULL, "--if-exists",
+     RW},
 
     /* Transit routers and their ports.  Like upstream, trp-add wants at
      * least five arguments: a network and a setting such as the chassis
      * (or two networks) after the MAC. */
-    {"tr-add", 1, 1, "ROUTER", NULL, cmd_tr_add, NULL, "--may-exist", RW},
-    {"tr-del", 1, 1, "ROUTER", NULL, cmd_tr_del, NULL, "--if-exists", RW},
-    {"tr-list", 0, 0, "", NULL, cmd_tr_list, NULL, "", RO},
+    {"tr-add", 1, 1, "ROUTER", pre_tr, cmd_tr_add, NULL, "--may-exist", RW},
+    {"tr-del", 1, 1, "ROUTER", pre_tr, cmd_tr_del, NULL, "--if-exists", RW},
+    {"tr-list", 0, 0, "", pre_tr, cmd_tr_list, NULL, "", RO},
     {"trp-add", 5, INT_MAX,
      "ROUTER PORT MAC [NETWORK]... [COLUMN[:KEY]=VALUE]...",
-     NULL, cmd_trp_add, NULL, "--may-exist", RW},
-    {"trp-del", 1, 1, "PORT", NULL, cmd_trp_del, NULL, "--if-exists", RW},
+     pre_tr, cmd_trp_add, NULL, "--may-exist", RW},
+    {"trp-del", 1, 1, "PORT", pre_tr, cmd_trp_del, NULL, "--if-exists", RW},
 
     {NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, RO},
 };
@@ -885,26 +845,18 @@ static const struct ctl_table_class tables[ICNBREC_N_TABLES] = {
     },
 };
 
-int
-main(int argc, char *argv[])
-{
-    static const struct dbctl_program program = {
-        .idl_class = &icnbrec_idl_class,
-        .vlog_module = &this_module,
-        .description = "OVN interconnection northbound DB management "
-                       "utility",
-        .commands_usage = commands_usage,
-        .db_env = "OVN_IC_NB_DB",
-        .db_socket = "ovn_ic_nb_db.sock",
-        .get_db_version = icnbrec_get_db_version,
-        .global_table = &icnbrec_table_ic_nb_global,
-        .nb_cfg = &icnbrec_ic_nb_global_col_nb_ic_cfg,
-        .sb_cfg = &icnbrec_ic_nb_global_col_sb_ic_cfg,
-        .conn = &conn_schema,
-    };
-
-    ctl_init(&icnbrec_idl_class, icnbrec_table_classes, tables, NULL,
-             dbctl_exit);
-    ctl_register_commands(ic_nbctl_commands);
-    dbctl_main(argc, argv, &program);
-}
+const struct dbctl_program dbctl_program = {
+    .idl_class = &icnbrec_idl_class,
+    .ctl_tables = tables,
+    .commands = ic_nbctl_commands,
+    .vlog_module = &this_module,
+    .description = "OVN interconnection northbound DB management utility",
+    .commands_usage = commands_usage,
+    .db_env = "OVN_IC_NB_DB",
+    .db_socket = "ovn_ic_nb_db.sock",
+    .get_db_version = icnbrec_get_db_version,
+    .global_table = &icnbrec_table_ic_nb_global,
+    .nb_cfg = &icnbrec_ic_nb_global_col_nb_ic_cfg,
+    .sb_cfg = &icnbrec_ic_nb_global_col_sb_ic_cfg,
+    .conn = &conn_schema,
+};

@@ -25,23 +25,12 @@ General commands:\n\
   init                        initialize the database\n\
   show [AZ]                   print the availability zones (or only AZ),\n\
                               their gateways and the ports bound to them\n\
-\n\
-Connection commands:\n\
-  get-connection              print the connections\n\
-  del-connection              delete the connections\n\
-  [--inactivity-probe=MSECS]\n\
-  set-connection TARGET...    set the list of connections to TARGET...\n\
-\n\
-SSL/TLS commands:\n\
-  get-ssl                     print the SSL/TLS configuration\n\
-  del-ssl                     delete the SSL/TLS configuration\n\
-  [--bootstrap] set-ssl PRIV-KEY CERT CA-CERT [PROTOS [CIPHERS [SUITES]]]\n\
-                              set the SSL/TLS configuration\n";
+";
 
 static void
 cmd_init(struct ctl_context *ctx OVS_UNUSED)
 {
-    /* dbctl_main() creates IC_SB_Global if it is missing. */
+    /* The common main() creates IC_SB_Global if it is missing. */
 }
 
 /* Prints 'az', its gateways sorted by name and, under each gateway, the
@@ -141,22 +130,8 @@ cmd_show(struct ctl_context *ctx)
     shash_destroy(&azs);
 }
 
-static const struct dbctl_conn_schema conn_schema = {
-    .global_connections = &icsbrec_ic_sb_global_col_connections,
-    .global_ssl = &icsbrec_ic_sb_global_col_ssl,
-    .connection_table = &icsbrec_table_connection,
-    .connection_target = &icsbrec_connection_col_target,
-    .connection_inactivity_probe
-        = &icsbrec_connection_col_inactivity_probe,
-    .ssl_table = &icsbrec_table_ssl,
-    .ssl_private_key = &icsbrec_ssl_col_private_key,
-    .ssl_certificate = &icsbrec_ssl_col_certificate,
-    .ssl_ca_cert = &icsbrec_ssl_col_ca_cert,
-    .ssl_bootstrap_ca_cert = &icsbrec_ssl_col_bootstrap_ca_cert,
-    .ssl_protocols = &icsbrec_ssl_col_ssl_protocols,
-    .ssl_ciphers = &icsbrec_ssl_col_ssl_ciphers,
-    .ssl_ciphersuites = &icsbrec_ssl_col_ssl_ciphersuites,
-};
+static const struct dbctl_conn_schema conn_schema
+    = DBCTL_CONN_SCHEMA(icsbrec, ic_sb_global);
 
 static const struct ctl_command_syntax ic_sbctl_commands[] = {
     {"init", 0, 0, "", NULL, cmd_init, NULL, "", RW},
@@ -175,25 +150,16 @@ static const struct ctl_table_class tables[ICSBREC_N_TABLES] = {
         = {&icsbrec_datapath_binding_col_transit_switch, NULL, NULL},
 };
 
-int
-main(int argc, char *argv[])
-{
-    static const struct dbctl_program program = {
-        .idl_class = &icsbrec_idl_class,
-        .vlog_module = &this_module,
-        .description = "OVN interconnection southbound DB management "
-                       "utility",
-        .commands_usage = commands_usage,
-        .db_env = "OVN_IC_SB_DB",
-        .db_socket = "ovn_ic_sb_db.sock",
-        .get_db_version = icsbrec_get_db_version,
-        .global_table = &icsbrec_table_ic_sb_global,
-        .conn = &conn_schema,
-    };
-
-    /* "show" is this tool's own, so db-ctl-base gets no show tables. */
-    ctl_init(&icsbrec_idl_class, icsbrec_table_classes, tables, NULL,
-             dbctl_exit);
-    ctl_register_commands(ic_sbctl_commands);
-    dbctl_main(argc, argv, &program);
-}
+const struct dbctl_program dbctl_program = {
+    .idl_class = &icsbrec_idl_class,
+    .ctl_tables = tables,
+    .commands = ic_sbctl_commands,
+    .vlog_module = &this_module,
+    .description = "OVN interconnection southbound DB management utility",
+    .commands_usage = commands_usage,
+    .db_env = "OVN_IC_SB_DB",
+    .db_socket = "ovn_ic_sb_db.sock",
+    .get_db_version = icsbrec_get_db_version,
+    .global_table = &icsbrec_table_ic_sb_global,
+    .conn = &conn_schema,
+};

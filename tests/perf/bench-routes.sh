@@ -8,6 +8,7 @@
 #   tests/perf/bench-routes.sh [-r "1000 4000 8000 12000"] [-x "100000"]
 #                              [-k "ours upstream"] [-t TIMEOUT] [-n TRIES]
 #                              [-b BULK] [-w SECONDS] [-N] [-p] [-K]
+#                              [-o OUT_DIR]
 #
 #   -r LIST     route counts R, ascending (default "1000 4000 8000 12000")
 #   -x LIST     extra R values run by our daemon only, after -r (default
@@ -29,8 +30,11 @@
 #               the transit switch ports, see README.md)
 #   -p          profile our daemons (z1 and z2) with "perf record -g" during
 #               the one-route tries and bulk operations at the largest R;
-#               report in tests/perf/profile-routes-ours-R.txt
+#               report in OUT_DIR/profile-routes-ours-R.txt
 #   -K          keep the lab directories (/tmp/brt.*) for inspection
+#   -o OUT_DIR  where results and profiles go (default $PERF_OUT_DIR, or
+#               else /tmp/ovn-ic-perf): results are appended to
+#               OUT_DIR/results-routes.txt, or to $RESULTS if set
 #
 # See tests/perf/README.md for what is measured and how.
 set -u
@@ -39,7 +43,7 @@ TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$PERF_DIR/../.." && pwd)}
 TOP_BUILDDIR=${TOP_BUILDDIR:-$TOP_SRCDIR}
 export TOP_SRCDIR TOP_BUILDDIR
 HELPER="python3 $PERF_DIR/bench_routes.py"
-RESULTS=${RESULTS:-$PERF_DIR/results-routes.txt}
+OUT_DIR=${PERF_OUT_DIR:-/tmp/ovn-ic-perf}
 
 RS="1000 4000 8000 12000"
 EXTRA="100000"
@@ -51,8 +55,9 @@ NUDGE=5
 KEEP_NORTHD=
 PROFILE=
 KEEP=
-while getopts r:x:k:t:n:b:w:NpK opt; do
+while getopts r:x:k:t:n:b:w:NpKo: opt; do
     case $opt in
+        o) OUT_DIR=$OPTARG ;;
         r) RS=$OPTARG ;;
         x) EXTRA=$OPTARG ;;
         k) KINDS=$OPTARG ;;
@@ -66,6 +71,9 @@ while getopts r:x:k:t:n:b:w:NpK opt; do
         *) sed -n '2,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
     esac
 done
+# Results and profiles are generated: they go outside the source tree.
+mkdir -p "$OUT_DIR" || exit 1
+RESULTS=${RESULTS:-$OUT_DIR/results-routes.txt}
 
 OUT=$(mktemp -d /tmp/brtout.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
@@ -165,8 +173,8 @@ run_kind() {
                 perf report -i "$data" --no-children --stdio --sort sym \
                     --percent-limit 5 -g caller,2,callee,function,percent \
                     2>/dev/null | grep -v '^#'
-            } > "$PERF_DIR/profile-routes-ours-$prof.txt"
-            log "profile in tests/perf/profile-routes-ours-$prof.txt"
+            } > "$OUT_DIR/profile-routes-ours-$prof.txt"
+            log "profile in $OUT_DIR/profile-routes-ours-$prof.txt"
         fi
     )
 }

@@ -4,7 +4,7 @@
 # what does it cost them?  Compares our daemon with Debian's ovn-ic 23.03.
 #
 #   tests/perf/bench-ts.sh [-n N] [-k "ours upstream"] [-t TIMEOUT]
-#                          [-i IDLE_SECONDS] [-p] [-K]
+#                          [-i IDLE_SECONDS] [-p] [-K] [-o OUT_DIR]
 #
 #   -n N        transit switches (default 1000); -n 50 is a quick smoke run
 #   -k KINDS    daemon kinds to run, in order (default "ours upstream")
@@ -16,8 +16,11 @@
 #               5; 0 = never, a stalled daemon then runs into the timeout)
 #   -p          profile zone z1's daemon with "perf record -g" during the
 #               run of each kind; the report goes to
-#               tests/perf/profile-ts-KIND-N.txt
+#               OUT_DIR/profile-ts-KIND-N.txt
 #   -K          keep the lab directories (/tmp/bts.*) for inspection
+#   -o OUT_DIR  where results and profiles go (default $PERF_OUT_DIR, or
+#               else /tmp/ovn-ic-perf): results are appended to
+#               OUT_DIR/results-ts.txt, or to $RESULTS if set
 #
 # See tests/perf/README.md for what is measured and how.
 set -u
@@ -26,7 +29,7 @@ TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$PERF_DIR/../.." && pwd)}
 TOP_BUILDDIR=${TOP_BUILDDIR:-$TOP_SRCDIR}
 export TOP_SRCDIR TOP_BUILDDIR
 HELPER="python3 $PERF_DIR/bench_helper.py"
-RESULTS=${RESULTS:-$PERF_DIR/results-ts.txt}
+OUT_DIR=${PERF_OUT_DIR:-/tmp/ovn-ic-perf}
 
 N=1000
 KINDS="ours upstream"
@@ -35,8 +38,9 @@ IDLE=10
 NUDGE=5
 PROFILE=
 KEEP=
-while getopts n:k:t:i:w:pK opt; do
+while getopts n:k:t:i:w:pKo: opt; do
     case $opt in
+        o) OUT_DIR=$OPTARG ;;
         n) N=$OPTARG ;;
         k) KINDS=$OPTARG ;;
         t) TIMEOUT=$OPTARG ;;
@@ -47,6 +51,9 @@ while getopts n:k:t:i:w:pK opt; do
         *) sed -n '2,/^$/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
     esac
 done
+# Results and profiles are generated: they go outside the source tree.
+mkdir -p "$OUT_DIR" || exit 1
+RESULTS=${RESULTS:-$OUT_DIR/results-ts.txt}
 
 OUT=$(mktemp -d /tmp/btsout.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
@@ -148,8 +155,8 @@ run_kind() {
                 perf report -i "$T/perf.data" --no-children --stdio \
                     --percent-limit 5 -g caller,2,callee,function,percent \
                     2>/dev/null | grep -v '^#'
-            } > "$PERF_DIR/profile-ts-$kind-$N.txt"
-            log "profile in tests/perf/profile-ts-$kind-$N.txt"
+            } > "$OUT_DIR/profile-ts-$kind-$N.txt"
+            log "profile in $OUT_DIR/profile-ts-$kind-$N.txt"
         fi
         # Add the load averages and the daemons' failed transactions (mostly
         # races between the three zones allocating the same IC-SB keys).
