@@ -4,7 +4,6 @@ noinst_LTLIBRARIES += ic/libic.la
 ic_libic_la_SOURCES = \
 	ic/controller.c ic/controller.h \
 	ic/engine.c ic/engine.h \
-	ic/route-step.c \
 	ic/step.h ic/steps.def \
 	ic/options.c ic/options.h \
 	ic/route-advertise.c ic/route-advertise.h \

@@ -8,8 +8,8 @@
 #define ROUTE_INCREMENTAL_H 1
 
 /* The route step's incremental path: it reads the IDL's tracked changes
- * (the tables sync_route_track() tracks) and updates the route state from
- * them, without writing. */
+ * to the tables ic/sync-route.c handles incrementally and updates the
+ * route state from them, without writing. */
 
 #include <stdbool.h>
 

@@ -24,8 +24,11 @@
 #include "ic/route-incremental.h"
 #include "ic/route-learn.h"
 #include "ic/route-state.h"
+#include "ic/step.h"
+#include "lib/metrics.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
+#include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
@@ -34,82 +37,65 @@
 
 VLOG_DEFINE_THIS_MODULE(sync_route);
 
-struct sync_route_state *
-sync_route_state_create(void)
-{
-    struct sync_route_state *st = xmalloc(sizeof *st);
-    route_state_init(st);
-    return st;
-}
-
-void
-sync_route_state_destroy(struct sync_route_state *st)
-{
-    if (st) {
-        route_state_destroy(st);
-        free(st);
-    }
-}
-
-/* Makes the next run a full one. */
-void
-sync_route_state_invalidate(struct sync_route_state *st)
-{
-    st->valid = false;
-}
-
-/* The tables an incremental run reads changes of. */
-static const struct ovsdb_idl_table_class *const tracked_tables[] = {
-    &nbrec_table_nb_global,
-    &nbrec_table_logical_router,
-    &nbrec_table_logical_router_static_route,
-    &icsbrec_table_route,
-    &icsbrec_table_availability_zone,
+/* The tables an incremental run reads changes of; a change to any other
+ * table the step reads makes a full run. */
+static const struct ic_table_ref incremental_tables[] = {
+    { IC_DB_NB, &nbrec_table_nb_global },
+    { IC_DB_NB, &nbrec_table_logical_router },
+    { IC_DB_NB, &nbrec_table_logical_router_static_route },
+    { IC_DB_ICSB, &icsbrec_table_route },
+    { IC_DB_ICSB, &icsbrec_table_availability_zone },
 };
 
-void
-sync_route_track(struct ovsdb_idl *nb_idl, struct ovsdb_idl *icsb_idl)
+/* What the step keeps between runs, and what the last run found. */
+struct route_step {
+    struct sync_route_state state;
+    struct sync_route_stats stats;
+};
+
+static void *
+route_step_create(void)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(tracked_tables); i++) {
-        const struct ovsdb_idl_table_class *tc = tracked_tables[i];
-        if (tc == &icsbrec_table_availability_zone) {
-            /* Only the name: a change to a tracked column also tracks
-             * every row that refers to the row, and every zone's
-             * nb_ic_cfg moves on each --wait=sb handshake. */
-            ovsdb_idl_track_add_column(icsb_idl,
-                                       &icsbrec_availability_zone_col_name);
-            continue;
-        }
-        struct ovsdb_idl *idl = tc == &icsbrec_table_route ? icsb_idl
-                                                            : nb_idl;
-        for (size_t j = 0; j < tc->n_columns; j++) {
-            ovsdb_idl_track_add_column(idl, &tc->columns[j]);
-        }
-    }
+    struct route_step *rs = xzalloc(sizeof *rs);
+    route_state_init(&rs->state);
+    return rs;
 }
 
-bool
-sync_route_is_tracked(const struct ovsdb_idl_table_class *tc)
+static void
+route_step_destroy(void *rs_)
 {
-    for (size_t i = 0; i < ARRAY_SIZE(tracked_tables); i++) {
-        if (tracked_tables[i] == tc) {
-            return true;
-        }
+    struct route_step *rs = rs_;
+    if (rs) {
+        route_state_destroy(&rs->state);
+        free(rs);
     }
-    return false;
 }
 
 /* Runs the route step: an incremental run over the tracked changes if the
  * state is valid and they allow it, a full run otherwise, then the writes
  * both kinds wrote down.  Returns true: the step is complete, and waits on
  * no other party. */
-bool
-sync_route_run(const struct sync_route_ctx *ctx)
+static bool
+sync_route_run(struct ic_step_ctx *step)
 {
-    struct sync_route_state *st = ctx->state;
+    struct route_step *rs = ic_step_state(step);
+    struct sync_route_state *st = &rs->state;
+    const struct sync_route_ctx ctx_ = {
+        .state = st,
+        .az = ic_step_az(step),
+        .nb_idl = ic_step_idl(step, IC_DB_NB),
+        .nb_txn = ic_step_txn(step, IC_DB_NB),
+        .icsb_idl = ic_step_idl(step, IC_DB_ICSB),
+        .icsb_txn = ic_step_txn(step, IC_DB_ICSB),
+        .problems = ic_step_problems(step),
+        .stats = &rs->stats,
+    };
+    const struct sync_route_ctx *ctx = &ctx_;
     st->ctx = ctx;
 
-    bool full = ctx->recompute || !st->valid;
+    bool full = (ic_step_recompute(step) || !st->valid
+                 || !ic_step_changed_only(step, incremental_tables,
+                                          ARRAY_SIZE(incremental_tables)));
     if (!full && !route_incremental_run(st)) {
         VLOG_DBG("these route changes need a full run");
         full = true;
@@ -144,3 +130,70 @@ sync_route_run(const struct sync_route_ctx *ctx)
     route_state_end_run(st);
     return true;
 }
+
+static void
+route_step_format_status(const void *rs_, struct ds *out)
+{
+    const struct route_step *rs = rs_;
+    const struct sync_route_stats *st = &rs->stats;
+    ds_put_format(out, "routes: %"PRIuSIZE" advertised, %"PRIuSIZE
+                  " learned, %"PRIuSIZE" refused; %"PRIu64" full runs, "
+                  "%"PRIu64" incremental\n", st->advertised, st->learned,
+                  st->refused, st->full_runs, st->incremental_runs);
+}
+
+static void
+route_step_render_metrics(const void *rs_, struct metrics *m)
+{
+    const struct route_step *rs = rs_;
+    const struct sync_route_stats *st = &rs->stats;
+    metrics_family(m, "ovn_ic_routes", METRIC_GAUGE,
+                   "Routes this zone advertises, learns, and refuses to "
+                   "learn because they overlap.");
+    metrics_sample(m, "ovn_ic_routes", "kind", "advertised", st->advertised);
+    metrics_sample(m, "ovn_ic_routes", "kind", "learned", st->learned);
+    metrics_sample(m, "ovn_ic_routes", "kind", "refused", st->refused);
+    metrics_family(m, "ovn_ic_route_runs_total", METRIC_COUNTER,
+                   "Runs of the route step: full recomputes, and "
+                   "incremental runs that handled only what changed.");
+    metrics_sample(m, "ovn_ic_route_runs_total", "kind", "full",
+                   st->full_runs);
+    metrics_sample(m, "ovn_ic_route_runs_total", "kind", "incremental",
+                   st->incremental_runs);
+}
+
+const struct ic_step sync_route_step = {
+    .name = "route",
+    .description = "advertise and learn routes over transit switches",
+    .needs_az = true,
+    .tracks_changes = true,
+    .reads = {
+        { IC_DB_NB, &nbrec_table_nb_global },
+        { IC_DB_ICSB, &icsbrec_table_availability_zone,
+          .ignore = { &icsbrec_availability_zone_col_nb_ic_cfg } },
+        { IC_DB_NB, &nbrec_table_logical_switch },
+        { IC_DB_NB, &nbrec_table_logical_switch_port },
+        { IC_DB_NB, &nbrec_table_logical_router },
+        { IC_DB_NB, &nbrec_table_logical_router_port },
+        { IC_DB_NB, &nbrec_table_logical_router_static_route },
+        { IC_DB_NB, &nbrec_table_load_balancer },
+        { IC_DB_NB, &nbrec_table_load_balancer_group },
+        { IC_DB_ICSB, &icsbrec_table_port_binding },
+        { IC_DB_ICSB, &icsbrec_table_route },
+    },
+    .writes = {
+        { IC_DB_NB, &nbrec_table_logical_router_static_route },
+        { IC_DB_NB, &nbrec_table_logical_router,
+          .columns = { &nbrec_logical_router_col_static_routes } },
+        { IC_DB_ICSB, &icsbrec_table_route },
+    },
+    /* The "loadbalancer" origin came with Service_Monitor (IC-SB 2.2.0). */
+    .probes = {
+        { IC_DB_ICSB, &icsbrec_table_service_monitor },
+    },
+    .create = route_step_create,
+    .destroy = route_step_destroy,
+    .run = sync_route_run,
+    .format_status = route_step_format_status,
+    .render_metrics = route_step_render_metrics,
+};

@@ -9,13 +9,9 @@
 
 /* Route exchange over transit switches: advertise and learn.
  *
- * Reads:  NB NB_Global.options, Logical_Router, Logical_Router_Port,
- *         Logical_Router_Static_Route, Logical_Switch, Logical_Switch_Port,
- *         Load_Balancer, Load_Balancer_Group;
- *         IC-SB Route, Port_Binding, Availability_Zone.
- * Writes: IC-SB Route (this zone's rows only);
- *         NB Logical_Router_Static_Route rows that carry
- *         external_ids:ic-learned-route, and Logical_Router.static_routes.
+ * The step is sync_route_step (see ic/steps.def); what it reads and writes
+ * is declared with it in ic/sync-route.c.  This header holds what the
+ * route files (ic/route-*.c) share with the step's entry point.
  *
  * A "transit switch port" here is a router-type switch port on a transit
  * switch that this zone has published in IC-SB (the port step's job).  Its
@@ -79,7 +75,6 @@
 
 struct icsbrec_availability_zone;
 struct ovsdb_idl;
-struct ovsdb_idl_table_class;
 struct ovsdb_idl_txn;
 struct problem_set;
 
@@ -92,21 +87,9 @@ struct sync_route_stats {
     uint64_t incremental_runs;  /* Runs that handled tracked changes. */
 };
 
-struct sync_route_state *sync_route_state_create(void);
-void sync_route_state_destroy(struct sync_route_state *);
-void sync_route_state_invalidate(struct sync_route_state *);
-
-/* Turns on the IDL change tracking the incremental runs read.  Call before
- * the IDLs first run. */
-void sync_route_track(struct ovsdb_idl *nb_idl, struct ovsdb_idl *icsb_idl);
-
-/* True if an incremental run reads the changes of table 'tc'; a change to
- * any other input table needs a full run. */
-bool sync_route_is_tracked(const struct ovsdb_idl_table_class *tc);
-
+/* What one run sees, built by the step for the route files. */
 struct sync_route_ctx {
     struct sync_route_state *state;
-    bool recompute;             /* Ignore the tracked changes. */
     const struct icsbrec_availability_zone *az;
     struct ovsdb_idl *nb_idl;
     struct ovsdb_idl_txn *nb_txn;
@@ -116,6 +99,5 @@ struct sync_route_ctx {
     struct sync_route_stats *stats; /* Output. */
 };
 
-bool sync_route_run(const struct sync_route_ctx *);
 
 #endif /* ic/sync-route.h */
