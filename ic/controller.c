@@ -323,7 +323,8 @@ update_probe_intervals(struct ic_controller *c)
     for (int i = 0; i < IC_N_SESSIONS; i++) {
         int ms = i == IC_DB_NB || i == IC_DB_SB ? zone : ic;
         if (ms >= 0) {
-            ic_db_set_probe_interval(c->sessions[i], ms && ms < 1000 ? 1000 : ms);
+            ic_db_set_probe_interval(c->sessions[i],
+                                     ms && ms < 1000 ? 1000 : ms);
         }
     }
 }

@@ -558,7 +558,8 @@ ic_engine_run(struct ic_engine *e, bool global_writer)
     if (e->converged && !wrote) {
         for (size_t i = 0; i < e->n_steps; i++) {
             struct ic_step_state *st = &e->steps[i];
-            if (st->step->on_quiet_pass && st->step->on_quiet_pass(st->state)) {
+            if (st->step->on_quiet_pass
+                && st->step->on_quiet_pass(st->state)) {
                 st->ever_ran = false;
                 poll_immediate_wake();
             }
