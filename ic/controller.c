@@ -525,3 +525,21 @@ ic_controller_render_metrics(const struct ic_controller *c,
     metrics_sample(m, "ovn_ic_problems", NULL, NULL,
                    problems_count(&c->problems));
 }
+
+struct ic_engine *
+ic_controller_engine(const struct ic_controller *c)
+{
+    return c->engine;
+}
+
+/* Returns the number of transactions that changed a database, over every
+ * session. */
+uint64_t
+ic_controller_n_commits(const struct ic_controller *c)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < IC_N_SESSIONS; i++) {
+        n += db_commits(c->sessions[i]);
+    }
+    return n;
+}

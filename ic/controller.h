@@ -20,6 +20,7 @@
  * deployments agree on a single global writer. */
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct ic_controller;
 
@@ -45,5 +46,9 @@ void ic_controller_render_metrics(const struct ic_controller *,
                                   struct metrics *);
 bool ic_controller_is_healthy(const struct ic_controller *,
                               struct ds *reason);
+
+/* For tests that drive a controller in-process. */
+struct ic_engine *ic_controller_engine(const struct ic_controller *);
+uint64_t ic_controller_n_commits(const struct ic_controller *);
 
 #endif /* ic/controller.h */

@@ -298,6 +298,22 @@ ic_engine_force_recompute(struct ic_engine *e, const char *reason)
     e->force_reason = reason;
 }
 
+static struct ic_step_state *find_step(const struct ic_engine *,
+                                      const char *name);
+
+/* Makes the next pass run the step called 'name' as if it never ran: it
+ * recomputes, whatever changed.  Returns false if there is no such
+ * step. */
+bool
+ic_engine_force_step(struct ic_engine *e, const char *name)
+{
+    struct ic_step_state *st = find_step(e, name);
+    if (st) {
+        st->ever_ran = false;
+    }
+    return st != NULL;
+}
+
 /* Reads the current seqnos of 'st''s reads into 'seqnos' and returns a
  * bitmap of the reads whose seqno differs from what the step saw when it
  * last ran.  A read whose changes touch only its ignored columns is not in
@@ -706,7 +722,7 @@ ic_engine_render_metrics(const struct ic_engine *e, struct metrics *m)
     }
 }
 
-static const struct ic_step_state *
+static struct ic_step_state *
 find_step(const struct ic_engine *e, const char *name)
 {
     for (size_t i = 0; i < e->n_steps; i++) {

@@ -95,6 +95,7 @@ struct ic_engine *ic_engine_create_default(const struct ic_engine_io *,
 void ic_engine_destroy(struct ic_engine *);
 
 void ic_engine_force_recompute(struct ic_engine *, const char *reason);
+bool ic_engine_force_step(struct ic_engine *, const char *name);
 void ic_engine_run(struct ic_engine *, bool global_writer);
 void ic_engine_idle(struct ic_engine *);
 
