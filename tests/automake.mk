@@ -20,3 +20,8 @@ EXTRA_DIST += tests/run-tests.sh tests/lib.sh $(wildcard $(srcdir)/tests/*.sh)
 check-local: all $(check_PROGRAMS)
 	TOP_SRCDIR=$(abs_top_srcdir) TOP_BUILDDIR=$(abs_top_builddir) \
 	    $(abs_top_srcdir)/tests/run-tests.sh $(TESTS_ARGS)
+
+# The engine, driven through a fake change source.
+check_PROGRAMS += tests/unit/test-engine
+tests_unit_test_engine_SOURCES = tests/unit/test-engine.c tests/unit/tap.h
+tests_unit_test_engine_LDADD = ic/libic.la lib/libovnic.la $(OVS_LIB)
