@@ -394,3 +394,46 @@ test_pausing_the_global_writer_moves_the_role() {
     ic_sync
     check_eq 1 count_rows nbctl east list Logical_Switch
 }
+
+# Two zones' daemons started at the same moment on IC databases without
+# their global rows: each global row, each transit switch's binding and key,
+# and the binding of a port without a chassis exist exactly once, however
+# the race goes.  The global writer's rows are written only through the
+# session that holds the IC-SB lock, or into tables whose indexes refuse a
+# second copy (see ic/sync-cfg.h and ic/sync-port.h).  Three rounds.
+test_two_zones_started_at_once() {
+    ic_dbs_start
+    zone_start east
+    zone_start west
+    fake_gateway east gw_east 192.168.0.1
+    fake_gateway west gw_west 192.168.0.2
+    local i round
+    for i in 1 2 3 4 5; do
+        icnbctl ts-add ts$i
+    done
+    icnbctl tsp-add ts1 tsp-free
+    for round in 1 2 3; do
+        icsbctl destroy IC_SB_Global .
+        icnbctl destroy IC_NB_Global .
+        icsbctl --all destroy Datapath_Binding
+        icsbctl --all destroy Port_Binding
+        ic_start east &
+        ic_start west &
+        wait
+        wait_eq 1 count_rows icnbctl list IC_NB_Global
+        ic_sync
+        check_eq 1 count_rows icsbctl list IC_SB_Global
+        check_eq 1 count_rows icnbctl list IC_NB_Global
+        check_eq 5 count_rows icsbctl list Datapath_Binding
+        check_eq 5 count_distinct icsbctl tunnel_key Datapath_Binding
+        check_eq 1 count_rows icsbctl find Port_Binding \
+            logical_port=tsp-free
+        check_eq 5 count_rows nbctl east list Logical_Switch
+        check_eq 5 count_rows nbctl west list Logical_Switch
+        check_eq 1 sh -c "for z in east west; do
+            ovn-appctl -t $T/\$z-ic.ctl engine/show; done |
+            grep -c 'global writer: yes'"
+        stop_pidfile "$T/east-ic.pid"
+        stop_pidfile "$T/west-ic.pid"
+    done
+}
