@@ -428,19 +428,6 @@ ic_controller_is_healthy(const struct ic_controller *c, struct ds *reason)
     return true;
 }
 
-/* Emits one family with a sample per session. */
-static void
-render_per_session(const struct ic_controller *c, struct metrics *m,
-                   const char *name, enum metric_type type, const char *help,
-                   uint64_t (*value)(const struct ic_db *))
-{
-    metrics_family(m, name, type, help);
-    for (int i = 0; i < IC_N_SESSIONS; i++) {
-        metrics_sample(m, name, "db", ic_session_name(i),
-                       value(c->sessions[i]));
-    }
-}
-
 static uint64_t
 db_connected(const struct ic_db *db)
 {
@@ -471,6 +458,23 @@ db_reconnects(const struct ic_db *db)
     return counters.n_reconnects;
 }
 
+/* The metric families with a sample per session. */
+static const struct {
+    const char *name;
+    enum metric_type type;
+    const char *help;
+    uint64_t (*value)(const struct ic_db *);
+} session_families[] = {
+    { "ovn_ic_db_connected", METRIC_GAUGE,
+      "Whether the session with the database is connected.", db_connected },
+    { "ovn_ic_db_commits_total", METRIC_COUNTER,
+      "Transactions that changed the database.", db_commits },
+    { "ovn_ic_db_failures_total", METRIC_COUNTER,
+      "Transactions that failed or had to be retried.", db_failures },
+    { "ovn_ic_db_reconnects_total", METRIC_COUNTER,
+      "Times the session connected again after a loss.", db_reconnects },
+};
+
 /* Renders every metric into 'm'. */
 void
 ic_controller_render_metrics(const struct ic_controller *c,
@@ -478,18 +482,15 @@ ic_controller_render_metrics(const struct ic_controller *c,
 {
     metrics_clear(m);
 
-    render_per_session(c, m, "ovn_ic_db_connected", METRIC_GAUGE,
-                       "Whether the session with the database is "
-                       "connected.", db_connected);
-    render_per_session(c, m, "ovn_ic_db_commits_total", METRIC_COUNTER,
-                       "Transactions that changed the database.",
-                       db_commits);
-    render_per_session(c, m, "ovn_ic_db_failures_total", METRIC_COUNTER,
-                       "Transactions that failed or had to be retried.",
-                       db_failures);
-    render_per_session(c, m, "ovn_ic_db_reconnects_total", METRIC_COUNTER,
-                       "Times the session connected again after a loss.",
-                       db_reconnects);
+    for (size_t f = 0; f < ARRAY_SIZE(session_families); f++) {
+        metrics_family(m, session_families[f].name, session_families[f].type,
+                       session_families[f].help);
+        for (int i = 0; i < IC_N_SESSIONS; i++) {
+            metrics_sample(m, session_families[f].name, "db",
+                           ic_session_name(i),
+                           session_families[f].value(c->sessions[i]));
+        }
+    }
 
     metrics_family(m, "ovn_ic_rows_written_total", METRIC_COUNTER,
                    "Rows this daemon inserted, updated or deleted.");

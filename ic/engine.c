@@ -97,24 +97,15 @@ n_writes(const struct ic_step *step)
     return n;
 }
 
-/* Bitmap of the sessions 'step' writes. */
+/* Bitmap of the sessions 'step' reads (or, if 'writes', writes). */
 static uint32_t
-write_sessions(const struct ic_step *step)
+step_sessions(const struct ic_step *step, bool writes)
 {
     uint32_t sessions = 0;
-    for (size_t i = 0; i < n_writes(step); i++) {
-        sessions |= 1u << step_session(step, step->writes[i].db);
-    }
-    return sessions;
-}
-
-/* Bitmap of the sessions 'step' reads. */
-static uint32_t
-read_sessions(const struct ic_step *step)
-{
-    uint32_t sessions = 0;
-    for (size_t i = 0; i < n_reads(step); i++) {
-        sessions |= 1u << step_session(step, step->reads[i].db);
+    size_t n = writes ? n_writes(step) : n_reads(step);
+    for (size_t i = 0; i < n; i++) {
+        enum ic_db_id db = writes ? step->writes[i].db : step->reads[i].db;
+        sessions |= 1u << step_session(step, db);
     }
     return sessions;
 }
@@ -467,7 +458,7 @@ run_steps(struct ic_engine *e, struct ovsdb_idl_txn *txns[IC_N_SESSIONS],
             all_complete = all_complete && st->complete;
             continue;
         }
-        uint32_t writes = write_sessions(step);
+        uint32_t writes = step_sessions(step, true);
         bool writable = true;
         for (int s = 0; s < IC_N_SESSIONS; s++) {
             writable = writable && (!(writes & (1u << s)) || txns[s]);
@@ -479,7 +470,7 @@ run_steps(struct ic_engine *e, struct ovsdb_idl_txn *txns[IC_N_SESSIONS],
              * meanwhile, so a step that only ignores columns gives up on
              * ignoring them instead. */
             if (step->tracks_changes) {
-                *keep_tracking |= read_sessions(step);
+                *keep_tracking |= step_sessions(step, false);
             } else if (step_tracks_changes(step)) {
                 st->lost_changes = true;
             }
@@ -527,7 +518,7 @@ ic_engine_run(struct ic_engine *e, bool global_writer)
     uint32_t wanted = 0;
     for (size_t i = 0; i < e->n_steps; i++) {
         if (global_writer || !e->steps[i].step->global_writer) {
-            wanted |= write_sessions(e->steps[i].step);
+            wanted |= step_sessions(e->steps[i].step, true);
         }
     }
     for (int s = 0; s < IC_N_SESSIONS; s++) {
@@ -648,19 +639,6 @@ ic_engine_format_status(const struct ic_engine *e, struct ds *out)
     }
 }
 
-/* Emits one family with a sample per step. */
-static void
-render_per_step(const struct ic_engine *e, struct metrics *m,
-                const char *name, enum metric_type type, const char *help,
-                double (*value)(const struct ic_step_state *))
-{
-    metrics_family(m, name, type, help);
-    for (size_t i = 0; i < e->n_steps; i++) {
-        metrics_sample(m, name, "step", e->steps[i].step->name,
-                       value(&e->steps[i]));
-    }
-}
-
 static double
 step_runs(const struct ic_step_state *st)
 {
@@ -685,6 +663,23 @@ step_complete(const struct ic_step_state *st)
     return st->complete;
 }
 
+/* The metric families with a sample per step. */
+static const struct {
+    const char *name;
+    enum metric_type type;
+    const char *help;
+    double (*value)(const struct ic_step_state *);
+} step_families[] = {
+    { "ovn_ic_step_runs_total", METRIC_COUNTER,
+      "Times each sync step ran.", step_runs },
+    { "ovn_ic_step_last_duration_seconds", METRIC_GAUGE,
+      "Duration of each step's last run.", step_last_seconds },
+    { "ovn_ic_step_seconds_total", METRIC_COUNTER,
+      "Time each sync step spent in all its runs.", step_total_seconds },
+    { "ovn_ic_step_complete", METRIC_GAUGE,
+      "Whether each step's last run was complete.", step_complete },
+};
+
 /* Renders the engine's metrics, and the steps' own, into 'm'. */
 void
 ic_engine_render_metrics(const struct ic_engine *e, struct metrics *m)
@@ -704,16 +699,15 @@ ic_engine_render_metrics(const struct ic_engine *e, struct metrics *m)
     metrics_sample(m, "ovn_ic_sync_last_duration_seconds", NULL, NULL,
                    e->last_pass_ms / 1000.0);
 
-    render_per_step(e, m, "ovn_ic_step_runs_total", METRIC_COUNTER,
-                    "Times each sync step ran.", step_runs);
-    render_per_step(e, m, "ovn_ic_step_last_duration_seconds", METRIC_GAUGE,
-                    "Duration of each step's last run.", step_last_seconds);
-    render_per_step(e, m, "ovn_ic_step_seconds_total", METRIC_COUNTER,
-                    "Time each sync step spent in all its runs.",
-                    step_total_seconds);
-    render_per_step(e, m, "ovn_ic_step_complete", METRIC_GAUGE,
-                    "Whether each step's last run was complete.",
-                    step_complete);
+    for (size_t f = 0; f < ARRAY_SIZE(step_families); f++) {
+        metrics_family(m, step_families[f].name, step_families[f].type,
+                       step_families[f].help);
+        for (size_t i = 0; i < e->n_steps; i++) {
+            metrics_sample(m, step_families[f].name, "step",
+                           e->steps[i].step->name,
+                           step_families[f].value(&e->steps[i]));
+        }
+    }
 
     for (size_t i = 0; i < e->n_steps; i++) {
         if (e->steps[i].step->render_metrics) {
