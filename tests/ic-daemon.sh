@@ -6,7 +6,6 @@ ic_passes() {
 }
 
 test_converged_system_commits_nothing() {
-    . "$TOP_SRCDIR/tests/ic-port.sh"
     reference_topology
     ic_sync
     wait_reference_ports

@@ -73,7 +73,6 @@ s.bind(('127.0.0.1', $port)); s.listen(1); open('$T/holder.pid', 'w').write(str(
 }
 
 test_route_counts() {
-    . "$TOP_SRCDIR/tests/ic-port.sh"
     local port
     port=$(free_port)
     # East's daemon starts first and gets the port (--detach returns once

@@ -789,11 +789,6 @@ test_static_route_moved_between_routers() {
     agrees_with_full east west
 }
 
-# step_runs ZONE STEP: how many times the zone's daemon ran STEP.
-step_runs() {
-    ic_ctl "$1" engine/show | sed -n "s/^$2 *runs=\([0-9]*\) .*/\1/p"
-}
-
 # Learned routes change the learning router's static routes all day; the
 # port step, which reads routers only for their ports, does not run for it.
 test_port_step_skips_static_route_changes() {

@@ -45,7 +45,6 @@ test_debian_tools_work_with_our_schemas() {
 }
 
 test_our_daemon_works_with_debians_ic_schemas() {
-    . "$TOP_SRCDIR/tests/ic-port.sh"
     ic_dbs_start "$OVN_SCHEMAS"
     zone_start east
     zone_start west
