@@ -25,3 +25,9 @@ check-local: all $(check_PROGRAMS)
 check_PROGRAMS += tests/unit/test-engine
 tests_unit_test_engine_SOURCES = tests/unit/test-engine.c tests/unit/tap.h
 tests_unit_test_engine_LDADD = ic/libic.la lib/libovnic.la $(OVS_LIB)
+
+# Every sync step is idempotent, against real databases, ovn-northd and a
+# second zone's daemon (run as root; see the program's comment).
+check_PROGRAMS += tests/unit/test-steps
+tests_unit_test_steps_SOURCES = tests/unit/test-steps.c tests/unit/tap.h
+tests_unit_test_steps_LDADD = ic/libic.la lib/libovnic.la $(OVS_LIB)
