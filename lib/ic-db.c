@@ -74,8 +74,13 @@ void
 ic_db_destroy(struct ic_db *db)
 {
     if (db) {
-        ovsdb_idl_txn_destroy(db->open_txn);
-        ovsdb_idl_txn_destroy(db->committing_txn);
+        /* OVS's ovsdb_idl_txn_destroy() does not take a null pointer. */
+        if (db->open_txn) {
+            ovsdb_idl_txn_destroy(db->open_txn);
+        }
+        if (db->committing_txn) {
+            ovsdb_idl_txn_destroy(db->committing_txn);
+        }
         ovsdb_idl_destroy(db->idl);
         free(db->last_error);
         free(db->rows_written);

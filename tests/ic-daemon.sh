@@ -436,3 +436,19 @@ test_two_zones_started_at_once() {
         stop_pidfile "$T/west-ic.pid"
     done
 }
+
+# "ovn-appctl exit" ends the daemon with status 0: tearing down sessions
+# with no transaction open once crashed it.
+test_exit_is_clean() {
+    ic_dbs_start
+    zone_start east
+    "$IC_DAEMON" --no-chdir --unixctl="$T/east-ic.ctl" \
+        --log-file="$T/east-ic.log" -vconsole:off \
+        --ovnnb-db=unix:"$T/east-nb.sock" --ovnsb-db=unix:"$T/east-sb.sock" \
+        --ic-nb-db="$OVN_IC_NB_DB" --ic-sb-db="$OVN_IC_SB_DB" &
+    local pid=$! rc=0
+    wait_eq "Status: active" ic_ctl east status
+    ic_ctl east exit
+    wait "$pid" || rc=$?
+    check_eq 0 echo "$rc"
+}
