@@ -56,6 +56,11 @@ if [ -f "$STAMP" ]; then        # another run finished while we waited
     exec "$0" "$@"
 fi
 
+# Debian's python3 (with python3-scapy, which the spine-leaf groups need)
+# for configure and the build, not a pyenv or venv python3 earlier in PATH.
+PY=/usr/bin/python3
+export PATH="/usr/bin:$PATH"
+
 LOGS=$CACHE/logs
 mkdir -p "$LOGS"
 NICE=(nice -n 19)
@@ -157,8 +162,9 @@ do_packages() {
         note "installing: ${missing[*]}"
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
     else
-        log "all build packages present"
+        note "all build packages present"
     fi
+    "$PY" -c 'import scapy' || die "$PY cannot import scapy (python3-scapy)"
 }
 
 # --- 3. fetch ------------------------------------------------------------
@@ -190,7 +196,7 @@ EOF
 do_ovs() {
     cd "$ovs_dir"
     "${NICE[@]}" ./boot.sh
-    "${NICE[@]}" ./configure
+    "${NICE[@]}" ./configure PYTHON3="$PY"
     "${NICE[@]}" make -j"$JOBS"
 }
 
@@ -206,7 +212,7 @@ do_ovn() {
         die "$(basename "$PATCH") applies neither way to ovn $ovn_version; update it"
     fi
     "${NICE[@]}" ./boot.sh
-    "${NICE[@]}" ./configure --with-ovs-source="$ovs_dir" --with-ovs-build="$ovs_dir"
+    "${NICE[@]}" ./configure --with-ovs-source="$ovs_dir" --with-ovs-build="$ovs_dir" PYTHON3="$PY"
     "${NICE[@]}" make -j"$JOBS"
 }
 

@@ -44,6 +44,14 @@ esac
 # shellcheck disable=SC2154
 [ -x "$ovn_dir/tests/testsuite" ] || die "no $ovn_dir/tests/testsuite"
 
+# The spine-leaf groups send packets made by tests/scapy-server.py
+# ("#!/usr/bin/env python3"); without scapy they wait forever. Use Debian's
+# python3 (python3-scapy), not a pyenv or venv python3 earlier in PATH.
+PY=/usr/bin/python3
+"$PY" -c 'import scapy' 2>/dev/null ||
+    die "$PY cannot import scapy: apt-get install --no-install-recommends python3-scapy"
+export PATH="/usr/bin:$PATH"
+
 OUT=${OVN_IC_AT_OUT:-/tmp/ovn-ic-at-$MODE-$(date +%Y%m%d-%H%M%S)}
 JOBS=${OVN_IC_AT_JOBS:-2}
 rm -rf "$OUT"
@@ -87,12 +95,12 @@ else
 fi
 
 # The suite runs in OUT: its own atconfig (absolute paths into the build
-# tree) and the build's atlocal.
+# tree) and the build's atlocal, with Debian's python3.
 sed -e "s|^at_srcdir=.*|at_srcdir='$ovn_dir/tests'|" \
     -e "s|^at_top_srcdir=.*|at_top_srcdir='$ovn_dir'|" \
     -e "s|^at_top_build_prefix=.*|at_top_build_prefix='$ovn_dir/'|" \
     "$ovn_dir/tests/atconfig" > "$OUT/atconfig"
-cp "$ovn_dir/tests/atlocal" "$OUT/atlocal"
+sed -E "s|^( *PYTHON3?=).*|\1'$PY'|" "$ovn_dir/tests/atlocal" > "$OUT/atlocal"
 
 # ovn-ic.at's groups: a number range from --list (-k ovn-ic would miss the
 # data-plane groups titled "interconnection ..." and "spine-leaf ...").
