@@ -134,7 +134,10 @@ writes_collide(const struct ic_step *sa, const struct ic_write *a,
         return false;
     }
     if (!a->columns[0] || !b->columns[0]) {
-        return !a->columns[0] && !b->columns[0];
+        /* Two owners collide unless both name their rows, and differently
+         * (one owner that names its rows and one that does not collide). */
+        return !a->columns[0] && !b->columns[0]
+               && (!a->rows || !b->rows || !strcmp(a->rows, b->rows));
     }
     for (size_t i = 0; i < IC_MAX_COLUMNS && a->columns[i]; i++) {
         if (column_in(b->columns, a->columns[i])) {
@@ -588,6 +591,9 @@ format_write(const struct ic_step *step, const struct ic_write *w,
 {
     ds_put_format(out, " %s:%s", ic_session_name(step_session(step, w->db)),
                   w->table->name);
+    if (w->rows) {
+        ds_put_format(out, "[%s]", w->rows);
+    }
     for (size_t k = 0; k < IC_MAX_COLUMNS && w->columns[k]; k++) {
         ds_put_format(out, "%c%s", k ? ',' : '(', w->columns[k]->name);
         if (k + 1 == IC_MAX_COLUMNS || !w->columns[k + 1]) {

@@ -37,7 +37,8 @@
  *
  * Writers.  Every table that some step writes has exactly one owner, the
  * step that declares it in 'writes' without columns: it inserts and deletes
- * the rows.  Another step may write named columns of a table it does not
+ * the rows (or several owners of named, disjoint sets of rows, see struct
+ * ic_write).  Another step may write named columns of a table it does not
  * own (a 'writes' entry with 'columns'), and each column has one writer.
  * The engine checks this when it starts and aborts on a violation, so two
  * steps can never fight over a row.
@@ -93,11 +94,17 @@ struct ic_read {
 };
 
 /* A table a step writes: all of it (no 'columns'), or only the named
- * columns of rows that another step owns. */
+ * columns of rows that another step owns.
+ *
+ * 'rows', if set, says that the owner owns only some of the table's rows,
+ * for example "type=transit-router-port": then every owner of the table
+ * must name its rows, and the sets must be disjoint (the engine checks
+ * that the names differ; the steps keep to them). */
 struct ic_write {
     enum ic_db_id db;
     const struct ovsdb_idl_table_class *table;
     const struct ovsdb_idl_column *columns[IC_MAX_COLUMNS];
+    const char *rows;
 };
 
 /* A table, for probes and ic_step_changed_only(). */

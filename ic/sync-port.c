@@ -792,7 +792,9 @@ const struct ic_step sync_port_step = {
           .columns = { &nbrec_logical_switch_col_ports } },
         { IC_DB_SB, &sbrec_table_port_binding,
           .columns = { &sbrec_port_binding_col_chassis } },
-        { IC_DB_ICSB, &icsbrec_table_port_binding },
+        /* Transit routers' ports are another step's. */
+        { IC_DB_ICSB, &icsbrec_table_port_binding,
+          .rows = "type=transit-switch-port" },
     },
     .run = sync_port_run,
 };

@@ -593,6 +593,27 @@ static const struct ic_step other_column = {
     .run = run_a,
 };
 
+static const struct ic_step switch_ports = {
+    .name = "switch-ports",
+    .writes = { { IC_DB_NB, &nbrec_table_logical_switch_port,
+                  .rows = "type=router" } },
+    .run = run_a,
+};
+
+static const struct ic_step other_ports = {
+    .name = "other-ports",
+    .writes = { { IC_DB_NB, &nbrec_table_logical_switch_port,
+                  .rows = "type=remote" } },
+    .run = run_a,
+};
+
+static const struct ic_step same_ports = {
+    .name = "same-ports",
+    .writes = { { IC_DB_NB, &nbrec_table_logical_switch_port,
+                  .rows = "type=router" } },
+    .run = run_a,
+};
+
 static const struct ic_step zone_without_az = {
     .name = "zone-without-az",
     .needs_az = true,
@@ -614,6 +635,15 @@ test_writer_check(void)
     const struct ic_step *global[] = { &step_global, &step_global };
     tap_result(create_aborts(global, 2), "the global session's tables "
                "have one owner too");
+    const struct ic_step *split[] = { &switch_ports, &other_ports };
+    tap_result(!create_aborts(split, 2),
+               "two owners of named, different rows of one table are fine");
+    const struct ic_step *same[] = { &switch_ports, &same_ports };
+    tap_result(create_aborts(same, 2),
+               "two owners naming the same rows abort the start");
+    const struct ic_step *half[] = { &step_a, &other_ports };
+    tap_result(create_aborts(half, 2), "an owner of all rows and an owner "
+               "of some abort the start");
     const struct ic_step *no_az[] = { &zone_without_az };
     tap_result(create_aborts(no_az, 1),
                "a zone step without a step that finds the zone aborts");
