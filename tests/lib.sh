@@ -16,6 +16,34 @@ IC_SBCTL=${IC_SBCTL:-$TOP_BUILDDIR/utilities/ovn-ic-sbctl}
 UPSTREAM_IC=${UPSTREAM_IC:-/usr/bin/ovn-ic}
 SCHEMAS=$TOP_SRCDIR/ovsdb-schemas
 OVN_SCHEMAS=${OVN_SCHEMAS:-/usr/share/ovn}
+
+# TEST_OVN=current runs the tests against the OVN and Open vSwitch that
+# tests/upstream/build-ovn.sh built (26.03 and 4.0) instead of Debian 12's
+# packages: their ovsdb-server, ovn-northd, ovn-controller, ctl tools and
+# schemas, and their ovn-ic as the "upstream" daemon of mixed zones.
+TEST_OVN=${TEST_OVN:-debian}
+if [ "$TEST_OVN" = current ]; then
+    OVN_CURRENT_STAMP=${OVN_CURRENT_CACHE:-/var/cache/ovn-interconnect/ovn-current}/.built
+    [ -f "$OVN_CURRENT_STAMP" ] ||
+        { echo "TEST_OVN=current: run tests/upstream/build-ovn.sh first"; exit 1; }
+    # shellcheck source=/dev/null
+    . "$OVN_CURRENT_STAMP"
+    # shellcheck disable=SC2154
+    PATH=$ovn_dir/northd:$ovn_dir/controller:$ovn_dir/utilities:$ovs_dir/ovsdb:$ovs_dir/vswitchd:$ovs_dir/utilities:$PATH
+    OVN_SCHEMAS=$ovn_dir
+    UPSTREAM_IC=$ovn_dir/ic/ovn-ic
+    export PATH
+fi
+
+# needs_ovn VERSION: ends the test as skipped (status 77), saying so,
+# unless the OVN under test is at least VERSION (a feature that needs a
+# newer northd; TEST_OVN=current runs it).
+needs_ovn() {
+    if [ "$TEST_OVN" != current ]; then
+        echo "skipped: needs OVN $1 or newer (TEST_OVN=current)"
+        exit 77
+    fi
+}
 WAIT_SECONDS=${WAIT_SECONDS:-30}
 
 export OVS_RUNDIR=$T OVS_LOGDIR=$T OVS_DBDIR=$T OVN_RUNDIR=$T

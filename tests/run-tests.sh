@@ -27,12 +27,17 @@ shift $((OPTIND - 1))
 mkdir -p "$RESULTS"
 passed=0
 failed=0
+skipped=0
 failures=()
 
 record() {                      # record NAME STATUS SECONDS
     if [ "$2" = 0 ]; then
         passed=$((passed + 1))
         printf 'PASS %-60s %3ss\n' "$1" "$3"
+    elif [ "$2" = 77 ]; then
+        skipped=$((skipped + 1))
+        printf 'SKIP %-60s %3ss  (%s)\n' "$1" "$3" \
+            "$(grep -m1 '^skipped: ' "$RESULTS/$1.log" | cut -c10-)"
     else
         failed=$((failed + 1))
         failures+=("$1")
@@ -72,7 +77,7 @@ run_e2e() {                     # run_e2e FILE FUNCTION
     ) > "$RESULTS/$name.log" 2>&1
     rc=$?
     record "$name" $rc $(( $(date +%s) - start ))
-    if [ $rc = 0 ]; then rm -f "$RESULTS/$name.log"; fi
+    if [ $rc = 0 ] || [ $rc = 77 ]; then rm -f "$RESULTS/$name.log"; fi
 }
 
 if [ $# = 0 ]; then
@@ -97,5 +102,9 @@ done
 
 echo
 for f in "${failures[@]+"${failures[@]}"}"; do echo "failed: $f"; done
-echo "$passed passed, $failed failed"
+if [ "$skipped" -gt 0 ]; then
+    echo "$passed passed, $failed failed, $skipped skipped"
+else
+    echo "$passed passed, $failed failed"
+fi
 [ "$failed" = 0 ]
