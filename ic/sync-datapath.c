@@ -320,6 +320,7 @@ sync_datapath_switches(const struct sync_datapath_switches_ctx *ctx)
                             "not created");
             continue;
         }
+        const char *vxlan_mode = ctx->vxlan_mode ? "true" : "false";
         ls = shash_find_and_delete(&switches, ts->name);
         if (!ls) {
             VLOG_INFO("creating logical switch for transit switch %s",
@@ -328,6 +329,16 @@ sync_datapath_switches(const struct sync_datapath_switches_ctx *ctx)
             nbrec_logical_switch_set_name(ls, ts->name);
             nbrec_logical_switch_update_other_config_setkey(
                 ls, "interconn-ts", ts->name);
+            /* Upstream (25.03 and later) writes the mode, "false"
+             * included, on every switch it creates, and later only when
+             * the mode differs from the switch's (a missing key reads as
+             * false), and so does this step. */
+            nbrec_logical_switch_update_other_config_setkey(
+                ls, "ic-vxlan_mode", vxlan_mode);
+        } else if (smap_get_bool(&ls->other_config, "ic-vxlan_mode", false)
+                   != ctx->vxlan_mode) {
+            nbrec_logical_switch_update_other_config_setkey(
+                ls, "ic-vxlan_mode", vxlan_mode);
         }
 
         dp = shash_find_data(&keys, ts->name);
@@ -341,12 +352,6 @@ sync_datapath_switches(const struct sync_datapath_switches_ctx *ctx)
         if (!cur || strcmp(cur, key)) {
             nbrec_logical_switch_update_other_config_setkey(
                 ls, "requested-tnl-key", key);
-        }
-        cur = smap_get(&ls->other_config, "ic-vxlan_mode");
-        if (ctx->vxlan_mode ? !cur || strcmp(cur, "true")
-                            : cur && strcmp(cur, "false")) {
-            nbrec_logical_switch_update_other_config_setkey(
-                ls, "ic-vxlan_mode", ctx->vxlan_mode ? "true" : "false");
         }
     }
 
