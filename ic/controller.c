@@ -36,6 +36,7 @@ struct ic_controller {
 
     bool paused;
     bool exiting;
+    bool was_paused;            /* As last logged by log_role_change(). */
     bool was_active;
     bool was_global_writer;
 };
@@ -113,6 +114,9 @@ cmd_exit(struct unixctl_conn *conn, int argc OVS_UNUSED,
 {
     struct ic_controller *c = c_;
     c->exiting = true;
+    /* The main loop checks for exiting before it blocks again; without a
+     * wake-up it would sleep until some database spoke. */
+    poll_immediate_wake();
     unixctl_command_reply(conn, NULL);
 }
 
@@ -122,6 +126,7 @@ cmd_pause(struct unixctl_conn *conn, int argc OVS_UNUSED,
 {
     struct ic_controller *c = c_;
     c->paused = true;
+    poll_immediate_wake();      /* Releases the locks now, not later. */
     unixctl_command_reply(conn, NULL);
 }
 
@@ -329,8 +334,42 @@ update_probe_intervals(struct ic_controller *c)
     }
 }
 
+/* Logs a change of the daemon's role in upstream's words, which scripts
+ * and upstream's own tests grep for ("OVN ISB lock acquired"), followed on
+ * the same line by what it means here. */
+static void
+log_role_change(const struct ic_controller *c, bool active,
+                bool global_writer)
+{
+    if (c->paused && !c->was_paused) {
+        if (c->was_active) {
+            VLOG_INFO("This ovn-ic instance is now paused. Removing IC-SB "
+                      "lock.  The zone's lock is released too, for a "
+                      "standby to take over.");
+        }
+        VLOG_INFO("This ovn-ic instance is now paused.");
+    }
+    if (active && !c->was_active) {
+        VLOG_INFO("ovn-ic lock acquired. This ovn-ic instance is now "
+                  "active.  Acquiring OVN ISB lock.");
+    } else if (!active && c->was_active && !c->paused) {
+        VLOG_INFO("ovn-ic lock lost. This ovn-ic instance is now on "
+                  "standby.  The IC-SB lock is released.");
+    }
+    if (global_writer && !c->was_global_writer) {
+        VLOG_INFO("OVN ISB lock acquired. This ovn-ic instance is now "
+                  "active.  It is the global writer of IC-SB.");
+    } else if (!global_writer && c->was_global_writer) {
+        VLOG_INFO("OVN ISB lock lost.  This daemon is no longer the global "
+                  "writer of IC-SB.");
+    }
+}
+
 /* Takes or releases the locks according to the daemon's state: the zone
- * lock unless paused, the global lock only while active. */
+ * lock unless paused, the global lock only while active.  (Upstream asks
+ * for the global lock even on standby; a standby never writes, so holding
+ * it there would only keep the active daemon of another zone from
+ * writing.) */
 static void
 update_locks(struct ic_controller *c)
 {
@@ -342,23 +381,16 @@ update_locks(struct ic_controller *c)
     ic_db_set_lock(global, active ? GLOBAL_LOCK : NULL);
 
     bool global_writer = active && ic_db_has_lock(global);
-    if (active != c->was_active) {
-        VLOG_INFO("%s", active ? "this daemon is now active for the zone"
-                               : "this daemon is no longer active");
-        if (active) {
-            ic_engine_force_recompute(c->engine, "became active");
-        }
+    log_role_change(c, active, global_writer);
+    if (active && !c->was_active) {
+        ic_engine_force_recompute(c->engine, "became active");
     }
-    if (global_writer != c->was_global_writer) {
-        VLOG_INFO("%s", global_writer
-                  ? "this daemon is now the global writer"
-                  : "this daemon is no longer the global writer");
-        if (global_writer) {
-            ic_engine_force_recompute(c->engine, "became global writer");
-        }
+    if (global_writer && !c->was_global_writer) {
+        ic_engine_force_recompute(c->engine, "became global writer");
     }
     c->was_active = active;
     c->was_global_writer = global_writer;
+    c->was_paused = c->paused;
 }
 
 void

@@ -21,6 +21,8 @@
 #include "openvswitch/version.h"
 #include "util.h"
 
+VLOG_DEFINE_THIS_MODULE(options);
+
 /* Returns OVN's run directory: $OVN_RUNDIR or /var/run/ovn. */
 const char *
 ic_rundir(void)
@@ -65,6 +67,11 @@ Options:\n\
     daemon_usage();
     vlog_usage();
     stream_usage("database", true, true, false);
+    printf("\
+  --ssl-ciphersuites=SUITES accepted as upstream's; this build logs that\n\
+                            it cannot set TLS 1.3 cipher suites\n\
+  --ssl-server-name=NAME    accepted as upstream's; this build logs that\n\
+                            it cannot override SNI\n");
     exit(EXIT_SUCCESS);
 }
 
@@ -83,6 +90,8 @@ ic_cli_parse(int argc, char *argv[], struct ic_cli *cli)
         OPT_SSL_CA_CERT,
         OPT_SSL_PROTOCOLS_,
         OPT_SSL_CIPHERS_,
+        OPT_SSL_CIPHERSUITES_,
+        OPT_SSL_SERVER_NAME_,
         DAEMON_OPTION_ENUMS,
         VLOG_OPTION_ENUMS,
     };
@@ -101,6 +110,9 @@ ic_cli_parse(int argc, char *argv[], struct ic_cli *cli)
         {"ca-cert", required_argument, NULL, 'C'},
         {"ssl-protocols", required_argument, NULL, OPT_SSL_PROTOCOLS_},
         {"ssl-ciphers", required_argument, NULL, OPT_SSL_CIPHERS_},
+        {"ssl-ciphersuites", required_argument, NULL,
+         OPT_SSL_CIPHERSUITES_},
+        {"ssl-server-name", required_argument, NULL, OPT_SSL_SERVER_NAME_},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -160,6 +172,14 @@ ic_cli_parse(int argc, char *argv[], struct ic_cli *cli)
         case OPT_SSL_CIPHERS_:
             stream_ssl_set_ciphers(optarg);
             break;
+        case OPT_SSL_CIPHERSUITES_:
+            free(cli->ssl_ciphersuites);
+            cli->ssl_ciphersuites = xstrdup(optarg);
+            break;
+        case OPT_SSL_SERVER_NAME_:
+            free(cli->ssl_server_name);
+            cli->ssl_server_name = xstrdup(optarg);
+            break;
         case 'h':
             usage();
             OVS_NOT_REACHED();
@@ -195,9 +215,33 @@ ic_cli_parse(int argc, char *argv[], struct ic_cli *cli)
 
 /* Reads the SSL key, certificate and CA certificate again, so that rotated
  * files take effect without a restart.  Cheap when nothing changed. */
+/* Upstream's daemon (25.03 and later) takes --ssl-ciphersuites and
+ * --ssl-server-name, so deployments pass them; the Open vSwitch 3.1 library
+ * this is built on can set neither (it leaves TLS 1.3 cipher suites at
+ * OpenSSL's defaults and sends the host name of an "ssl:" remote, when it
+ * is a name, as SNI).  The options are accepted and each is logged once,
+ * after the log file is open, instead of refusing to start. */
+static void
+log_unsupported_ssl_options(const struct ic_cli *cli)
+{
+    if (cli->ssl_ciphersuites) {
+        VLOG_WARN_ONCE("--ssl-ciphersuites=%s is not supported by this build "
+                       "(Open vSwitch library %s): TLS 1.3 connections use "
+                       "OpenSSL's default cipher suites",
+                       cli->ssl_ciphersuites, OVS_PACKAGE_VERSION);
+    }
+    if (cli->ssl_server_name) {
+        VLOG_WARN_ONCE("--ssl-server-name=%s is not supported by this build "
+                       "(Open vSwitch library %s): SNI carries the host name "
+                       "of each ssl: remote, when it is a name",
+                       cli->ssl_server_name, OVS_PACKAGE_VERSION);
+    }
+}
+
 void
 ic_cli_refresh_ssl(const struct ic_cli *cli)
 {
+    log_unsupported_ssl_options(cli);
     if (cli->ssl_private_key && cli->ssl_certificate) {
         stream_ssl_set_key_and_cert(cli->ssl_private_key,
                                     cli->ssl_certificate);
@@ -219,4 +263,6 @@ ic_cli_destroy(struct ic_cli *cli)
     free(cli->ssl_private_key);
     free(cli->ssl_certificate);
     free(cli->ssl_ca_cert);
+    free(cli->ssl_ciphersuites);
+    free(cli->ssl_server_name);
 }

@@ -23,6 +23,8 @@ struct ic_cli {
     char *ssl_private_key;
     char *ssl_certificate;
     char *ssl_ca_cert;
+    char *ssl_ciphersuites;     /* Accepted, not supported by OVS 3.1. */
+    char *ssl_server_name;      /* Accepted, not supported by OVS 3.1. */
 };
 
 void ic_cli_parse(int argc, char *argv[], struct ic_cli *);

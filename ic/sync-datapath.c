@@ -85,35 +85,11 @@ sync_datapath_vxlan_mode(struct ovsdb_idl *icnb_idl,
     return false;
 }
 
-/* The last keys allocated, so that a freed key is not reused at once. */
-struct datapath_key_hints {
-    uint32_t key_hint;
-    uint32_t vxlan_key_hint;
-};
-
-static void *
-datapath_key_hints_create(void)
-{
-    struct datapath_key_hints *hints = xmalloc(sizeof *hints);
-    /* Like upstream, hand out IC_DP_KEY_MIN + 1 first. */
-    hints->key_hint = IC_DP_KEY_MIN;
-    hints->vxlan_key_hint = IC_DP_VXLAN_KEY_MIN;
-    return hints;
-}
-
-static void
-datapath_key_hints_destroy(void *hints)
-{
-    free(hints);
-}
-
 struct sync_datapath_keys_ctx {
     struct ovsdb_idl *icnb_idl;
     struct ovsdb_idl *icsb_idl;     /* The global writer's session. */
     struct ovsdb_idl_txn *icsb_txn;
     bool vxlan_mode;
-    uint32_t *key_hint;             /* Last key allocated. */
-    uint32_t *vxlan_key_hint;       /* Last key allocated in VXLAN mode. */
     struct problem_set *problems;
 };
 
@@ -131,7 +107,11 @@ sync_datapath_keys(const struct sync_datapath_keys_ctx *ctx)
     /* Every key in use, by switches and routers alike, is taken. */
     uint32_t min = ctx->vxlan_mode ? IC_DP_VXLAN_KEY_MIN : IC_DP_KEY_MIN;
     uint32_t max = ctx->vxlan_mode ? IC_DP_VXLAN_KEY_MAX : IC_DP_KEY_MAX;
-    uint32_t *hint = ctx->vxlan_mode ? ctx->vxlan_key_hint : ctx->key_hint;
+    /* Upstream hands out the lowest free key above 'min' ('min' itself
+     * last), every time: a freed key is reused, and a switch that leaves
+     * VXLAN mode and comes back gets its old key again.  Within a pass the
+     * hint moves on past the keys just taken. */
+    uint32_t hint = min;
     struct key_space keys;
     key_space_init(&keys, min, max);
 
@@ -224,7 +204,7 @@ sync_datapath_keys(const struct sync_datapath_keys_ctx *ctx)
         dp = shash_find_and_delete(&by_switch, ts->name);
         if (!dp || !key_space_contains(&keys, dp->tunnel_key)) {
             /* A new switch, or the VXLAN mode changed. */
-            uint32_t key = key_space_allocate(&keys, hint);
+            uint32_t key = key_space_allocate(&keys, &hint);
             if (!key) {
                 problems_report(ctx->problems, KEYS_OWNER, ts->name,
                                 "no free datapath key in %u..%u; the "
@@ -320,6 +300,7 @@ sync_datapath_switches(const struct sync_datapath_switches_ctx *ctx)
                             "not created");
             continue;
         }
+        const char *vxlan_mode = ctx->vxlan_mode ? "true" : "false";
         ls = shash_find_and_delete(&switches, ts->name);
         if (!ls) {
             VLOG_INFO("creating logical switch for transit switch %s",
@@ -328,6 +309,16 @@ sync_datapath_switches(const struct sync_datapath_switches_ctx *ctx)
             nbrec_logical_switch_set_name(ls, ts->name);
             nbrec_logical_switch_update_other_config_setkey(
                 ls, "interconn-ts", ts->name);
+            /* Upstream (25.03 and later) writes the mode, "false"
+             * included, on every switch it creates, and later only when
+             * the mode differs from the switch's (a missing key reads as
+             * false), and so does this step. */
+            nbrec_logical_switch_update_other_config_setkey(
+                ls, "ic-vxlan_mode", vxlan_mode);
+        } else if (smap_get_bool(&ls->other_config, "ic-vxlan_mode", false)
+                   != ctx->vxlan_mode) {
+            nbrec_logical_switch_update_other_config_setkey(
+                ls, "ic-vxlan_mode", vxlan_mode);
         }
 
         dp = shash_find_data(&keys, ts->name);
@@ -341,12 +332,6 @@ sync_datapath_switches(const struct sync_datapath_switches_ctx *ctx)
         if (!cur || strcmp(cur, key)) {
             nbrec_logical_switch_update_other_config_setkey(
                 ls, "requested-tnl-key", key);
-        }
-        cur = smap_get(&ls->other_config, "ic-vxlan_mode");
-        if (ctx->vxlan_mode ? !cur || strcmp(cur, "true")
-                            : cur && strcmp(cur, "false")) {
-            nbrec_logical_switch_update_other_config_setkey(
-                ls, "ic-vxlan_mode", ctx->vxlan_mode ? "true" : "false");
         }
     }
 
@@ -365,7 +350,6 @@ sync_datapath_switches(const struct sync_datapath_switches_ctx *ctx)
 static bool
 sync_datapath_keys_run(struct ic_step_ctx *step)
 {
-    struct datapath_key_hints *hints = ic_step_state(step);
     struct ovsdb_idl *icnb_idl = ic_step_idl(step, IC_DB_ICNB);
     struct ovsdb_idl *icsb_idl = ic_step_idl(step, IC_DB_ICSB);
     struct sync_datapath_keys_ctx ctx = {
@@ -373,8 +357,6 @@ sync_datapath_keys_run(struct ic_step_ctx *step)
         .icsb_idl = icsb_idl,
         .icsb_txn = ic_step_txn(step, IC_DB_ICSB),
         .vxlan_mode = sync_datapath_vxlan_mode(icnb_idl, icsb_idl),
-        .key_hint = &hints->key_hint,
-        .vxlan_key_hint = &hints->vxlan_key_hint,
         .problems = ic_step_problems(step),
     };
     return sync_datapath_keys(&ctx);
@@ -416,8 +398,6 @@ const struct ic_step sync_datapath_keys_step = {
     .writes = {
         { IC_DB_ICSB, &icsbrec_table_datapath_binding },
     },
-    .create = datapath_key_hints_create,
-    .destroy = datapath_key_hints_destroy,
     .run = sync_datapath_keys_run,
 };
 

@@ -50,11 +50,15 @@ struct port_view {
     struct shash sb_ports;         /* logical_port -> SB Port_Binding. */
     struct shash chassis;          /* name -> SB Chassis. */
     struct shash router_of_port;   /* LRP name -> NB Logical_Router. */
+    struct shash switch_of_port;   /* LSP name -> NB Logical_Switch, filled
+                                    * on first use by switch_of_port(). */
     struct shash isb_ports;        /* logical_port -> IC-SB Port_Binding. */
     struct shash ts_keys;          /* TS name -> struct key_space *. */
     struct shash tsps;             /* IC-NB Transit_Switch_Port by name. */
     struct shash nb_ports;         /* NB ports by name, if there are tsps. */
     bool has_pb_type;              /* IC-SB Port_Binding has 'type'. */
+    bool has_lsp_peer;             /* NB Logical_Switch_Port has 'peer'
+                                    * (OVN 25.03 and later). */
 };
 
 static void
@@ -65,12 +69,15 @@ port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
     shash_init(&v->sb_ports);
     shash_init(&v->chassis);
     shash_init(&v->router_of_port);
+    shash_init(&v->switch_of_port);
     shash_init(&v->isb_ports);
     shash_init(&v->ts_keys);
     shash_init(&v->tsps);
     shash_init(&v->nb_ports);
     v->has_pb_type
         = icsbrec_server_has_port_binding_table_col_type(ctx->icsb_idl);
+    v->has_lsp_peer
+        = nbrec_server_has_logical_switch_port_table_col_peer(ctx->nb_idl);
 
     const struct nbrec_logical_switch *ls;
     NBREC_LOGICAL_SWITCH_FOR_EACH (ls, ctx->nb_idl) {
@@ -137,6 +144,7 @@ port_view_destroy(struct port_view *v)
     shash_destroy(&v->nb_ports);
     shash_destroy(&v->isb_ports);
     shash_destroy(&v->router_of_port);
+    shash_destroy(&v->switch_of_port);
     shash_destroy(&v->sb_ports);
     shash_destroy(&v->chassis);
     shash_destroy(&v->transit_switches);
@@ -152,6 +160,31 @@ ts_key_space(struct port_view *v, const char *ts)
         shash_add(&v->ts_keys, ts, ks);
     }
     return ks;
+}
+
+/* Returns the NB logical switch that has the port called 'name', or NULL.
+ * Only "switch" ports need this, so the index is built on first use. */
+static const struct nbrec_logical_switch *
+switch_of_port(struct port_view *v, const char *name)
+{
+    if (shash_is_empty(&v->switch_of_port)) {
+        const struct nbrec_logical_switch *ls;
+        NBREC_LOGICAL_SWITCH_FOR_EACH (ls, v->ctx->nb_idl) {
+            for (size_t i = 0; i < ls->n_ports; i++) {
+                shash_add_once(&v->switch_of_port, ls->ports[i]->name, ls);
+            }
+        }
+    }
+    return shash_find_data(&v->switch_of_port, name);
+}
+
+/* True if a switch port of type 'type' on a transit switch, created in
+ * NB by the CMS, is published: a router's port, or (upstream 25.03 and
+ * later, for spine-leaf topologies) a port to another logical switch. */
+static bool
+is_published_type(const char *type)
+{
+    return !strcmp(type, "router") || !strcmp(type, "switch");
 }
 
 /* True if 'lsp' mirrors an IC-NB Transit_Switch_Port. */
@@ -183,10 +216,48 @@ struct local_port {
 };
 
 static void
+set_router_id(struct local_port *lp, const struct uuid *uuid)
+{
+    if (uuid) {
+        snprintf(lp->router_id, sizeof lp->router_id, UUID_FMT,
+                 UUID_ARGS(uuid));
+    } else {
+        lp->router_id[0] = '\0';
+    }
+}
+
+/* A "switch" port joins the transit switch to another logical switch, as
+ * upstream publishes it: its address is "unknown" (a switch has any
+ * address behind it, and a binding holds one), its gateway the chassis
+ * that claimed it (the one its options:requested-chassis names), and its
+ * "router-id" the NB UUID of the switch its peer port is on, as upstream
+ * finds it through the peer's datapath. */
+static void
+switch_port_collect(struct port_view *v,
+                    const struct nbrec_logical_switch_port *lsp,
+                    struct local_port *lp)
+{
+    const struct sbrec_port_binding *pb
+        = shash_find_data(&v->sb_ports, lsp->name);
+    lp->address = "unknown";
+    lp->gateway = pb && pb->chassis ? pb->chassis->name : "";
+
+    const struct nbrec_logical_switch *peer_ls
+        = (v->has_lsp_peer && lsp->peer
+           ? switch_of_port(v, lsp->peer) : NULL);
+    set_router_id(lp, peer_ls ? &peer_ls->header_.uuid : NULL);
+}
+
+static void
 local_port_collect(struct port_view *v,
                    const struct nbrec_logical_switch_port *lsp,
                    struct local_port *lp)
 {
+    if (!strcmp(lsp->type, "switch")) {
+        switch_port_collect(v, lsp, lp);
+        return;
+    }
+
     const char *peer = smap_get_def(&lsp->options, "router-port", "");
 
     const struct sbrec_port_binding *peer_pb
@@ -201,12 +272,7 @@ local_port_collect(struct port_view *v,
 
     const struct nbrec_logical_router *lr
         = shash_find_data(&v->router_of_port, peer);
-    if (lr) {
-        snprintf(lp->router_id, sizeof lp->router_id, UUID_FMT,
-                 UUID_ARGS(&lr->header_.uuid));
-    } else {
-        lp->router_id[0] = '\0';
-    }
+    set_router_id(lp, lr ? &lr->header_.uuid : NULL);
 }
 
 static void
@@ -311,7 +377,7 @@ sync_local_ports(struct port_view *v)
         const struct nbrec_logical_switch *ls = node->data;
         for (size_t i = 0; i < ls->n_ports; i++) {
             const struct nbrec_logical_switch_port *lsp = ls->ports[i];
-            if (strcmp(lsp->type, "router") || is_tsp_port(lsp)
+            if (!is_published_type(lsp->type) || is_tsp_port(lsp)
                 || shash_find(&v->tsps, lsp->name)) {
                 continue;       /* A transit switch port, or its name. */
             }
@@ -609,6 +675,33 @@ same_addresses(const struct nbrec_logical_switch_port *lsp,
     return true;
 }
 
+/* Names 'tsp''s peer on its mirror 'lsp', as upstream does in every zone,
+ * whatever the mirror's own type: a router's port in options:router-port,
+ * any other type's in the "peer" column (NB 7.11.0, OVN 25.03), clearing
+ * the other one. */
+static void
+mirror_tsp_peer(struct port_view *v,
+                const struct icnbrec_transit_switch_port *tsp,
+                const struct nbrec_logical_switch_port *lsp)
+{
+    bool router = !strcmp(tsp->type, "router");
+    set_option(lsp, "router-port", router ? tsp->peer : NULL);
+    if (!v->has_lsp_peer) {
+        if (!router && tsp->peer[0]) {
+            problems_report(v->ctx->problems, OWNER, tsp->name,
+                            "peer %s not set: this zone's NB has no "
+                            "Logical_Switch_Port.peer column (OVN 25.03 "
+                            "or later has it)", tsp->peer);
+        }
+        return;
+    }
+    const char *peer = router ? "" : tsp->peer;
+    const char *cur = lsp->peer ? lsp->peer : "";
+    if (strcmp(cur, peer)) {
+        nbrec_logical_switch_port_set_peer(lsp, peer[0] ? peer : NULL);
+    }
+}
+
 /* Brings 'lsp', the NB mirror of 'tsp', in line with it. */
 static void
 mirror_tsp(struct port_view *v, const struct icnbrec_transit_switch_port *tsp,
@@ -625,10 +718,7 @@ mirror_tsp(struct port_view *v, const struct icnbrec_transit_switch_port *tsp,
     }
     set_option(lsp, "requested-chassis", tsp->chassis);
     set_requested_tnl_key(lsp, isb->tunnel_key);
-    /* A router port's peer is its router port.  Other types' "peer" column
-     * came after the NB schemas this daemon supports. */
-    set_option(lsp, "router-port",
-               !strcmp(tsp->type, "router") ? tsp->peer : NULL);
+    mirror_tsp_peer(v, tsp, lsp);
     if (owner == TSP_REMOTE) {
         bind_remote_port(v, lsp, isb);
     }

@@ -452,3 +452,47 @@ test_exit_is_clean() {
     wait "$pid" || rc=$?
     check_eq 0 echo "$rc"
 }
+
+# The lock and pause log lines are upstream's words, which its tests and
+# scripts grep for (the "pause" group of OVN main's ovn-ic.at): a resumed
+# daemon says "OVN ISB lock acquired" again.
+test_lock_log_lines_are_upstreams() {
+    ic_dbs_start
+    zone_start east
+    ic_start east
+    local log=$T/east-ic.log active="This ovn-ic instance is now active."
+    wait_until grep -q "ovn-ic lock acquired. $active" "$log"
+    wait_until grep -q "OVN ISB lock acquired. $active" "$log"
+    ic_ctl east pause
+    wait_until grep -q \
+        "This ovn-ic instance is now paused. Removing IC-SB lock." "$log"
+    check grep -q "This ovn-ic instance is now paused.$" "$log"
+    check_eq 1 grep -c "OVN ISB lock acquired" "$log"
+    ic_ctl east resume
+    wait_eq 2 grep -c "OVN ISB lock acquired" "$log"
+
+    # A standby that loses nothing says nothing; the active one that is
+    # stopped hands over, and the standby says it is active.
+    ic_start east ours 2
+    wait_eq "Status: standby" ic_ctl_inst east 2 status
+    stop_pidfile "$T/east-ic.pid"
+    wait_until grep -q "OVN ISB lock acquired" "$T/east-ic2.log"
+}
+
+# Upstream's newer SSL options are accepted; the OVS 3.1 library cannot
+# apply them, which is logged once each.
+test_newer_ssl_options_are_accepted() {
+    ic_dbs_start
+    zone_start east
+    local suites=TLS_AES_256_GCM_SHA384
+    IC_EXTRA_ARGS="--ssl-ciphersuites=$suites --ssl-server-name=ic.example" \
+        ic_start east
+    wait_eq "Status: active" ic_ctl east status
+    ic_sync
+    check_eq 1 grep -c "ssl-ciphersuites=$suites is not supported" \
+        "$T/east-ic.log"
+    check_eq 1 grep -c "ssl-server-name=ic.example is not supported" \
+        "$T/east-ic.log"
+    "$IC_DAEMON" --help | grep -q -- --ssl-server-name ||
+        fail "--help does not list --ssl-server-name"
+}

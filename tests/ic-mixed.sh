@@ -6,8 +6,12 @@ db_state() {
     local z
     for z in east west; do
         echo "== $z NB switches"
+        # Upstream 25.03 and later, and ours, write ic-vxlan_mode=false on
+        # every transit switch they create; Debian's 23.03 predates VXLAN
+        # mode and never writes the key, so its absence is no difference.
         nbctl $z --format=csv --no-headings --columns=name,other_config \
-            list Logical_Switch | sort
+            list Logical_Switch |
+            sed -E 's/ic-vxlan_mode=("")?false("")?(, )?//' | sort
         echo "== $z NB switch ports"
         nbctl $z --format=csv --no-headings \
             --columns=name,type,addresses,options list Logical_Switch_Port |
