@@ -11,10 +11,11 @@
  *
  * A key space is built fresh from the keys a database already holds
  * (key_space_reserve()), then hands out free keys (key_space_allocate()).
- * Allocation starts after the 'hint', the last key handed out in this range,
- * so that a key freed a moment ago is not reused at once while other zones
- * may still have it installed; it wraps around at 'max'.  The caller keeps
- * the hint between passes.  Nothing here talks to a database. */
+ * Allocation starts after the 'hint' and wraps around at 'max'.  A caller
+ * that starts every pass with a hint of 0 gets the lowest free key, as
+ * upstream's ovn-ic hands them out (the daemon's steps do); one that keeps
+ * the hint between passes avoids reusing a key freed a moment ago.
+ * Nothing here talks to a database. */
 
 #include <stdbool.h>
 #include <stdint.h>
