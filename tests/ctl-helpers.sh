@@ -43,7 +43,7 @@ fails_with() {
 # distribution's older schema, such as Debian 12's OVN 23.03, and points
 # CTL_DB_VAR at it.
 start_debian_db() {
-    start_db "$1" "$OVN_SCHEMAS/ovn-ic-${1#ic}.ovsschema"
+    start_db "$1" "$DEBIAN_OVN_SCHEMAS/ovn-ic-${1#ic}.ovsschema"
     export "$CTL_DB_VAR=unix:$T/$1.sock"
 }
 

@@ -2,20 +2,20 @@
 
 test_client_views_are_subsets_of_installed_schemas() {
     check "$SCHEMAS/client-view.py" check "$SCHEMAS/ovn-nb-cv.ovsschema" \
-        "$OVN_SCHEMAS/ovn-nb.ovsschema"
+        "$DEBIAN_OVN_SCHEMAS/ovn-nb.ovsschema"
     check "$SCHEMAS/client-view.py" check "$SCHEMAS/ovn-sb-cv.ovsschema" \
-        "$OVN_SCHEMAS/ovn-sb.ovsschema"
+        "$DEBIAN_OVN_SCHEMAS/ovn-sb.ovsschema"
     # The check itself catches a column that is not in the real schema.
     sed 's/"name": {/"no_such_column": {/' "$SCHEMAS/ovn-nb-cv.ovsschema" \
         > "$T/bad.ovsschema"
     "$SCHEMAS/client-view.py" check "$T/bad.ovsschema" \
-        "$OVN_SCHEMAS/ovn-nb.ovsschema" 2>/dev/null &&
+        "$DEBIAN_OVN_SCHEMAS/ovn-nb.ovsschema" 2>/dev/null &&
         fail "a bad client view passed the check"
     return 0
 }
 
 test_ic_schemas_are_supersets_of_debians() {
-    python3 - "$SCHEMAS" "$OVN_SCHEMAS" <<'PY' || fail "not a superset"
+    python3 - "$SCHEMAS" "$DEBIAN_OVN_SCHEMAS" <<'PY' || fail "not a superset"
 import json, sys
 ours_dir, theirs_dir = sys.argv[1:]
 bad = []
@@ -45,7 +45,7 @@ test_debian_tools_work_with_our_schemas() {
 }
 
 test_our_daemon_works_with_debians_ic_schemas() {
-    ic_dbs_start "$OVN_SCHEMAS"
+    ic_dbs_start "$DEBIAN_OVN_SCHEMAS"
     zone_start east
     zone_start west
     ic_start east

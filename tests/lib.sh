@@ -16,6 +16,9 @@ IC_SBCTL=${IC_SBCTL:-$TOP_BUILDDIR/utilities/ovn-ic-sbctl}
 UPSTREAM_IC=${UPSTREAM_IC:-/usr/bin/ovn-ic}
 SCHEMAS=$TOP_SRCDIR/ovsdb-schemas
 OVN_SCHEMAS=${OVN_SCHEMAS:-/usr/share/ovn}
+# Debian 12's own schemas (OVN 23.03), for tests of older databases
+# whichever OVN runs the rest.
+DEBIAN_OVN_SCHEMAS=/usr/share/ovn
 
 # TEST_OVN=current runs the tests against the OVN and Open vSwitch that
 # tests/upstream/build-ovn.sh built (26.03 and 4.0) instead of Debian 12's
@@ -32,7 +35,11 @@ if [ "$TEST_OVN" = current ]; then
     PATH=$ovn_dir/northd:$ovn_dir/controller:$ovn_dir/utilities:$ovs_dir/ovsdb:$ovs_dir/vswitchd:$ovs_dir/utilities:$PATH
     OVN_SCHEMAS=$ovn_dir
     UPSTREAM_IC=$ovn_dir/ic/ovn-ic
-    export PATH
+    # The data-plane lab (utilities/ovn-ic-lab.sh) too.
+    LAB_OVN_SCHEMAS=$ovn_dir
+    LAB_OVS_SCHEMA=$ovs_dir/vswitchd/vswitch.ovsschema
+    LAB_UPSTREAM_IC=$UPSTREAM_IC
+    export PATH LAB_OVN_SCHEMAS LAB_OVS_SCHEMA LAB_UPSTREAM_IC
 fi
 
 # needs_ovn VERSION: ends the test as skipped (status 77), saying so,
