@@ -76,7 +76,7 @@ candidate_set_route(struct learn_candidate *c,
 static bool
 candidate_wanted(const struct learn_candidate *c)
 {
-    return !c->conflict && !c->shadowed;
+    return !c->refused && !c->shadowed;
 }
 
 static struct route_ref *
@@ -303,15 +303,18 @@ learn_full(struct sync_route_state *st)
     }
 
     problems_begin(ctx->problems, ROUTE_PROBLEMS_OWNER);
-    st->n_learned = st->n_refused = 0;
+    st->n_learned = st->n_overlapping = st->n_refused = 0;
     struct ic_router *r;
     HMAP_FOR_EACH (r, node, &st->routers) {
         overlap_check_candidates(r);
         overlap_report_conflicts(st, r);
         struct learn_candidate *c;
         HMAP_FOR_EACH (c, node, &r->candidates) {
+            bool overlapping = c->conflict && !c->shadowed;
+            c->refused = overlapping && st->deny_overlap;
             st->n_learned += candidate_wanted(c);
-            st->n_refused += c->conflict && !c->shadowed;
+            st->n_overlapping += overlapping;
+            st->n_refused += c->refused;
         }
     }
     problems_end(ctx->problems, ROUTE_PROBLEMS_OWNER);

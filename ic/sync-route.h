@@ -46,9 +46,11 @@
  *
  * Beyond upstream: a learnable prefix that overlaps a connected network of
  * the router, or a different prefix from another owner (zone and router)
- * learned by the same router, is not installed and is reported as a
- * problem naming both owners.  The same network from several owners is
- * ECMP and allowed; default routes (/0) are exempt.
+ * learned by the same router, is reported as a problem naming both owners.
+ * It is learned all the same, as upstream learns it, unless NB_Global
+ * options:ic-route-deny-overlap=true, which refuses it.  The same network
+ * from several owners is ECMP and no overlap; default routes (/0) are
+ * exempt.
  *
  * Cost: a full run indexes the rows once in hash maps, so no part of it is
  * quadratic in the number of routes, but it is linear in all of them.  The
@@ -82,7 +84,8 @@ struct problem_set;
 struct sync_route_stats {
     size_t advertised;          /* Routes this zone advertises. */
     size_t learned;             /* Routes this zone's routers learn. */
-    size_t refused;             /* Learnable routes refused as overlaps. */
+    size_t overlapping;         /* Learnable routes that overlap. */
+    size_t refused;             /* Those refused (ic-route-deny-overlap). */
     uint64_t full_runs;         /* Runs that recomputed everything. */
     uint64_t incremental_runs;  /* Runs that handled tracked changes. */
 };
