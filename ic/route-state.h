@@ -187,7 +187,6 @@ struct learn_candidate {
     struct ic_router *router;
     const struct icsbrec_route *route;  /* The smallest UUID, if several. */
     const struct ts_port *port;
-    size_t n_routes;                    /* IC-SB routes that give it. */
     struct route_prefix prefix;
     struct in6_addr nexthop;
     char *route_table;          /* Copies: writing to an IDL row, or its */

@@ -41,8 +41,10 @@
  * ic-route-filter-tag, ic-route-learn-default and ic-route-learn-lb, and
  * not shadowed by a local static route to the same network and table or by
  * a local load balancer VIP.  It becomes an NB static route marked
- * external_ids:ic-learned-route=<IC-SB uuid> with options:origin.  Several
- * IC-SB routes that would give one identical NB route give one.
+ * external_ids:ic-learned-route=<IC-SB uuid> with options:origin, one per
+ * IC-SB route as upstream's: two IC-SB routes that read the same (one
+ * prefix and next hop via two transit switches, or from two zones) give
+ * two identical NB routes, which northd merges.
  *
  * Beyond upstream: a learnable prefix that overlaps a connected network of
  * the router, or a different prefix from another owner (zone and router)
@@ -61,8 +63,7 @@
  * time in proportion to the changes, not to the routes.  Anything else
  * that changed (router ports, options, transit switches, load balancers,
  * a row modified in place) or anything an incremental run cannot settle
- * locally (a new overlap, a conflict going away, several IC-SB routes for
- * one NB route) makes a full run.  A new static route's router is found by
+ * locally (a new overlap, a conflict going away) makes a full run.  A new static route's router is found by
  * a binary search in the static_routes column of the routers whose set
  * changed.  A static route moved from one router to another changes no
  * static route row; each router's count of static routes must add up with
