@@ -63,14 +63,15 @@
  * time in proportion to the changes, not to the routes.  Anything else
  * that changed (router ports, options, transit switches, load balancers,
  * a row modified in place) or anything an incremental run cannot settle
- * locally (a new overlap, a conflict going away) makes a full run.  A new static route's router is found by
- * a binary search in the static_routes column of the routers whose set
- * changed.  A static route moved from one router to another changes no
- * static route row; each router's count of static routes must add up with
- * what the run saw come and go, or a full run follows.  One case escapes:
- * a transaction that swaps static route rows between routers, keeping
- * every count (no tool does that; ovn-nbctl creates new rows).  It is
- * settled at the next full run, or by "ovn-appctl engine/recompute".  */
+ * locally (a new overlap, a conflict going away) makes a full run.  A new
+ * static route's router is found by a binary search in the static_routes
+ * column of the routers whose set changed.  A static route moved from one
+ * router to another changes no static route row; each router's count of
+ * static routes must add up with what the run saw come and go, or a full run
+ * follows.  One case escapes: a transaction that swaps static route rows
+ * between routers, keeping every count (no tool does that; ovn-nbctl creates
+ * new rows).  It is settled at the next full run, or by "ovn-appctl
+ * engine/recompute".  */
 
 #include <stdbool.h>
 #include <stddef.h>
