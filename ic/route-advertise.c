@@ -46,7 +46,9 @@ adv_find(const struct sync_route_state *st, const char *ts,
 /* Where an advertised route comes from, for the duplicate warning. */
 struct adv_origin {
     const char *origin;         /* "static", "connected", "loadbalancer". */
-    const char *kind;           /* "static route", "router port", ... */
+    const char *kind;           /* Its NB table in upstream's words, for
+                                 * the warning: "route", "lrp",
+                                 * "loadbalancer". */
     const char *name;           /* Its name, or NULL. */
     const struct uuid *uuid;
     bool feeds;                 /* Record it in route_state.adv_feeds. */
@@ -80,10 +82,12 @@ adv_add(struct sync_route_state *st, const struct ts_port *p,
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 10);
         struct ds s = DS_EMPTY_INITIALIZER;
         route_prefix_format(prefix, &s);
-        VLOG_WARN_RL(&rl, "duplicate %s route advertisement of %s on transit "
-                     "switch %s suppressed (from %s %s "UUID_FMT")",
-                     src->origin, ds_cstr(&s), p->ts, src->kind,
-                     src->name ? src->name : "", UUID_ARGS(src->uuid));
+        /* Upstream's words first: its tests look for them. */
+        VLOG_WARN_RL(&rl, "Duplicate %s route advertisement was suppressed! "
+                     "NB %s uuid: "UUID_FMT" (%s%s%s on transit switch %s)",
+                     src->origin, src->kind, UUID_ARGS(src->uuid),
+                     ds_cstr(&s), src->name ? " from " : "",
+                     src->name ? src->name : "", p->ts);
         ds_destroy(&s);
     } else {
         a = xzalloc(sizeof *a);
@@ -153,7 +157,7 @@ adv_static(struct sync_route_state *st, const struct ic_router *r,
                                       learned, &prefix)) {
         return;
     }
-    struct adv_origin src = { "static", "static route", NULL,
+    struct adv_origin src = { "static", "route", NULL,
                               &sr->header_.uuid, true };
     for (size_t i = 0; i < r->ports.n; i++) {
         const struct ts_port *p = r->ports.p[i];
@@ -168,7 +172,7 @@ adv_connected(struct sync_route_state *st, const struct ic_router *r)
 {
     for (size_t i = 0; i < r->n_conns; i++) {
         const struct connected *c = &r->conns[i];
-        struct adv_origin src = { "connected", "router port", c->lrp->name,
+        struct adv_origin src = { "connected", "lrp", c->lrp->name,
                                   &c->lrp->header_.uuid, false };
         for (size_t j = 0; j < r->ports.n; j++) {
             const struct ts_port *p = r->ports.p[j];
@@ -188,7 +192,7 @@ adv_lb(struct sync_route_state *st, const struct ic_router *r,
         struct route_prefix prefix;
         if (route_lb_vip_parse(node->key, &prefix.addr)) {
             prefix.plen = route_addr_is_ipv4(&prefix.addr) ? 32 : 128;
-            struct adv_origin src = { "loadbalancer", "load balancer",
+            struct adv_origin src = { "loadbalancer", "loadbalancer",
                                       lb->name, &lb->header_.uuid, false };
             for (size_t i = 0; i < r->ports.n; i++) {
                 const struct ts_port *p = r->ports.p[i];

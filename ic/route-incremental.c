@@ -11,10 +11,10 @@
  * and handles what the daemon and its peers do all day: static routes and
  * IC-SB routes that come and go.  It first updates the state, without
  * writing; whatever it cannot handle locally (the structure changed, a row
- * was modified in place, a new route overlaps another one or shares an NB
- * route with one, a route that was in conflict goes away, a local static
- * route starts or stops hiding a learnable one) abandons it for a full run,
- * which rebuilds the state from scratch.  Only then does either kind write,
+ * was modified in place, a new route overlaps another one, a route that
+ * was in conflict goes away, a local static route starts or stops hiding
+ * a learnable one) abandons it for a full run, which rebuilds the state
+ * from scratch.  Only then does either kind write,
  * from the same lists of what changed. */
 
 #include <config.h>

@@ -23,25 +23,34 @@
 #include "lib/ovn-nb-idl.h"
 #include "lib/problems.h"
 #include "openvswitch/dynamic-string.h"
+#include "hash.h"
 #include "smap.h"
 #include "uuid.h"
 
+/* A candidate's key: what its NB route holds (route table, prefix, next
+ * hop) and the IC-SB route it comes from (external_ids:ic-learned-route),
+ * so that two IC-SB routes that read the same, via two transit switches
+ * or from two zones, give two NB routes, as upstream's do. */
 static uint32_t
 learn_key_hash(const char *route_table, const struct route_prefix *prefix,
-               const struct in6_addr *nexthop)
+               const struct in6_addr *nexthop, const struct uuid *route)
 {
-    return route_key_hash("", route_table, prefix, nexthop);
+    return hash_add(route_key_hash("", route_table, prefix, nexthop),
+                    uuid_hash(route));
 }
 
 static struct learn_candidate *
 learn_find(const struct ic_router *r, const char *route_table,
-           const struct route_prefix *prefix, const struct in6_addr *nexthop)
+           const struct route_prefix *prefix, const struct in6_addr *nexthop,
+           const struct uuid *route)
 {
     struct learn_candidate *c;
     HMAP_FOR_EACH_WITH_HASH (c, node,
-                             learn_key_hash(route_table, prefix, nexthop),
+                             learn_key_hash(route_table, prefix, nexthop,
+                                            route),
                              &r->candidates) {
-        if (route_prefix_equals(&c->prefix, prefix)
+        if (uuid_equals(&c->route->header_.uuid, route)
+            && route_prefix_equals(&c->prefix, prefix)
             && !memcmp(&c->nexthop, nexthop, sizeof *nexthop)
             && !strcmp(c->route_table, route_table)) {
             return c;
@@ -76,7 +85,7 @@ candidate_set_route(struct learn_candidate *c,
 static bool
 candidate_wanted(const struct learn_candidate *c)
 {
-    return !c->conflict && !c->shadowed;
+    return !c->refused && !c->shadowed;
 }
 
 static struct route_ref *
@@ -153,12 +162,12 @@ candidate_create(struct sync_route_state *st, struct ic_router *r,
     struct learn_candidate *c = xzalloc(sizeof *c);
     c->router = r;
     c->port = p;
-    c->n_routes = 1;
     c->prefix = *prefix;
     c->nexthop = *nexthop;
     candidate_set_route(c, route);
     hmap_insert(&r->candidates, &c->node,
-                learn_key_hash(route->route_table, prefix, nexthop));
+                learn_key_hash(route->route_table, prefix, nexthop,
+                               &route->header_.uuid));
     prefix_index_insert(&r->idx, prefix, c);
     route_ref_add(st, route, c);
     hmapx_add(&st->dirty_learned, c);
@@ -214,10 +223,13 @@ learned_link_row(struct sync_route_state *st,
 {
     struct ic_router *r = route_router_find(st, lr);
     struct route_prefix prefix, nexthop;
+    struct uuid route;
     struct learn_candidate *c = NULL;
     if (r && route_prefix_parse(sr->ip_prefix, &prefix)
-        && route_prefix_parse(sr->nexthop, &nexthop)) {
-        c = learn_find(r, sr->route_table, &prefix, &nexthop.addr);
+        && route_prefix_parse(sr->nexthop, &nexthop)
+        && uuid_from_string(&route, smap_get_def(&sr->external_ids,
+                                                 "ic-learned-route", ""))) {
+        c = learn_find(r, sr->route_table, &prefix, &nexthop.addr, &route);
     }
     if (c && c->nb_row == sr) {
         return;                 /* Linked already. */
@@ -265,11 +277,12 @@ for_each_learning_port(struct sync_route_state *st,
     return true;
 }
 
-/* Full run: adds 'route' to the candidates of the router of 'p'.
+/* Adds 'route' to the candidates of the router of 'p', unless the
+ * router has it already through another port on the same transit switch.
  * Identical NB routes from several IC-SB routes (the same prefix and next
- * hop via two transit switches with the same subnet) collapse into one,
- * from the IC-SB route with the smallest UUID, so the choice does not flip
- * between runs. */
+ * hop via two transit switches with the same subnet, or from two zones)
+ * stay several, one per IC-SB route, as upstream's: each is the
+ * advertisement of one zone over one switch.  Never needs a full run. */
 static bool
 candidate_add_route(struct sync_route_state *st, const struct ts_port *p,
                     const struct icsbrec_route *route,
@@ -277,17 +290,11 @@ candidate_add_route(struct sync_route_state *st, const struct ts_port *p,
                     const struct in6_addr *nexthop)
 {
     struct ic_router *r = p->router;
-    struct learn_candidate *c = learn_find(r, route->route_table, prefix,
-                                           nexthop);
-    if (!c) {
-        candidate_create(st, r, p, route, prefix, nexthop);
-        return true;
-    }
-    c->n_routes++;
-    route_ref_add(st, route, c);
-    if (route_uuid_wins(&route->header_.uuid, &c->route->header_.uuid)) {
-        candidate_set_route(c, route);
-        c->port = p;
+    if (!learn_find(r, route->route_table, prefix, nexthop,
+                    &route->header_.uuid)) {
+        struct learn_candidate *c = candidate_create(st, r, p, route, prefix,
+                                                     nexthop);
+        c->shadowed = route_vip_shadows(&r->vips, prefix);
     }
     return true;
 }
@@ -303,15 +310,18 @@ learn_full(struct sync_route_state *st)
     }
 
     problems_begin(ctx->problems, ROUTE_PROBLEMS_OWNER);
-    st->n_learned = st->n_refused = 0;
+    st->n_learned = st->n_overlapping = st->n_refused = 0;
     struct ic_router *r;
     HMAP_FOR_EACH (r, node, &st->routers) {
         overlap_check_candidates(r);
         overlap_report_conflicts(st, r);
         struct learn_candidate *c;
         HMAP_FOR_EACH (c, node, &r->candidates) {
+            bool overlapping = c->conflict && !c->shadowed;
+            c->refused = overlapping && st->deny_overlap;
             st->n_learned += candidate_wanted(c);
-            st->n_refused += c->conflict && !c->shadowed;
+            st->n_overlapping += overlapping;
+            st->n_refused += c->refused;
         }
     }
     problems_end(ctx->problems, ROUTE_PROBLEMS_OWNER);
@@ -415,7 +425,7 @@ route_unlearn(struct sync_route_state *st, const struct icsbrec_route *route)
     }
     for (size_t i = 0; i < ref->candidates.n; i++) {
         const struct learn_candidate *c = ref->candidates.p[i];
-        if (c->n_routes > 1 || c->conflict) {
+        if (c->conflict) {
             return false;
         }
     }
@@ -430,8 +440,7 @@ route_unlearn(struct sync_route_state *st, const struct icsbrec_route *route)
 }
 
 /* Incremental run: adds new IC-SB route 'route' to the candidates of the
- * router of 'p'.  Returns false if that needs a full run: a second IC-SB
- * route for one NB route, or an overlap. */
+ * router of 'p'.  Returns false if that needs a full run: an overlap. */
 static bool
 candidate_add_new_route(struct sync_route_state *st, const struct ts_port *p,
                         const struct icsbrec_route *route,
@@ -439,12 +448,13 @@ candidate_add_new_route(struct sync_route_state *st, const struct ts_port *p,
                         const struct in6_addr *nexthop)
 {
     struct ic_router *r = p->router;
-    if (learn_find(r, route->route_table, prefix, nexthop)) {
-        return false;           /* A second IC-SB route for one NB route. */
+    size_t n = hmap_count(&r->candidates);
+    candidate_add_route(st, p, route, prefix, nexthop);
+    if (hmap_count(&r->candidates) == n) {
+        return true;            /* Seen through another port already. */
     }
-    struct learn_candidate *c = candidate_create(st, r, p, route, prefix,
-                                                 nexthop);
-    c->shadowed = route_vip_shadows(&r->vips, prefix);
+    struct learn_candidate *c = learn_find(r, route->route_table, prefix,
+                                           nexthop, &route->header_.uuid);
     if (!overlap_candidate_is_clear(r, c)) {
         return false;
     }

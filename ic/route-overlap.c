@@ -7,7 +7,8 @@
 /* Overlaps between what a router would learn and what it has: candidates
  * shadowed by a local load balancer VIP, candidates that overlap a
  * connected network of the router or a different prefix from another
- * owner (both refused and reported as problems), found through the
+ * owner (reported as problems; learned as upstream learns them, or refused
+ * with NB_Global options:ic-route-deny-overlap=true), found through the
  * router's prefix index.  The rules themselves are lib/route-rules.c's. */
 
 #include <config.h>
@@ -210,8 +211,11 @@ overlap_report_conflicts(const struct sync_route_state *st,
             struct ds owner = DS_EMPTY_INITIALIZER;
             format_owner(c, &owner);
             problems_report(st->ctx->problems, ROUTE_PROBLEMS_OWNER, object,
-                            "route from %s %s; not learned",
-                            ds_cstr(&owner), c->conflict);
+                            "route from %s %s; %s",
+                            ds_cstr(&owner), c->conflict,
+                            st->deny_overlap
+                            ? "not learned (ic-route-deny-overlap)"
+                            : "learned anyway");
             ds_destroy(&owner);
             free(object);
         }

@@ -9,9 +9,11 @@
 
 /* Overlaps among a router's learning candidates: a candidate that
  * overlaps a connected network of the router, or a different prefix from
- * another owner, is refused (learn_candidate.conflict says why) and
- * reported; one with a local load balancer VIP inside is shadowed.  Reads
- * and writes only the route state. */
+ * another owner, is in conflict (learn_candidate.conflict says why) and
+ * reported; it is still learned, as upstream learns it, unless NB_Global
+ * options:ic-route-deny-overlap=true refuses it.  One with a local load
+ * balancer VIP inside is shadowed.  Reads and writes only the route
+ * state. */
 
 #include <stdbool.h>
 
@@ -27,7 +29,8 @@ void overlap_check_candidates(struct ic_router *);
 bool overlap_candidate_is_clear(const struct ic_router *,
                                 const struct learn_candidate *);
 
-/* Full run: reports the router's candidates in conflict as problems. */
+/* Full run: reports the router's candidates in conflict as problems,
+ * saying whether they are learned anyway or refused. */
 void overlap_report_conflicts(const struct sync_route_state *,
                               const struct ic_router *);
 

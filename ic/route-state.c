@@ -315,6 +315,8 @@ route_state_build(struct sync_route_state *st,
     st->learn_default = smap_get_bool(options, "ic-route-learn-default",
                                       false);
     st->learn_lb = smap_get_bool(options, "ic-route-learn-lb", false);
+    st->deny_overlap = smap_get_bool(options, "ic-route-deny-overlap",
+                                     false);
     route_prefix_list_parse(&st->denylist, route_global_denylist(options));
 
     const struct nbrec_logical_router *lr;

@@ -187,7 +187,6 @@ struct learn_candidate {
     struct ic_router *router;
     const struct icsbrec_route *route;  /* The smallest UUID, if several. */
     const struct ts_port *port;
-    size_t n_routes;                    /* IC-SB routes that give it. */
     struct route_prefix prefix;
     struct in6_addr nexthop;
     char *route_table;          /* Copies: writing to an IDL row, or its */
@@ -195,6 +194,8 @@ struct learn_candidate {
                                 /* Owner: route->availability_zone + lr_id. */
     bool shadowed;              /* A local LB VIP lies inside: skip. */
     char *conflict;             /* Why it overlaps, if it does. */
+    bool refused;               /* In conflict, and ic-route-deny-overlap
+                                 * refuses it. */
     const struct nbrec_logical_router_static_route *nb_row;
     bool pending;               /* Inserted, not yet seen back. */
 };
@@ -222,6 +223,7 @@ struct sync_route_state {
     /* The structure. */
     bool adv, adv_default, adv_lb;
     bool learn, learn_default, learn_lb;
+    bool deny_overlap;                  /* ic-route-deny-overlap. */
     struct route_prefix_list denylist;
     struct shash lrps;                  /* name -> NB LRP. */
     struct shash lr_of_lrp;             /* LRP name -> NB LR. */
@@ -242,7 +244,8 @@ struct sync_route_state {
     struct hmap cand_by_nb;             /* struct learn_candidate, by the
                                          * UUID of its NB route. */
     size_t n_learned;                   /* Candidates that are installed. */
-    size_t n_refused;                   /* Candidates refused as overlaps. */
+    size_t n_overlapping;               /* Candidates in conflict. */
+    size_t n_refused;                   /* Those not installed for it. */
 
     /* Rows inserted and not yet seen back ('pending' advertised routes and
      * candidates).  An incremental run must see every one of them back,

@@ -11,7 +11,7 @@
  *   ic/route-state.c        the state kept between runs, and its indexes;
  *   ic/route-advertise.c    what this zone advertises in IC-SB;
  *   ic/route-learn.c        what its routers learn from IC-SB;
- *   ic/route-overlap.c      which learnable routes overlap and are refused;
+ *   ic/route-overlap.c      which learnable routes overlap;
  *   ic/route-incremental.c  the incremental path over tracked changes;
  *   lib/route-rules.c       the rules on plain values (unit-tested);
  *   lib/route-filter.c      prefixes, filters and the prefix index. */
@@ -116,6 +116,7 @@ sync_route_run(struct ic_step_ctx *step)
 
     ctx->stats->advertised = hmap_count(&st->advertised);
     ctx->stats->learned = st->n_learned;
+    ctx->stats->overlapping = st->n_overlapping;
     ctx->stats->refused = st->n_refused;
     if (st->n_advertised_now || st->n_withdrawn_now) {
         VLOG_INFO("advertised %"PRIuSIZE" new routes, withdrew %"PRIuSIZE
@@ -137,9 +138,10 @@ route_step_format_status(const void *rs_, struct ds *out)
     const struct route_step *rs = rs_;
     const struct sync_route_stats *st = &rs->stats;
     ds_put_format(out, "routes: %"PRIuSIZE" advertised, %"PRIuSIZE
-                  " learned, %"PRIuSIZE" refused; %"PRIu64" full runs, "
-                  "%"PRIu64" incremental\n", st->advertised, st->learned,
-                  st->refused, st->full_runs, st->incremental_runs);
+                  " learned, %"PRIuSIZE" overlapping, %"PRIuSIZE" refused; "
+                  "%"PRIu64" full runs, %"PRIu64" incremental\n",
+                  st->advertised, st->learned, st->overlapping, st->refused,
+                  st->full_runs, st->incremental_runs);
 }
 
 static void
@@ -148,10 +150,14 @@ route_step_render_metrics(const void *rs_, struct metrics *m)
     const struct route_step *rs = rs_;
     const struct sync_route_stats *st = &rs->stats;
     metrics_family(m, "ovn_ic_routes", METRIC_GAUGE,
-                   "Routes this zone advertises, learns, and refuses to "
-                   "learn because they overlap.");
+                   "Routes this zone advertises and learns; learnable "
+                   "routes that overlap a connected network or another "
+                   "owner's prefix, and those of them refused "
+                   "(ic-route-deny-overlap).");
     metrics_sample(m, "ovn_ic_routes", "kind", "advertised", st->advertised);
     metrics_sample(m, "ovn_ic_routes", "kind", "learned", st->learned);
+    metrics_sample(m, "ovn_ic_routes", "kind", "overlapping",
+                   st->overlapping);
     metrics_sample(m, "ovn_ic_routes", "kind", "refused", st->refused);
     metrics_family(m, "ovn_ic_route_runs_total", METRIC_COUNTER,
                    "Runs of the route step: full recomputes, and "

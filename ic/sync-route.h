@@ -41,14 +41,18 @@
  * ic-route-filter-tag, ic-route-learn-default and ic-route-learn-lb, and
  * not shadowed by a local static route to the same network and table or by
  * a local load balancer VIP.  It becomes an NB static route marked
- * external_ids:ic-learned-route=<IC-SB uuid> with options:origin.  Several
- * IC-SB routes that would give one identical NB route give one.
+ * external_ids:ic-learned-route=<IC-SB uuid> with options:origin, one per
+ * IC-SB route as upstream's: two IC-SB routes that read the same (one
+ * prefix and next hop via two transit switches, or from two zones) give
+ * two identical NB routes, which northd merges.
  *
  * Beyond upstream: a learnable prefix that overlaps a connected network of
  * the router, or a different prefix from another owner (zone and router)
- * learned by the same router, is not installed and is reported as a
- * problem naming both owners.  The same network from several owners is
- * ECMP and allowed; default routes (/0) are exempt.
+ * learned by the same router, is reported as a problem naming both owners.
+ * It is learned all the same, as upstream learns it, unless NB_Global
+ * options:ic-route-deny-overlap=true, which refuses it.  The same network
+ * from several owners is ECMP and no overlap; default routes (/0) are
+ * exempt.
  *
  * Cost: a full run indexes the rows once in hash maps, so no part of it is
  * quadratic in the number of routes, but it is linear in all of them.  The
@@ -59,15 +63,15 @@
  * time in proportion to the changes, not to the routes.  Anything else
  * that changed (router ports, options, transit switches, load balancers,
  * a row modified in place) or anything an incremental run cannot settle
- * locally (a new overlap, a conflict going away, several IC-SB routes for
- * one NB route) makes a full run.  A new static route's router is found by
- * a binary search in the static_routes column of the routers whose set
- * changed.  A static route moved from one router to another changes no
- * static route row; each router's count of static routes must add up with
- * what the run saw come and go, or a full run follows.  One case escapes:
- * a transaction that swaps static route rows between routers, keeping
- * every count (no tool does that; ovn-nbctl creates new rows).  It is
- * settled at the next full run, or by "ovn-appctl engine/recompute".  */
+ * locally (a new overlap, a conflict going away) makes a full run.  A new
+ * static route's router is found by a binary search in the static_routes
+ * column of the routers whose set changed.  A static route moved from one
+ * router to another changes no static route row; each router's count of
+ * static routes must add up with what the run saw come and go, or a full run
+ * follows.  One case escapes: a transaction that swaps static route rows
+ * between routers, keeping every count (no tool does that; ovn-nbctl creates
+ * new rows).  It is settled at the next full run, or by "ovn-appctl
+ * engine/recompute".  */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -82,7 +86,8 @@ struct problem_set;
 struct sync_route_stats {
     size_t advertised;          /* Routes this zone advertises. */
     size_t learned;             /* Routes this zone's routers learn. */
-    size_t refused;             /* Learnable routes refused as overlaps. */
+    size_t overlapping;         /* Learnable routes that overlap. */
+    size_t refused;             /* Those refused (ic-route-deny-overlap). */
     uint64_t full_runs;         /* Runs that recomputed everything. */
     uint64_t incremental_runs;  /* Runs that handled tracked changes. */
 };

@@ -51,14 +51,19 @@ route_addr_is_ipv4(const struct in6_addr *a)
     return addr_is_v4mapped(a);
 }
 
-/* Returns true if 'a' is an IPv6 link-local address (fe80::/10).  IPv4
- * addresses never are here: 169.254/16 next hops are ordinary on transit
- * switches. */
+/* Returns true if 'a' is a link-local next hop as upstream tells them:
+ * an IPv6 address in fe80::/64, the prefix of the addresses routers make
+ * up from their MAC.  Upstream neither advertises nor learns routes via
+ * one.  The rest of fe80::/10 (fe80:10::2, say) is an ordinary next hop
+ * there, and upstream's tests number transit switch ports so; prefixes
+ * use all of fe80::/10 (route_prefix_is_link_local()).  IPv4 addresses
+ * never are: 169.254/16 next hops are ordinary on transit switches. */
 bool
 route_addr_is_lla(const struct in6_addr *a)
 {
+    static const uint8_t fe80_64[8] = { 0xfe, 0x80 };
     return !addr_is_v4mapped(a)
-           && a->s6_addr[0] == 0xfe && (a->s6_addr[1] & 0xc0) == 0x80;
+           && !memcmp(a->s6_addr, fe80_64, sizeof fe80_64);
 }
 
 /* Appends 'a' to 's' in canonical form: dotted quad for IPv4, RFC 5952
@@ -320,10 +325,12 @@ route_port_networks_parse(const char *address, struct route_prefix_list *l)
 
 /* Picks the next hop a zone advertises its routes with on a transit switch
  * port with 'networks': the port's first IPv4 address for an IPv4 prefix
- * ('ipv4'), its first IPv6 address that is not link-local for an IPv6
- * prefix.  A link-local next hop would be refused by every zone that
- * learns, so a route without a usable next hop is not advertised at all.
- * Returns false if there is none. */
+ * ('ipv4'), its first IPv6 address that is not a link-local next hop
+ * (route_addr_is_lla()) for an IPv6 prefix.  A link-local next hop would
+ * be refused by every zone that learns, so a route without a usable next
+ * hop is not advertised at all (upstream takes the first IPv6 address,
+ * or makes one up from the MAC, and then deletes what it advertised and
+ * advertises it again, forever).  Returns false if there is none. */
 bool
 route_select_nexthop(const struct route_prefix_list *networks, bool ipv4,
                      struct in6_addr *nexthop)

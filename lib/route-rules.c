@@ -163,9 +163,11 @@ route_overlap_is_checked(const struct route_prefix *prefix, bool shadowed)
 }
 
 /* Returns true if learnable routes to 'a' and 'b', one inside the other
- * and both checked, may not both be installed: they are different
- * networks from different owners.  The same network from several owners
- * is ECMP, and one owner's nested prefixes are its own business. */
+ * and both checked, are in conflict: they are different networks from
+ * different owners.  Both are reported, and both are refused when
+ * NB_Global options:ic-route-deny-overlap is true (upstream learns them).
+ * The same network from several owners is ECMP, and one owner's nested
+ * prefixes are its own business. */
 bool
 route_overlap_is_refused(const struct route_prefix *a,
                          const struct route_owner *owner_a,

@@ -16,7 +16,9 @@
  *   - Learning: which IC-SB routes a transit switch port learns, and which
  *     of several IC-SB routes that give one NB route installs it.
  *   - Overlaps: which learnable prefixes are checked for overlaps, which
- *     overlaps are refused, and which a local load balancer VIP shadows.
+ *     overlaps are conflicts (reported, and refused only with
+ *     ic-route-deny-overlap), and which a local load balancer VIP
+ *     shadows.
  *
  * ic/route-advertise.c, ic/route-learn.c and ic/route-overlap.c apply them
  * to rows.  The unit tests are in tests/unit/test-route-rules.c. */

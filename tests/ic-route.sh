@@ -1,6 +1,7 @@
 # Route exchange: advertising into IC-SB Route and learning into NB static
 # routes, with upstream's option keys, plus the upstream bugs we must not
-# have and the overlap refusal we add.
+# have, the overlap reports we add and the refusal that
+# options:ic-route-deny-overlap=true adds.
 
 # lan ZONE ROUTER NAME MAC NETWORK...: a router port that is not on a
 # transit switch, whose networks are "connected" routes.
@@ -410,28 +411,69 @@ test_ecmp_from_two_zones() {
     check_eq "" ic_ctl z1 problems/show
 }
 
-test_overlap_refused_and_reported() {
-    three_zones
-    # A summary that covers z1's own LAN (and no other zone's).
+# overlapping_routes: three zones where z1 would learn a summary from z2
+# that covers its own LAN (and no other zone's), and two different,
+# overlapping prefixes from z2 and z3.  Checks that z1 reports each
+# overlap, saying what it does with it ('verdict'), and counts them.
+overlapping_routes() {
+    local verdict=$1 counts=$2
     nbctl z2 lr-route-add r_z2 192.168.0.0/23 192.168.2.50
-    # Two different, overlapping prefixes from two zones.
     nbctl z2 lr-route-add r_z2 10.0.0.0/8 192.168.2.60
     nbctl z3 lr-route-add r_z3 10.1.0.0/16 192.168.3.60
     route_sync
-    check_eq "192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
-        learned z1 r_z1
     ic_ctl z1 problems/show > "$T/problems"
     cat "$T/problems"
-    grep "192.168.0.0/23" "$T/problems" | grep "zone z2" |
-        grep -q "connected network 192.168.1.1/24 of router port lan1" ||
-        fail "connected overlap not reported"
+    grep "192.168.0.0/23 via" "$T/problems" | grep "zone z2" |
+        grep "connected network 192.168.1.1/24 of router port lan1" |
+        grep -q "$verdict" || fail "connected overlap not reported"
     grep "10.0.0.0/8 via" "$T/problems" | grep "zone z2" |
-        grep -q "overlaps 10.1.0.0/16 from zone z3" ||
+        grep "overlaps 10.1.0.0/16 from zone z3" | grep -q "$verdict" ||
         fail "overlap with z3 not reported"
     grep "10.1.0.0/16 via" "$T/problems" | grep "zone z3" |
-        grep -q "overlaps 10.0.0.0/8 from zone z2" ||
+        grep "overlaps 10.0.0.0/8 from zone z2" | grep -q "$verdict" ||
         fail "overlap with z2 not reported"
-    grep -q "overlap" "$T/z1-ic.log" || fail "not logged"
+    check_eq 1 eval "grep -c 'problems.*192.168.0.0/23 via.*$verdict' \
+        '$T/z1-ic.log'"
+    ic_ctl z1 status/show | grep -q "$counts" ||
+        fail "not counted: $(ic_ctl z1 status/show | grep routes:)"
+}
+
+# By default, overlapping routes are learned as upstream learns them, and
+# reported.
+test_overlap_learned_and_reported_by_default() {
+    three_zones
+    overlapping_routes "learned anyway" "3 overlapping, 0 refused"
+    check_eq "10.0.0.0/8>169.254.100.2 10.1.0.0/16>169.254.100.3 192.168.0.0/23>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    agrees_with_full z1 z2 z3
+
+    # Resolved: the other zone's prefix goes, the report with it.
+    nbctl z3 lr-route-del r_z3 10.1.0.0/16
+    route_sync
+    check_eq "10.0.0.0/8>169.254.100.2 192.168.0.0/23>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    ic_ctl z1 problems/show | grep -q "10.0.0.0/8" && fail "still listed"
+
+    # The option refuses what is listed, and turned off again, learns it.
+    nbctl z1 set NB_Global . options:ic-route-deny-overlap=true
+    route_sync
+    check_eq "10.0.0.0/8>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    nbctl z1 remove NB_Global . options ic-route-deny-overlap
+    route_sync
+    check_eq "10.0.0.0/8>169.254.100.2 192.168.0.0/23>169.254.100.2 192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
+    agrees_with_full z1 z2 z3
+}
+
+# With options:ic-route-deny-overlap=true, they are refused.
+test_overlap_refused_with_option() {
+    three_zones
+    nbctl z1 set NB_Global . options:ic-route-deny-overlap=true
+    overlapping_routes "not learned (ic-route-deny-overlap)" \
+        "3 overlapping, 3 refused"
+    check_eq "192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \
+        learned z1 r_z1
 
     # Resolved: the other zone's prefix goes, the summary is learned.
     nbctl z3 lr-route-del r_z3 10.1.0.0/16
@@ -487,6 +529,35 @@ test_ipv6_prefix_without_ipv6_port_does_not_churn() {
     check_eq "ts1:192.168.1.1/24>169.254.100.1:connected" advertised east
 }
 
+# Link-local next hops are upstream's: fe80::/64.  Transit ports numbered
+# elsewhere in fe80::/10, as in upstream's tests, advertise IPv6 routes via
+# that address and learn them; a port whose only IPv6 address is in
+# fe80::/64 advertises none, and does not churn.
+test_ipv6_nexthop_in_fe80_10_but_not_fe80_64() {
+    ZONES="east west"
+    route_zones east west
+    ts_add ts1
+    ts_router_port east router_east aa:aa:aa:aa:aa:01 ts1 gw_east \
+        169.254.100.1/24 fe80:10::1/64
+    ts_router_port west router_west aa:aa:aa:aa:aa:02 ts1 gw_west \
+        169.254.100.2/24 fe80::2/64
+    lan east router_east lrp-east-lan aa:aa:aa:aa:bb:01 192.168.1.1/24 \
+        2001:db8:1::1/64
+    lan west router_west lrp-west-lan aa:aa:aa:aa:bb:02 192.168.2.1/24 \
+        2001:db8:2::1/64
+    route_sync
+    check_eq "ts1:192.168.1.1/24>169.254.100.1:connected ts1:2001:db8:1::1/64>fe80:10::1:connected" \
+        advertised east
+    check_eq "ts1:192.168.2.1/24>169.254.100.2:connected" advertised west
+    check_eq "192.168.1.1/24>169.254.100.1" learned west router_west
+    # West's port is not in fe80:10::/64: east learns only what west's
+    # port can reach, and nothing churns.
+    check_eq "192.168.2.1/24>169.254.100.2" learned east router_east
+    local before
+    before=$(settled east west)
+    check_eq "$before" settled east west
+}
+
 # Upstream 22.12-24.09.2 (so Debian's 23.03.1) dereferences NULL when it
 # warns about a duplicate connected route.
 test_duplicate_routes_warned_once_no_crash() {
@@ -503,15 +574,19 @@ test_duplicate_routes_warned_once_no_crash() {
         advertised east
     check_eq "10.10.0.0/16>169.254.100.1 192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
         learned west router_west
-    grep -q "duplicate connected route advertisement of 192.168.1.1/24" \
-        "$T/east-ic.log" || fail "no warning for the connected duplicate"
-    grep -q "duplicate static route advertisement of 10.10.0.0/16" \
-        "$T/east-ic.log" || fail "no warning for the static duplicate"
+    # Upstream's words (its tests grep for them), then ours.
+    grep "connected route advertisement was suppressed! NB lrp uuid: " \
+        "$T/east-ic.log" | grep -q "(192.168.1.1/24 from lrp-east-" ||
+        fail "no warning for the connected duplicate"
+    grep "Duplicate static route advertisement was suppressed! NB route " \
+        "$T/east-ic.log" | grep -q "(10.10.0.0/16 on transit switch ts1)" ||
+        fail "no warning for the static duplicate"
     check_eq "Status: active" ic_ctl east status
 }
 
 # Upstream before 69c2b8677: the same prefix and next hop via two transit
-# switches is relearned forever.
+# switches is relearned forever.  As upstream's since, each IC-SB route
+# gives its own NB route, and nothing churns.
 test_same_prefix_via_two_ts_no_loop() {
     ZONES="east west"
     route_zones east west
@@ -526,8 +601,10 @@ test_same_prefix_via_two_ts_no_loop() {
     route_sync
     check_eq "ts1:192.168.2.1/24>169.254.100.2:connected ts2:192.168.2.1/24>169.254.100.2:connected" \
         advertised west
-    check_eq "192.168.2.1/24>169.254.100.2" learned east router_east
-    check_eq "192.168.1.1/24>169.254.100.1" learned west router_west
+    check_eq "192.168.2.1/24>169.254.100.2 192.168.2.1/24>169.254.100.2" \
+        learned east router_east
+    check_eq "192.168.1.1/24>169.254.100.1 192.168.1.1/24>169.254.100.1" \
+        learned west router_west
     local before
     before=$(settled east west)
     check_eq "$before" settled east west
@@ -615,6 +692,7 @@ agrees_with_full() {
 # nothing to write.
 test_incremental_runs_match_full_runs() {
     three_zones
+    nbctl z1 set NB_Global . options:ic-route-deny-overlap=true
     route_sync
     local full0 inc0 z fulls
     full0=$(route_runs z1 full)
@@ -658,8 +736,8 @@ test_incremental_runs_match_full_runs() {
         learned z3 r_z3
     agrees_with_full z1 z2 z3
 
-    # An overlapping prefix from another zone: both are refused in z1 and
-    # z2 ... and learned again once it goes.
+    # An overlapping prefix from another zone: both are refused in z1 (as
+    # its options say) ... and learned again once it goes.
     nbctl z3 lr-route-add r_z3 10.2.5.0/24 192.168.3.10
     route_sync
     check_eq "192.168.2.1/24>169.254.100.2 192.168.3.1/24>169.254.100.3" \

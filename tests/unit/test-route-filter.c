@@ -142,6 +142,14 @@ test_link_local(void)
                "link-local next hop: IPv4 169.254 is an ordinary next hop");
     tap_result(route_addr_parse("2001:db8::1", &a) && !route_addr_is_lla(&a),
                "link-local next hop: global IPv6 is not");
+    tap_result(route_addr_parse("fe80::a8aa:aaff:feaa:aa01", &a)
+               && route_addr_is_lla(&a),
+               "link-local next hop: one made up from a MAC");
+    /* Upstream's tests number transit ports in fe80:10::/64. */
+    tap_result(route_addr_parse("fe80:10::2", &a) && !route_addr_is_lla(&a),
+               "link-local next hop: fe80:10::2 is an ordinary one");
+    tap_result(route_addr_parse("febf::1", &a) && !route_addr_is_lla(&a),
+               "link-local next hop: febf::1 is an ordinary one");
 }
 
 /* Allow and deny lists.  'allow'/'deny' NULL means unset. */
@@ -248,6 +256,9 @@ static const struct nexthop_case nexthop_cases[] = {
     { "aa:aa:aa:aa:aa:01 10.0.0.1/24 fe80::1/64", true, "10.0.0.1", NULL },
     { "aa:aa:aa:aa:aa:01 fe80::1/64 2001:db8::5/64", true, NULL,
       "2001:db8::5" },
+    /* As upstream: outside fe80::/64, fe80::/10 is an ordinary next hop. */
+    { "aa:aa:aa:aa:ab:02 169.254.101.2/24 fe80:10::2/64", true,
+      "169.254.101.2", "fe80:10::2" },
     { "aa:aa:aa:aa:aa:01", true, NULL, NULL },
     { "", false, NULL, NULL },
     { "10.0.0.1/24", false, NULL, NULL },
