@@ -22,6 +22,7 @@
 #include "openvswitch/vlog.h"
 #include "smap.h"
 #include "util.h"
+#include "uuid.h"
 
 VLOG_DEFINE_THIS_MODULE(sync_datapath);
 
@@ -92,6 +93,95 @@ struct sync_datapath_keys_ctx {
     bool vxlan_mode;
     struct problem_set *problems;
 };
+
+/* Global writer: IC-NB Transit_Router -> IC-SB Datapath_Binding of type
+ * "transit-router", found by the router's IC-NB row (nb_ic_uuid).  Runs
+ * after the switches have their keys, new ones included, so that every key
+ * in use is taken.  Router keys always come from the non-VXLAN range.
+ * Returns false if a router waits for a free key. */
+static bool
+sync_router_keys(const struct sync_datapath_keys_ctx *ctx)
+{
+    struct ovsdb_idl *icsb = ctx->icsb_idl;
+    if (!icnbrec_server_has_transit_router_table(ctx->icnb_idl)
+        || !icsbrec_server_has_datapath_binding_table_col_type(icsb)
+        || !icsbrec_server_has_datapath_binding_table_col_nb_ic_uuid(icsb)) {
+        /* Older IC schemas have no transit routers (the transit-router
+         * step logs it). */
+        return true;
+    }
+
+    struct key_space keys;
+    key_space_init(&keys, IC_DP_KEY_MIN, IC_DP_KEY_MAX);
+    struct shash by_router = SHASH_INITIALIZER(&by_router);
+    const struct icsbrec_datapath_binding *dp;
+    ICSBREC_DATAPATH_BINDING_FOR_EACH (dp, icsb) {
+        key_space_reserve(&keys, dp->tunnel_key);
+    }
+    ICSBREC_DATAPATH_BINDING_FOR_EACH (dp, icsb) {
+        if (dp_is_transit_switch(dp)) {
+            continue;
+        }
+        char *id = (dp->nb_ic_uuid
+                    ? xasprintf(UUID_FMT, UUID_ARGS(dp->nb_ic_uuid))
+                    : NULL);
+        const struct icsbrec_datapath_binding *old
+            = id ? shash_find_data(&by_router, id) : NULL;
+        if (!id || old) {
+            /* No router, or one binding too many: the lowest key stays. */
+            const struct icsbrec_datapath_binding *extra = dp;
+            if (old && dp->tunnel_key < old->tunnel_key) {
+                shash_replace(&by_router, id, dp);
+                extra = old;
+            }
+            VLOG_INFO("deleting %s transit router datapath binding (key "
+                      "%"PRId64")", id ? "duplicate" : "unowned",
+                      extra->tunnel_key);
+            icsbrec_datapath_binding_delete(extra);
+            key_space_release(&keys, extra->tunnel_key);
+        } else {
+            shash_add(&by_router, id, dp);
+        }
+        free(id);
+    }
+
+    bool complete = true;
+    const struct icnbrec_transit_router *tr;
+    ICNBREC_TRANSIT_ROUTER_FOR_EACH (tr, ctx->icnb_idl) {
+        char *id = xasprintf(UUID_FMT, UUID_ARGS(&tr->header_.uuid));
+        dp = shash_find_and_delete(&by_router, id);
+        free(id);
+        if (dp || !transit_switch_name_is_valid(tr->name)) {
+            continue;
+        }
+        uint32_t key = key_space_allocate(&keys, ctx->key_hint);
+        if (!key) {
+            problems_report(ctx->problems, KEYS_OWNER, tr->name,
+                            "no free datapath key in %u..%u; the transit "
+                            "router waits for one", IC_DP_KEY_MIN,
+                            IC_DP_KEY_MAX);
+            complete = false;
+            continue;
+        }
+        VLOG_INFO("transit router %s: allocated key %"PRIu32, tr->name, key);
+        dp = icsbrec_datapath_binding_insert(ctx->icsb_txn);
+        icsbrec_datapath_binding_set_tunnel_key(dp, key);
+        icsbrec_datapath_binding_set_type(dp, "transit-router");
+        icsbrec_datapath_binding_set_nb_ic_uuid(dp, &tr->header_.uuid, 1);
+    }
+
+    /* Bindings of transit routers that no longer exist. */
+    struct shash_node *node;
+    SHASH_FOR_EACH (node, &by_router) {
+        dp = node->data;
+        VLOG_INFO("transit router %s is gone: releasing key %"PRId64,
+                  node->name, dp->tunnel_key);
+        icsbrec_datapath_binding_delete(dp);
+    }
+    shash_destroy(&by_router);
+    key_space_destroy(&keys);
+    return complete;
+}
 
 /* Global writer: IC-NB Transit_Switch -> IC-SB Datapath_Binding. */
 static bool
@@ -247,6 +337,7 @@ sync_datapath_keys(const struct sync_datapath_keys_ctx *ctx)
     shash_destroy(&by_switch);
     shash_destroy(&wanted);
     key_space_destroy(&keys);
+    complete = sync_router_keys(ctx) && complete;
     problems_end(ctx->problems, KEYS_OWNER);
     return complete;
 }
@@ -387,10 +478,14 @@ sync_transit_switch_run(struct ic_step_ctx *step)
 
 const struct ic_step sync_datapath_keys_step = {
     .name = "datapath-keys",
-    .description = "allocate transit switch keys",
+    .description = "allocate transit switch and router keys",
     .global_writer = true,
     .reads = {
         { IC_DB_ICNB, &icnbrec_table_transit_switch },
+        { IC_DB_ICNB, &icnbrec_table_transit_router,
+          .ignore = { &icnbrec_transit_router_col_ports,
+                      &icnbrec_transit_router_col_other_config,
+                      &icnbrec_transit_router_col_external_ids } },
         { IC_DB_ICSB, &icsbrec_table_datapath_binding },
         IC_NB_GLOBAL_READ,
         { IC_DB_ICSB, &icsbrec_table_encap },
