@@ -22,7 +22,6 @@
 #include "openvswitch/vlog.h"
 #include "smap.h"
 #include "util.h"
-#include "uuid.h"
 
 VLOG_DEFINE_THIS_MODULE(sync_datapath);
 
@@ -95,7 +94,8 @@ struct sync_datapath_keys_ctx {
 };
 
 /* Global writer: IC-NB Transit_Router -> IC-SB Datapath_Binding of type
- * "transit-router", found by the router's IC-NB row (nb_ic_uuid).  Runs
+ * "transit-router", found by the router's IC-NB row (nb_ic_uuid); those of
+ * deleted routers go.  Runs
  * after the switches have their keys, new ones included, so that every key
  * in use is taken.  Router keys always come from the non-VXLAN range.
  * Returns false if a router waits for a free key. */
@@ -114,6 +114,7 @@ sync_router_keys(const struct sync_datapath_keys_ctx *ctx)
     struct key_space keys;
     key_space_init(&keys, IC_DP_KEY_MIN, IC_DP_KEY_MAX);
     struct shash by_router = SHASH_INITIALIZER(&by_router);
+    const struct icnbrec_transit_router *tr;
     const struct icsbrec_datapath_binding *dp;
     ICSBREC_DATAPATH_BINDING_FOR_EACH (dp, icsb) {
         key_space_reserve(&keys, dp->tunnel_key);
@@ -122,36 +123,33 @@ sync_router_keys(const struct sync_datapath_keys_ctx *ctx)
         if (dp_is_transit_switch(dp)) {
             continue;
         }
-        char *id = (dp->nb_ic_uuid
-                    ? xasprintf(UUID_FMT, UUID_ARGS(dp->nb_ic_uuid))
-                    : NULL);
+        const struct icnbrec_transit_router *owner = (
+            dp->nb_ic_uuid
+            ? icnbrec_transit_router_get_for_uuid(ctx->icnb_idl,
+                                                  dp->nb_ic_uuid)
+            : NULL);
         const struct icsbrec_datapath_binding *old
-            = id ? shash_find_data(&by_router, id) : NULL;
-        if (!id || old) {
-            /* No router, or one binding too many: the lowest key stays. */
-            const struct icsbrec_datapath_binding *extra = dp;
-            if (old && dp->tunnel_key < old->tunnel_key) {
-                shash_replace(&by_router, id, dp);
-                extra = old;
-            }
+            = owner ? shash_find_data(&by_router, owner->name) : NULL;
+        if (owner && (!old || dp->tunnel_key < old->tunnel_key)) {
+            /* With several bindings, the lowest key stays. */
+            shash_replace(&by_router, owner->name, dp);
+        }
+        const struct icsbrec_datapath_binding *extra
+            = !owner ? dp : old ? (old->tunnel_key < dp->tunnel_key ? dp : old)
+                             : NULL;
+        if (extra) {
             VLOG_INFO("deleting %s transit router datapath binding (key "
-                      "%"PRId64")", id ? "duplicate" : "unowned",
+                      "%"PRId64")", owner ? "a duplicate" : "an orphaned",
                       extra->tunnel_key);
             icsbrec_datapath_binding_delete(extra);
             key_space_release(&keys, extra->tunnel_key);
-        } else {
-            shash_add(&by_router, id, dp);
         }
-        free(id);
     }
 
     bool complete = true;
-    const struct icnbrec_transit_router *tr;
     ICNBREC_TRANSIT_ROUTER_FOR_EACH (tr, ctx->icnb_idl) {
-        char *id = xasprintf(UUID_FMT, UUID_ARGS(&tr->header_.uuid));
-        dp = shash_find_and_delete(&by_router, id);
-        free(id);
-        if (dp || !transit_switch_name_is_valid(tr->name)) {
+        if (shash_find(&by_router, tr->name)
+            || !transit_switch_name_is_valid(tr->name)) {
             continue;
         }
         uint32_t key = key_space_allocate(&keys, ctx->key_hint);
@@ -168,15 +166,6 @@ sync_router_keys(const struct sync_datapath_keys_ctx *ctx)
         icsbrec_datapath_binding_set_tunnel_key(dp, key);
         icsbrec_datapath_binding_set_type(dp, "transit-router");
         icsbrec_datapath_binding_set_nb_ic_uuid(dp, &tr->header_.uuid, 1);
-    }
-
-    /* Bindings of transit routers that no longer exist. */
-    struct shash_node *node;
-    SHASH_FOR_EACH (node, &by_router) {
-        dp = node->data;
-        VLOG_INFO("transit router %s is gone: releasing key %"PRId64,
-                  node->name, dp->tunnel_key);
-        icsbrec_datapath_binding_delete(dp);
     }
     shash_destroy(&by_router);
     key_space_destroy(&keys);

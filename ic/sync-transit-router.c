@@ -289,20 +289,6 @@ withdraw_port(struct tr_view *v, const char *name,
     shash_find_and_delete(&v->isb_ports, name);
 }
 
-static void
-set_lrp_option(const struct nbrec_logical_router_port *lrp, const char *key,
-               const char *value)
-{
-    const char *cur = smap_get(&lrp->options, key);
-    if (value && value[0]) {
-        if (!cur || strcmp(cur, value)) {
-            nbrec_logical_router_port_update_options_setkey(lrp, key, value);
-        }
-    } else if (cur) {
-        nbrec_logical_router_port_update_options_delkey(lrp, key);
-    }
-}
-
 /* Brings 'lrp', the NB router port of 'trp', in line with it and with its
  * binding 'isb'.  Networks listed twice appear once. */
 static void
@@ -330,10 +316,23 @@ mirror_port(const struct icnbrec_transit_router_port *trp,
     }
     sset_destroy(&networks);
 
-    set_lrp_option(lrp, "requested-chassis", trp->chassis);
+    /* No chassis, no requested-chassis. */
+    if (strcmp(smap_get_def(&lrp->options, "requested-chassis", ""),
+               trp->chassis)) {
+        if (trp->chassis[0]) {
+            nbrec_logical_router_port_update_options_setkey(
+                lrp, "requested-chassis", trp->chassis);
+        } else {
+            nbrec_logical_router_port_update_options_delkey(
+                lrp, "requested-chassis");
+        }
+    }
     char key[16];
     snprintf(key, sizeof key, "%"PRId64, isb->tunnel_key);
-    set_lrp_option(lrp, "requested-tnl-key", key);
+    if (strcmp(smap_get_def(&lrp->options, "requested-tnl-key", ""), key)) {
+        nbrec_logical_router_port_update_options_setkey(
+            lrp, "requested-tnl-key", key);
+    }
 }
 
 /* The ports of transit router 'e': IC-SB bindings of this zone's, and NB
