@@ -95,9 +95,9 @@ struct sync_datapath_keys_ctx {
 
 /* Global writer: IC-NB Transit_Router -> IC-SB Datapath_Binding of type
  * "transit-router", found by the router's IC-NB row (nb_ic_uuid); those of
- * deleted routers go.  Runs
- * after the switches have their keys, new ones included, so that every key
- * in use is taken.  Router keys always come from the non-VXLAN range.
+ * deleted routers go.  Runs after the switches have their keys, new ones
+ * included, so that every key in use is taken.  Router keys always come
+ * from the non-VXLAN range, the lowest free one first, as for switches.
  * Returns false if a router waits for a free key. */
 static bool
 sync_router_keys(const struct sync_datapath_keys_ctx *ctx)
@@ -111,6 +111,7 @@ sync_router_keys(const struct sync_datapath_keys_ctx *ctx)
         return true;
     }
 
+    uint32_t hint = IC_DP_KEY_MIN;
     struct key_space keys;
     key_space_init(&keys, IC_DP_KEY_MIN, IC_DP_KEY_MAX);
     struct shash by_router = SHASH_INITIALIZER(&by_router);
@@ -152,7 +153,7 @@ sync_router_keys(const struct sync_datapath_keys_ctx *ctx)
             || !transit_switch_name_is_valid(tr->name)) {
             continue;
         }
-        uint32_t key = key_space_allocate(&keys, ctx->key_hint);
+        uint32_t key = key_space_allocate(&keys, &hint);
         if (!key) {
             problems_report(ctx->problems, KEYS_OWNER, tr->name,
                             "no free datapath key in %u..%u; the transit "

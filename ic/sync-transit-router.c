@@ -30,11 +30,6 @@ VLOG_DEFINE_THIS_MODULE(sync_transit_router);
 #define OWNER "transit-router"
 #define PORT_TYPE "transit-router-port"
 
-/* The step's state. */
-struct tr_state {
-    uint32_t port_key_hint;     /* Last port key allocated. */
-};
-
 /* One transit router, as one pass sees it. */
 struct tr_entry {
     const struct icnbrec_transit_router *tr;
@@ -50,7 +45,6 @@ struct tr_view {
     struct ovsdb_idl_txn *nb_txn;
     struct ovsdb_idl_txn *icsb_txn;
     struct problem_set *problems;
-    uint32_t *port_key_hint;
 
     struct shash routers;       /* TR name -> struct tr_entry. */
     struct shash trps;          /* Port name -> IC-NB Transit_Router_Port. */
@@ -74,14 +68,12 @@ tr_view_init(struct tr_view *v, struct ic_step_ctx *step)
     struct ovsdb_idl *icsb = ic_step_idl(step, IC_DB_ICSB);
     struct ovsdb_idl *nb = ic_step_idl(step, IC_DB_NB);
     struct ovsdb_idl *sb = ic_step_idl(step, IC_DB_SB);
-    struct tr_state *state = ic_step_state(step);
 
     v->az = ic_step_az(step);
     v->global_writer = step->global_writer;
     v->nb_txn = ic_step_txn(step, IC_DB_NB);
     v->icsb_txn = ic_step_txn(step, IC_DB_ICSB);
     v->problems = ic_step_problems(step);
-    v->port_key_hint = &state->port_key_hint;
     shash_init(&v->routers);
     shash_init(&v->trps);
     shash_init(&v->marked_lrs);
@@ -253,7 +245,9 @@ publish_port(struct tr_view *v, struct tr_entry *e,
              const struct icsbrec_port_binding *isb)
 {
     if (!isb) {
-        uint32_t key = key_space_allocate(&e->port_keys, v->port_key_hint);
+        /* The lowest free key, as upstream hands them out. */
+        uint32_t hint = 0;
+        uint32_t key = key_space_allocate(&e->port_keys, &hint);
         if (!key) {
             problems_report(v->problems, OWNER, trp->name,
                             "no free port key on transit router %s",
@@ -477,18 +471,6 @@ sync_transit_router_run(struct ic_step_ctx *step)
     return complete;
 }
 
-static void *
-tr_state_create(void)
-{
-    return xzalloc(sizeof(struct tr_state));
-}
-
-static void
-tr_state_destroy(void *state)
-{
-    free(state);
-}
-
 const struct ic_step sync_transit_router_step = {
     .name = "transit-router",
     .description = "transit routers and their ports, both directions",
@@ -513,7 +495,5 @@ const struct ic_step sync_transit_router_step = {
         /* Transit switches' ports are the port step's. */
         { IC_DB_ICSB, &icsbrec_table_port_binding, .rows = "type=" PORT_TYPE },
     },
-    .create = tr_state_create,
-    .destroy = tr_state_destroy,
     .run = sync_transit_router_run,
 };
