@@ -95,9 +95,10 @@ struct sync_datapath_keys_ctx {
 
 /* Global writer: IC-NB Transit_Router -> IC-SB Datapath_Binding of type
  * "transit-router", found by the router's IC-NB row (nb_ic_uuid); those of
- * deleted routers go.  Runs after the switches have their keys, new ones
- * included, so that every key in use is taken.  Router keys always come
- * from the non-VXLAN range, the lowest free one first, as for switches.
+ * deleted routers, and duplicates, go.  Runs after the switches have their
+ * keys, new ones included, so that every key in use is taken.  Router keys
+ * always come from the non-VXLAN range, the lowest free one first, as for
+ * switches.
  * Returns false if a router waits for a free key. */
 static bool
 sync_router_keys(const struct sync_datapath_keys_ctx *ctx)
@@ -121,14 +122,14 @@ sync_router_keys(const struct sync_datapath_keys_ctx *ctx)
         key_space_reserve(&keys, dp->tunnel_key);
     }
     ICSBREC_DATAPATH_BINDING_FOR_EACH (dp, icsb) {
-        if (dp_is_transit_switch(dp)) {
+        if (dp_is_transit_switch(dp) || !dp->nb_ic_uuid) {
+            /* A router binding without a router row names no router to
+             * tell whether it is gone: left alone, its key taken. */
             continue;
         }
-        const struct icnbrec_transit_router *owner = (
-            dp->nb_ic_uuid
-            ? icnbrec_transit_router_get_for_uuid(ctx->icnb_idl,
-                                                  dp->nb_ic_uuid)
-            : NULL);
+        const struct icnbrec_transit_router *owner
+            = icnbrec_transit_router_get_for_uuid(ctx->icnb_idl,
+                                                  dp->nb_ic_uuid);
         const struct icsbrec_datapath_binding *old
             = owner ? shash_find_data(&by_router, owner->name) : NULL;
         if (owner && (!old || dp->tunnel_key < old->tunnel_key)) {
@@ -139,9 +140,9 @@ sync_router_keys(const struct sync_datapath_keys_ctx *ctx)
             = !owner ? dp : old ? (old->tunnel_key < dp->tunnel_key ? dp : old)
                              : NULL;
         if (extra) {
-            VLOG_INFO("deleting %s transit router datapath binding (key "
-                      "%"PRId64")", owner ? "a duplicate" : "an orphaned",
-                      extra->tunnel_key);
+            VLOG_INFO("deleting the %s datapath binding of transit router "
+                      "%s (key %"PRId64")", old ? "duplicate" : "stale",
+                      owner ? owner->name : "(deleted)", extra->tunnel_key);
             icsbrec_datapath_binding_delete(extra);
             key_space_release(&keys, extra->tunnel_key);
         }

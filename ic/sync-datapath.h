@@ -26,7 +26,8 @@
  *   Reads:  IC-NB Transit_Router too.
  *   Every transit router gets one binding of type "transit-router" whose
  *   nb_ic_uuid is the router's IC-NB row, with a key from the same range
- *   (never the VXLAN one); bindings of deleted routers go.  Older IC
+ *   (never the VXLAN one); bindings of deleted routers go (one without
+ *   nb_ic_uuid names no router and is left alone).  Older IC
  *   schemas without transit routers leave this part out.
  *
  * sync_transit_switch_step runs in every zone.
