@@ -17,7 +17,8 @@ ic_libic_la_SOURCES = \
 	ic/sync-datapath.c ic/sync-datapath.h \
 	ic/sync-gateway.c ic/sync-gateway.h \
 	ic/sync-port.c ic/sync-port.h \
-	ic/sync-route.c ic/sync-route.h
+	ic/sync-route.c ic/sync-route.h \
+	ic/sync-transit-router.c ic/sync-transit-router.h
 
 bin_PROGRAMS += ic/ovn-ic
 ic_ovn_ic_SOURCES = ic/ovn-ic.c

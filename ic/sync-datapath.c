@@ -93,6 +93,87 @@ struct sync_datapath_keys_ctx {
     struct problem_set *problems;
 };
 
+/* Global writer: IC-NB Transit_Router -> IC-SB Datapath_Binding of type
+ * "transit-router", found by the router's IC-NB row (nb_ic_uuid); those of
+ * deleted routers, and duplicates, go.  Runs after the switches have their
+ * keys, new ones included, so that every key in use is taken.  Router keys
+ * always come from the non-VXLAN range, the lowest free one first, as for
+ * switches.
+ * Returns false if a router waits for a free key. */
+static bool
+sync_router_keys(const struct sync_datapath_keys_ctx *ctx)
+{
+    struct ovsdb_idl *icsb = ctx->icsb_idl;
+    if (!icnbrec_server_has_transit_router_table(ctx->icnb_idl)
+        || !icsbrec_server_has_datapath_binding_table_col_type(icsb)
+        || !icsbrec_server_has_datapath_binding_table_col_nb_ic_uuid(icsb)) {
+        /* Older IC schemas have no transit routers (the transit-router
+         * step logs it). */
+        return true;
+    }
+
+    uint32_t hint = IC_DP_KEY_MIN;
+    struct key_space keys;
+    key_space_init(&keys, IC_DP_KEY_MIN, IC_DP_KEY_MAX);
+    struct shash by_router = SHASH_INITIALIZER(&by_router);
+    const struct icnbrec_transit_router *tr;
+    const struct icsbrec_datapath_binding *dp;
+    ICSBREC_DATAPATH_BINDING_FOR_EACH (dp, icsb) {
+        key_space_reserve(&keys, dp->tunnel_key);
+    }
+    ICSBREC_DATAPATH_BINDING_FOR_EACH (dp, icsb) {
+        if (dp_is_transit_switch(dp) || !dp->nb_ic_uuid) {
+            /* A router binding without a router row names no router to
+             * tell whether it is gone: left alone, its key taken. */
+            continue;
+        }
+        const struct icnbrec_transit_router *owner
+            = icnbrec_transit_router_get_for_uuid(ctx->icnb_idl,
+                                                  dp->nb_ic_uuid);
+        const struct icsbrec_datapath_binding *old
+            = owner ? shash_find_data(&by_router, owner->name) : NULL;
+        if (owner && (!old || dp->tunnel_key < old->tunnel_key)) {
+            /* With several bindings, the lowest key stays. */
+            shash_replace(&by_router, owner->name, dp);
+        }
+        const struct icsbrec_datapath_binding *extra
+            = !owner ? dp : old ? (old->tunnel_key < dp->tunnel_key ? dp : old)
+                             : NULL;
+        if (extra) {
+            VLOG_INFO("deleting the %s datapath binding of transit router "
+                      "%s (key %"PRId64")", old ? "duplicate" : "stale",
+                      owner ? owner->name : "(deleted)", extra->tunnel_key);
+            icsbrec_datapath_binding_delete(extra);
+            key_space_release(&keys, extra->tunnel_key);
+        }
+    }
+
+    bool complete = true;
+    ICNBREC_TRANSIT_ROUTER_FOR_EACH (tr, ctx->icnb_idl) {
+        if (shash_find(&by_router, tr->name)
+            || !transit_switch_name_is_valid(tr->name)) {
+            continue;
+        }
+        uint32_t key = key_space_allocate(&keys, &hint);
+        if (!key) {
+            problems_report(ctx->problems, KEYS_OWNER, tr->name,
+                            "no free datapath key in %u..%u; the transit "
+                            "router waits for one", IC_DP_KEY_MIN,
+                            IC_DP_KEY_MAX);
+            complete = false;
+            continue;
+        }
+        VLOG_INFO("transit router %s: allocated key %"PRIu32, tr->name, key);
+        dp = icsbrec_datapath_binding_insert(ctx->icsb_txn);
+        icsbrec_datapath_binding_set_tunnel_key(dp, key);
+        icsbrec_datapath_binding_set_type(dp, "transit-router");
+        icsbrec_datapath_binding_set_nb_ic_uuid(dp, &tr->header_.uuid, 1);
+    }
+    shash_destroy(&by_router);
+    key_space_destroy(&keys);
+    return complete;
+}
+
 /* Global writer: IC-NB Transit_Switch -> IC-SB Datapath_Binding. */
 static bool
 sync_datapath_keys(const struct sync_datapath_keys_ctx *ctx)
@@ -247,6 +328,7 @@ sync_datapath_keys(const struct sync_datapath_keys_ctx *ctx)
     shash_destroy(&by_switch);
     shash_destroy(&wanted);
     key_space_destroy(&keys);
+    complete = sync_router_keys(ctx) && complete;
     problems_end(ctx->problems, KEYS_OWNER);
     return complete;
 }
@@ -387,10 +469,14 @@ sync_transit_switch_run(struct ic_step_ctx *step)
 
 const struct ic_step sync_datapath_keys_step = {
     .name = "datapath-keys",
-    .description = "allocate transit switch keys",
+    .description = "allocate transit switch and router keys",
     .global_writer = true,
     .reads = {
         { IC_DB_ICNB, &icnbrec_table_transit_switch },
+        { IC_DB_ICNB, &icnbrec_table_transit_router,
+          .ignore = { &icnbrec_transit_router_col_ports,
+                      &icnbrec_transit_router_col_other_config,
+                      &icnbrec_transit_router_col_external_ids } },
         { IC_DB_ICSB, &icsbrec_table_datapath_binding },
         IC_NB_GLOBAL_READ,
         { IC_DB_ICSB, &icsbrec_table_encap },

@@ -22,8 +22,13 @@
  *   when the mode changes.  A switch may ask for a
  *   key with other_config:requested-tnl-key; a request that is invalid or
  *   held by another switch is reported and not honoured.  Bindings of
- *   deleted switches, and duplicates, are removed.  Bindings of transit
- *   routers are left alone.
+ *   deleted switches, and duplicates, are removed.
+ *   Reads:  IC-NB Transit_Router too.
+ *   Every transit router gets one binding of type "transit-router" whose
+ *   nb_ic_uuid is the router's IC-NB row, with a key from the same range
+ *   (never the VXLAN one); bindings of deleted routers go (one without
+ *   nb_ic_uuid names no router and is left alone).  Older IC
+ *   schemas without transit routers leave this part out.
  *
  * sync_transit_switch_step runs in every zone.
  *   Reads:  IC-NB Transit_Switch; IC-SB Datapath_Binding;

@@ -66,7 +66,7 @@
 
 static const char *const step_names[] = {
     "az", "globals", "datapath-keys", "transit-switch", "gateway", "port",
-    "route", "cfg",
+    "transit-router", "route", "cfg",
 };
 
 static char dir[] = "/tmp/ic-test-steps.XXXXXX";
@@ -506,6 +506,11 @@ reference_topology(void)
          icnbctl);
     MUST("%s tsp-set-addr tsp1 \"aa:aa:aa:aa:aa:11 169.254.100.11/24\"",
          icnbctl);
+
+    /* A transit router with a port on west's gateway. */
+    MUST("%s tr-add tr1", icnbctl);
+    MUST("%s trp-add tr1 trp1 aa:aa:aa:aa:cc:01 10.99.0.1/24 "
+         "chassis=gw_west", icnbctl);
     free(icnbctl);
 }
 
@@ -552,6 +557,12 @@ static const struct expectation expectations[] = {
         "ovn-nbctl --db=unix:%s/east-nb.sock get Logical_Switch_Port tsp1 "
         "type",
         "router",
+    },
+    {
+        "trp1, published by west, is a port of tr1 in east",
+        "ovn-nbctl --db=unix:%s/east-nb.sock --bare --columns=mac "
+        "find Logical_Router_Port name=trp1 options:requested-chassis=gw_west",
+        "aa:aa:aa:aa:cc:01",
     },
     {
         "tsp1 from IC-NB is a remote port in west",
