@@ -1,5 +1,7 @@
-# Mixed zones: our daemon in one zone, Debian's ovn-ic in the other.  Both
-# ways round, every database must end up as it does with upstream alone.
+# Mixed zones: our daemon in one zone, upstream's ovn-ic in the other
+# (Debian's 23.03, or 26.03 with TEST_OVN=current).  Both ways round, every
+# database must end up as it does with upstream alone, with and without
+# route exchange.
 
 # db_state: prints what the daemons derive, without UUIDs, sorted.
 db_state() {
@@ -29,7 +31,20 @@ db_state() {
              type=remote)
         [ -n "$ch" ] && sbctl $z --bare --columns=name list Chassis "$ch"
     done
+    for z in east west; do
+        # Learned routes point at their IC-SB route by UUID; what counts is
+        # that each has one.
+        echo "== $z NB static routes"
+        nbctl $z --format=csv --data=bare --no-headings \
+            --columns=ip_prefix,nexthop,route_table,options,external_ids \
+            list Logical_Router_Static_Route |
+            sed -E 's/ic-learned-route=[0-9a-f-]{36}/ic-learned-route/' |
+            sort
+    done
     echo "== IC-SB"
+    icsbctl --format=csv --data=bare --no-headings \
+        --columns=transit_switch,ip_prefix,nexthop,origin,route_table \
+        list Route | sort
     icsbctl --format=csv --no-headings --columns=name list Availability_Zone |
         sort
     icsbctl --format=csv --no-headings --columns=name,hostname list Gateway |
@@ -82,7 +97,9 @@ PY
 # the given daemons, waits until it settles, and saves db_state to OUT.
 run_reference() {
     EAST_IC=$1 WEST_IC=$2 reference_topology
+    [ -n "${MIXED_ROUTES:-}" ] && route_config
     wait_reference_ports
+    [ -n "${MIXED_ROUTES:-}" ] && wait_reference_routes
     zone_sync east
     zone_sync west
     local z
@@ -111,6 +128,33 @@ run_reference() {
     normalize_keys "$3"
 }
 
+# route_config: route exchange on in both zones, a connected network and a
+# static route behind each router.
+route_config() {
+    local z n=1
+    for z in east west; do
+        nbctl $z set NB_Global . options:ic-route-adv=true \
+            options:ic-route-learn=true
+        nbctl $z lrp-add router_$z lrp-router_$z-lan 00:00:00:00:0$n:01 \
+            192.168.$n.1/24
+        nbctl $z lr-route-add router_$z 10.$n.0.0/16 192.168.$n.254
+        n=$((n + 1))
+    done
+}
+
+# n_learned ZONE: how many learned routes ZONE's NB holds.
+n_learned() {
+    nbctl "$1" --bare --columns=_uuid find Logical_Router_Static_Route \
+        external_ids:ic-learned-route!=[] | grep -c .
+}
+
+# wait_reference_routes: waits until each zone learned the other's two
+# routes (its static route and its connected network).
+wait_reference_routes() {
+    wait_eq 2 n_learned east
+    wait_eq 2 n_learned west
+}
+
 # compare_with_upstream EAST_KIND WEST_KIND
 compare_with_upstream() {
     run_reference upstream upstream "$T/upstream.state"
@@ -121,6 +165,12 @@ compare_with_upstream() {
         fail "databases differ from upstream's"
     grep -q "aa:aa:aa:aa:aa:02 169.254.100.2/24" "$T/mixed.state" ||
         fail "state lacks the remote port"
+    if [ -n "${MIXED_ROUTES:-}" ]; then
+        grep -q '^10.2.0.0/16,169.254.100.2,.*ic-learned-route' \
+            "$T/mixed.state" || fail "state lacks east's learned route"
+        grep -q '^ts1,10.1.0.0/16,169.254.100.1,static,' "$T/mixed.state" ||
+            fail "state lacks east's advertised route"
+    fi
     # Every zone uses the keys IC-SB holds.
     grep -q 'requested-tnl-key=""[0-9]' "$T/mixed.state" &&
         fail "a zone uses a key IC-SB does not hold"
@@ -133,4 +183,12 @@ test_ours_east_debian_west() {
 
 test_debian_east_ours_west() {
     compare_with_upstream upstream ours
+}
+
+test_routes_ours_east_debian_west() {
+    MIXED_ROUTES=yes compare_with_upstream ours upstream
+}
+
+test_routes_debian_east_ours_west() {
+    MIXED_ROUTES=yes compare_with_upstream upstream ours
 }
