@@ -87,7 +87,7 @@ test_dashboard_metrics_are_exported() {
     IC_EXTRA_ARGS=--metrics-address=127.0.0.1:$port ic_start east
     icnbctl ts-add ts1
     ic_sync
-    curl -sf http://127.0.0.1:$port/metrics > "$T/metrics" ||
+    curl -sf "http://127.0.0.1:$port/metrics" > "$T/metrics" ||
         fail "no /metrics"
     dashboard_queries > "$T/queries"
     [ -s "$T/queries" ] || fail "the dashboard queries no metric"

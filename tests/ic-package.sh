@@ -9,6 +9,9 @@
 # takes seconds.  The base root needs the network once; the mirror is the
 # one this machine's apt already uses for Debian 12.
 
+# dpkg-query's formats are in single quotes on purpose.
+# shellcheck disable=SC2016
+
 PKG_CACHE=${PKG_CACHE:-/var/cache/ovn-interconnect/package}
 PKG_SUITE=bookworm
 # Debian's packages in the base root: the ovn-ic the package replaces, the
@@ -53,10 +56,15 @@ pkg_build() {
     exec 9> "$PKG_CACHE/lock"
     flock 9
     pkg_source_tar "$T/source.tar"
+    # The key leaves out what does not go into the package: the end-to-end
+    # tests, the README, the lab and the dashboard.
     local key dir
-    key=$(sha256sum < "$T/source.tar" | cut -c1-16)
+    key=$(cd "$TOP_SRCDIR" && git ls-files -co --exclude-standard |
+          grep -v -E '^(tests/[^/]*\.sh|tests/(perf|upstream)/.*|README\.md|vagrant/.*|contrib/.*)$' |
+          while IFS= read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done |
+          LC_ALL=C sort | xargs -d '\n' sha256sum | sha256sum | cut -c1-16)
     dir=$PKG_CACHE/build-$key
-    PKG_DEB=$(ls "$dir"/ovn-interconnect_*.deb 2>/dev/null | head -1)
+    PKG_DEB=$(find "$dir" -maxdepth 1 -name 'ovn-interconnect_*.deb' | head -1)
     if [ -n "$PKG_DEB" ]; then
         echo "reusing $PKG_DEB"
         flock -u 9
@@ -76,7 +84,7 @@ pkg_build() {
     fi
     echo "built in $((SECONDS - start)) s"
     rm -rf "$dir/src"
-    PKG_DEB=$(ls "$dir"/ovn-interconnect_*.deb | head -1)
+    PKG_DEB=$(find "$dir" -maxdepth 1 -name 'ovn-interconnect_*.deb' | head -1)
     flock -u 9
 }
 
@@ -112,8 +120,8 @@ pkg_mount_proc() {
 }
 pkg_umount_proc() {
     [ -n "${PKG_ROOT:-}" ] && [ -d "$PKG_ROOT/proc" ] || return 0
-    local i
-    for i in 1 2 3 4 5; do
+    local _
+    for _ in 1 2 3 4 5; do
         mountpoint -q "$PKG_ROOT/proc" || return 0
         umount "$PKG_ROOT/proc" 2>/dev/null || sleep 0.2
     done
@@ -161,10 +169,12 @@ pkg_base_tarball() {
     PKG_ROOT=$root
     pkg_mount_proc
     # shellcheck disable=SC2086
-    pkg_chroot apt-get update -q > "$T/base-apt.log" 2>&1 &&
-        pkg_chroot apt-get install -y -q --no-install-recommends \
-            $PKG_BASE_PACKAGES >> "$T/base-apt.log" 2>&1 ||
-        { pkg_umount_proc; fail "apt-get in the base root: $(tail -5 "$T/base-apt.log")"; }
+    if ! pkg_chroot apt-get update -q > "$T/base-apt.log" 2>&1 ||
+       ! pkg_chroot apt-get install -y -q --no-install-recommends \
+            $PKG_BASE_PACKAGES >> "$T/base-apt.log" 2>&1; then
+        pkg_umount_proc
+        fail "apt-get in the base root: $(tail -5 "$T/base-apt.log")"
+    fi
     pkg_umount_proc
     PKG_ROOT=
     mkdir -p "$PKG_CACHE"
@@ -205,6 +215,15 @@ pkg_snapshot() {
      done) > "$1"
 }
 
+# pkg_unit_command KEY UNIT: the command line of UNIT's KEY (ExecStart,
+# ExecReload), continuation lines joined.
+pkg_unit_command() {
+    awk -v key="$1" '
+        index($0, key "=") == 1 { on = 1; sub("^" key "=", "") }
+        on { cont = sub(/\\$/, ""); line = line " " $0; if (!cont) exit }
+        END { gsub(/  +/, " ", line); sub(/^ /, "", line); print line }' "$2"
+}
+
 # The maintainer scripts run in the root at teardown too: whatever the
 # test started there is stopped and /proc unmounted before $T goes.
 eval "$(declare -f teardown | sed '1s/^teardown/pkg_lib_teardown/')"
@@ -217,7 +236,8 @@ teardown() {
 test_package_lintian() {
     pkg_build
     command -v lintian > /dev/null || pkg_skip "no lintian"
-    local changes=${PKG_DEB%_*.deb}_$(dpkg --print-architecture).changes
+    local changes
+    changes=${PKG_DEB%_*.deb}_$(dpkg --print-architecture).changes
     # Errors and warnings fail; info and pedantic tags are printed.  Tags
     # that remain on purpose are overridden, with a reason, in debian/.
     lintian --fail-on error,warning -I --pedantic "$changes" 2>&1 |
@@ -327,6 +347,21 @@ test_package_install_start_purge() {
         fail "ovn-ctl stop_ic: $(tail -5 "$T/ctl.log")"
     wait_until eval '! kill -0 '"$pid"' 2>/dev/null'
     check test ! -e "$PKG_ROOT/run/ovn/ovn-ic.pid"
+
+    # The unit's own command line, run as systemd would run it (there is
+    # no systemd here) with /etc/default/ovn-ic, detached: the same
+    # control commands reach it, and so does the unit's ExecReload.
+    local start reload
+    start=$(pkg_unit_command ExecStart "$unit")
+    reload=$(pkg_unit_command ExecReload "$unit")
+    pkg_chroot sh -c "set -a; . /etc/default/ovn-ic; exec $start --detach" \
+        > "$T/unit-start.log" 2>&1 ||
+        fail "the unit's ExecStart: $(cat "$T/unit-start.log")"
+    wait_until test -s "$PKG_ROOT/run/ovn/ovn-ic.pid"
+    wait_eq "Status: active" pkg_chroot ovn-appctl -t ovn-ic status
+    # shellcheck disable=SC2086
+    check pkg_chroot $reload
+    stop_pidfile "$PKG_ROOT/run/ovn/ovn-ic.pid"
     pkg_chroot $ctl stop_ic_ovsdb > /dev/null 2>&1
     pkg_chroot $ctl stop_ovsdb > /dev/null 2>&1
     pkg_stop_root_daemons
