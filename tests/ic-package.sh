@@ -68,7 +68,8 @@ pkg_build() {
           while IFS= read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done |
           LC_ALL=C sort | xargs -d '\n' sha256sum | sha256sum | cut -c1-16)
     dir=$PKG_CACHE/build-$key
-    PKG_DEB=$(find "$dir" -maxdepth 1 -name 'ovn-interconnect_*.deb' | head -1)
+    PKG_DEB=$(find "$dir" -maxdepth 1 -name 'ovn-interconnect_*.deb' \
+              2>/dev/null | head -1)
     if [ -n "$PKG_DEB" ]; then
         echo "reusing $PKG_DEB"
         return 0
@@ -310,7 +311,7 @@ test_package_install_start_purge() {
 
     # The unit is ours, where Debian's was, and reads /etc/default/ovn-ic.
     local unit=$PKG_ROOT/lib/systemd/system/ovn-ic.service
-    grep -q '^ExecStart=/usr/bin/ovn-ic ' "$unit" ||
+    grep -q "^ExecStart=/bin/sh -c 'exec /usr/bin/ovn-ic " "$unit" ||
         fail "unit does not run /usr/bin/ovn-ic"
     grep -q '^EnvironmentFile=-/etc/default/ovn-ic$' "$unit" ||
         fail "unit does not read /etc/default/ovn-ic"
@@ -354,20 +355,33 @@ test_package_install_start_purge() {
     wait_until eval '! kill -0 '"$pid"' 2>/dev/null'
     check test ! -e "$PKG_ROOT/run/ovn/ovn-ic.pid"
 
-    # The unit's own command line, run as systemd would run it (there is
-    # no systemd here) with /etc/default/ovn-ic, detached: the same
+    # The unit's own command line, run in the foreground as systemd would
+    # run it (there is no systemd here) with /etc/default/ovn-ic.  With
+    # OVN_IC_OPTS empty, as shipped, it takes the options from ovn-ctl's
+    # /etc/ovn/ovn-ic-db-params.conf, as Debian's unit did.  The same
     # control commands reach it, and so does the unit's ExecReload.
-    local start reload
+    local params=/etc/ovn/ovn-ic-db-params.conf start reload
+    echo "--ovnnb-db=unix:/run/ovn/ovnnb_db.sock" \
+         "--ovnsb-db=unix:/run/ovn/ovnsb_db.sock" \
+         "--ic-nb-db=unix:/run/ovn/ovn_ic_nb_db.sock" \
+         "--ic-sb-db=unix:/run/ovn/ovn_ic_sb_db.sock" > "$PKG_ROOT$params"
     start=$(pkg_unit_command ExecStart "$unit")
+    start=${start//\$\$/\$}            # systemd's escape for a dollar sign
     reload=$(pkg_unit_command ExecReload "$unit")
-    pkg_chroot sh -c "set -a; . /etc/default/ovn-ic; exec $start --detach" \
-        > "$T/unit-start.log" 2>&1 ||
-        fail "the unit's ExecStart: $(cat "$T/unit-start.log")"
+    pkg_chroot sh -c "set -a; . /etc/default/ovn-ic; set +a; $start" \
+        > "$T/unit-start.log" 2>&1 &
     wait_until test -s "$PKG_ROOT/run/ovn/ovn-ic.pid"
+    pid=$(cat "$PKG_ROOT/run/ovn/ovn-ic.pid")
+    check_eq "$PKG_ROOT/usr/bin/ovn-ic" readlink "/proc/$pid/exe"
+    tr '\0' ' ' < "/proc/$pid/cmdline" > "$T/cmdline"
+    grep -q -- '--ic-sb-db=unix:/run/ovn/ovn_ic_sb_db.sock' "$T/cmdline" ||
+        fail "the unit did not take $params: $(cat "$T/cmdline")"
     wait_eq "Status: active" pkg_chroot ovn-appctl -t ovn-ic status
     # shellcheck disable=SC2086
     check pkg_chroot $reload
     stop_pidfile "$PKG_ROOT/run/ovn/ovn-ic.pid"
+    wait
+    rm "$PKG_ROOT$params"
     pkg_chroot $ctl stop_ic_ovsdb > /dev/null 2>&1
     pkg_chroot $ctl stop_ovsdb > /dev/null 2>&1
     pkg_stop_root_daemons
