@@ -61,10 +61,10 @@ pkg_build() {
     flock 9
     pkg_source_tar "$T/source.tar"
     # The key leaves out what does not go into the package: the end-to-end
-    # tests, the README, the lab and the dashboard.
+    # tests, the README and the lab.
     local key dir
     key=$(cd "$TOP_SRCDIR" && git ls-files -co --exclude-standard |
-          grep -v -E '^(tests/[^/]*\.sh|tests/(perf|upstream)/.*|README\.md|vagrant/.*|contrib/.*)$' |
+          grep -v -E '^(tests/[^/]*\.sh|tests/(perf|upstream)/.*|README\.md|vagrant/.*)$' |
           while IFS= read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done |
           LC_ALL=C sort | xargs -d '\n' sha256sum | sha256sum | cut -c1-16)
     dir=$PKG_CACHE/build-$key
@@ -262,6 +262,7 @@ test_package_contents() {
              /usr/share/man/man8/ovn-ic-sbctl.8.gz \
              /usr/share/ovn-interconnect/ovn-ic-nb.ovsschema \
              /usr/share/ovn-interconnect/ovn-ic-sb.ovsschema \
+             /usr/share/ovn-interconnect/grafana/ovn-interconnect.json \
              /lib/systemd/system/ovn-ic.service /etc/default/ovn-ic; do
         grep -qx "$f" "$T/contents" || fail "$f is not in the package"
     done
