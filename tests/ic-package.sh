@@ -309,6 +309,13 @@ test_package_install_start_purge() {
     check test -e "$PKG_ROOT/usr/share/man/man8/ovn-ic.distrib.8.gz"
     pkg_chroot dpkg-divert --list 'ovn-interconnect' > "$T/diversions"
     check_eq 5 grep -c 'by ovn-interconnect' "$T/diversions"
+    # An upgrade (here: the same version again) keeps them.
+    pkg_chroot dpkg -i "/tmp/$(basename "$PKG_DEB")" > "$T/upgrade.log" 2>&1 ||
+        fail "dpkg -i again: $(tail -10 "$T/upgrade.log")"
+    pkg_chroot dpkg-divert --list 'ovn-interconnect' > "$T/diversions"
+    check_eq 5 grep -c 'by ovn-interconnect' "$T/diversions"
+    pkg_chroot ovn-ic-nbctl --version | grep -q ovn-interconnect ||
+        fail "ovn-ic-nbctl is not ours after an upgrade"
 
     # The unit is ours, where Debian's was, and reads /etc/default/ovn-ic.
     local unit=$PKG_ROOT/lib/systemd/system/ovn-ic.service
