@@ -13,6 +13,7 @@
 
 #include "hash.h"
 #include "ic/step.h"
+#include "lib/metrics.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-sb-idl.h"
 #include "lib/problems.h"
@@ -192,26 +193,26 @@ set_isb_status(const struct icsbrec_service_monitor *isb, const char *status)
 static bool
 pushable(const struct svcmon_view *v, const struct sbrec_service_monitor *sb)
 {
-    const char *why = NULL;
+    const char *what = NULL, *value = NULL;
     if (!sb->protocol
         || !column_allows(&icsbrec_service_monitor_col_protocol,
                           sb->protocol)) {
-        why = "protocol";
+        what = "protocol";
+        value = sb->protocol ? sb->protocol : "";
     } else if (sb->type && sb->type[0]
                && (!v->isb_has_type
                    || !column_allows(&icsbrec_service_monitor_col_type,
                                      sb->type))) {
-        why = "type";
+        what = "type";
+        value = sb->type;
     }
-    if (why) {
+    if (what) {
         char *object = xasprintf("%s %s:%"PRId64, sb->logical_port, sb->ip,
                                  sb->port);
         problems_report(v->problems, OWNER, object,
                         "monitor of a backend in zone %s not published: "
                         "IC-SB cannot hold its %s \"%s\"",
-                        smap_get(&sb->options, "az-name"), why,
-                        why[0] == 'p' ? (sb->protocol ? sb->protocol : "")
-                                      : sb->type);
+                        smap_get(&sb->options, "az-name"), what, value);
         free(object);
         return false;
     }
@@ -471,6 +472,23 @@ svcmon_format_status(const void *stats_, struct ds *s)
                   stats->pushed, stats->learned, stats->shared);
 }
 
+static void
+svcmon_render_metrics(const void *stats_, struct metrics *m)
+{
+    const struct svcmon_stats *stats = stats_;
+    metrics_family(m, "ovn_ic_service_monitors", METRIC_GAUGE,
+                   "Load balancer health checks across zones: this zone's "
+                   "monitors of other zones' backends published to IC-SB, "
+                   "other zones' monitors of this zone's backends learned "
+                   "into SB, and those northd monitors itself too.");
+    metrics_sample(m, "ovn_ic_service_monitors", "kind", "published",
+                   stats->pushed);
+    metrics_sample(m, "ovn_ic_service_monitors", "kind", "learned",
+                   stats->learned);
+    metrics_sample(m, "ovn_ic_service_monitors", "kind", "shared",
+                   stats->shared);
+}
+
 static bool
 sync_service_monitor_run(struct ic_step_ctx *step)
 {
@@ -543,4 +561,5 @@ const struct ic_step sync_service_monitor_step = {
     .destroy = svcmon_destroy,
     .run = sync_service_monitor_run,
     .format_status = svcmon_format_status,
+    .render_metrics = svcmon_render_metrics,
 };

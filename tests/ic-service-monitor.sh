@@ -60,14 +60,22 @@ svcmon_settled() {
     done
 }
 
+# svcmon_status ZONE COUNTS: the daemon's status/show counts its monitors.
+svcmon_status() {
+    ic_ctl "$1" status/show | grep -q "^service monitors: $2 with northd" ||
+        fail "$1's status/show: $(ic_ctl "$1" status/show)"
+}
+
 test_service_monitor_push_pull_status_and_cleanup() {
     needs_ovn 25.09
     ic_dbs_start
-    local z
-    for z in east west; do
-        zone_start "$z"
-        ic_start "$z"
-    done
+    local port
+    port=$(python3 -c 'import socket; s = socket.socket()
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    zone_start east
+    ic_start east
+    zone_start west
+    IC_EXTRA_ARGS=--metrics-address=127.0.0.1:$port ic_start west
     nbctl east set NB_Global . options:svc_monitor_mac='"11:11:11:11:11:11"'
     nbctl west set NB_Global . options:svc_monitor_mac='"22:22:22:22:22:22"'
     nbctl east ls-add ls_e
@@ -135,6 +143,11 @@ test_service_monitor_push_pull_status_and_cleanup() {
     # Nothing is rewritten once synced.
     ic_sync
     svcmon_settled east west
+    svcmon_status east "2 published, 0 learned, 0 shared"
+    svcmon_status west "0 published, 2 learned, 0 shared"
+    curl -s "http://127.0.0.1:$port/metrics" |
+        grep -q '^ovn_ic_service_monitors{kind="learned"} 2$' ||
+        fail "no learned monitors in west's metrics"
 
     # West balances over vm_w itself: northd takes the monitor over (it
     # clears ic_learned), the daemon leaves the row to it but still shares
@@ -149,6 +162,7 @@ test_service_monitor_push_pull_status_and_cleanup() {
     wait_eq offline sm east status vm_w
     ic_sync
     svcmon_settled east west
+    svcmon_status west "0 published, 1 learned, 1 shared"
     nbctl west --wait=sb lb-del lb2
     wait_eq true sm west ic_learned vm_w
     check_eq 1 sm_count west logical_port=vm_w
@@ -166,8 +180,8 @@ test_service_monitor_push_pull_status_and_cleanup() {
     check_eq 0 sm_count east
 
     # No fight with northd: a handful of updates, not thousands.
+    local z n
     for z in east west; do
-        local n
         n=$(grep -c Service_Monitor "$T/$z-sb.db")
         [ "$n" -lt 50 ] || fail "$z: $n Service_Monitor updates"
     done
