@@ -10,6 +10,26 @@ ism() {
     icsbctl --bare --columns="$1" find Service_Monitor logical_port="$2"
 }
 
+# sm_columns ZONE PORT COLUMN... and ism_columns PORT COLUMN...: columns
+# of a monitor, on one line.
+sm_columns() {
+    local z=$1 lport=$2 c out=()
+    shift 2
+    for c in "$@"; do
+        out+=("$(sm "$z" "$c" "$lport")")
+    done
+    echo "${out[*]}"
+}
+
+ism_columns() {
+    local lport=$1 c out=()
+    shift
+    for c in "$@"; do
+        out+=("$(ism "$c" "$lport")")
+    done
+    echo "${out[*]}"
+}
+
 # sm_count ZONE [CONDITION...] and ism_count [CONDITION...]: numbers of
 # monitors.
 sm_count() {
@@ -96,10 +116,8 @@ s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     # Push: east publishes both monitors to IC-SB, for west.
     wait_eq 2 ism_count
     check_eq "10.1.0.5 8080 tcp 10.1.0.9 11:11:11:11:11:11 east west" \
-        eval 'echo $(ism ip vm_w) $(ism port vm_w) $(ism protocol vm_w)' \
-        '$(ism src_ip vm_w) $(ism src_mac vm_w)' \
-        '$(ism source_availability_zone vm_w)' \
-        '$(ism target_availability_zone vm_w)'
+        ism_columns vm_w ip port protocol src_ip src_mac \
+        source_availability_zone target_availability_zone
     check_eq "$(sm_options east vm_w)" ism_options vm_w
     check_eq west icsbctl get Service_Monitor "$(ism _uuid vm_w)" \
         options:az-name
@@ -107,10 +125,8 @@ s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
     # Pull: west learns the monitor of its port vm_w, not that of vm_x.
     wait_eq true sm west ic_learned vm_w
     check_eq "false 10.1.0.5 8080 tcp 10.1.0.9 22:22:22:22:22:22 ch_w" \
-        eval 'echo $(sm west remote vm_w) $(sm west ip vm_w)' \
-        '$(sm west port vm_w) $(sm west protocol vm_w)' \
-        '$(sm west src_ip vm_w) $(sm west src_mac vm_w)' \
-        '$(sm west chassis_name vm_w)'
+        sm_columns west vm_w remote ip port protocol src_ip src_mac \
+        chassis_name
     check_eq "$(ism_options vm_w)" sm_options west vm_w
     ic_sync
     check_eq 1 sm_count west
