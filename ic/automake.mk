@@ -18,6 +18,7 @@ ic_libic_la_SOURCES = \
 	ic/sync-gateway.c ic/sync-gateway.h \
 	ic/sync-port.c ic/sync-port.h \
 	ic/sync-route.c ic/sync-route.h \
+	ic/sync-service-monitor.c ic/sync-service-monitor.h \
 	ic/sync-transit-router.c ic/sync-transit-router.h
 
 bin_PROGRAMS += ic/ovn-ic

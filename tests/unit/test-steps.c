@@ -66,7 +66,7 @@
 
 static const char *const step_names[] = {
     "az", "globals", "datapath-keys", "transit-switch", "gateway", "port",
-    "transit-router", "route", "cfg",
+    "transit-router", "route", "service-monitor", "cfg",
 };
 
 static char dir[] = "/tmp/ic-test-steps.XXXXXX";
