@@ -42,6 +42,7 @@ VIEWS = {
                                         "options", "external_ids"],
         "Load_Balancer": ["name", "vips"],
         "Load_Balancer_Group": ["name", "load_balancer"],
+        "Address_Set": ["name", "addresses", "external_ids"],
     },
     "OVN_Southbound": {
         "SB_Global": ["options"],
@@ -51,6 +52,7 @@ VIEWS = {
         "Datapath_Binding": ["tunnel_key", "external_ids"],
         "Port_Binding": ["logical_port", "type", "datapath", "chassis", "mac",
                          "options", "external_ids", "tunnel_key", "up"],
+        "Address_Set": ["name", "addresses"],
     },
 }
 
@@ -62,6 +64,14 @@ NEWER = {
             # mirror of a transit switch port that is not of type "router"
             # names its peer here.
             "peer": {"type": {"key": "string", "min": 0, "max": 1}},
+        },
+    },
+    "OVN_Southbound": {
+        "Address_Set": {
+            # Upstream main after 26.03 (SB 21.11.0), for address-set sync:
+            # northd copies NB Address_Set options:ic-adv here.
+            "options": {"type": {"key": "string", "value": "string",
+                                 "min": 0, "max": "unlimited"}},
         },
     },
 }
