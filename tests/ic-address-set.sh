@@ -352,10 +352,9 @@ test_address_sets_end_to_end_with_northd() {
     local z
     for z in az1 az2 az3; do
         zone_start "$z"
-        check nbctl "$z" set NB_Global . options:ic-as-adv=true \
-            options:ic-as-learn=true
-        ic_start "$z"
     done
+    # The sets first: once az3 learned az2's "shared", it could not make
+    # its own (NB indexes names).
     check nbctl az1 create Address_Set name=as1 \
         addresses='"1.1.1.1","1.1.1.2"' options:ic-adv=true > /dev/null
     check nbctl az1 create Address_Set name=quiet addresses='"1.1.3.1"' \
@@ -364,6 +363,11 @@ test_address_sets_end_to_end_with_northd() {
         options:ic-adv=true > /dev/null
     check nbctl az3 create Address_Set name=shared addresses='"7.7.7.1"' \
         options:ic-adv=true > /dev/null
+    for z in az1 az2 az3; do
+        check nbctl "$z" set NB_Global . options:ic-as-adv=true \
+            options:ic-as-learn=true
+        ic_start "$z"
+    done
 
     wait_eq "1.1.1.1 1.1.1.2" isb_as_get az1 as1
     for z in az2 az3; do
