@@ -30,15 +30,15 @@ json.dump(s, open(out, "w"), indent=1)
 PY
 }
 
-# zone_start_without_northd ZONE SB_SCHEMA: a zone's NB and SB, named, with
-# no northd: the test writes SB itself.
+# zone_start_without_northd ZONE: a zone whose SB has Address_Set.options,
+# and no northd: the test writes SB itself.
 zone_start_without_northd() {
-    local z=$1
-    start_db "$z-nb" "$OVN_SCHEMAS/ovn-nb.ovsschema"
-    start_db "$z-sb" "$2"
-    nbctl "$z" init
-    sbctl "$z" init
-    nbctl "$z" set NB_Global . name="$z"
+    local schemas=$T/schemas-$1
+    mkdir -p "$schemas"
+    cp "$OVN_SCHEMAS/ovn-nb.ovsschema" "$schemas/"
+    sb_schema_with_options "$schemas/ovn-sb.ovsschema"
+    OVN_SCHEMAS=$schemas zone_start "$1"
+    stop_pidfile "$T/$1-northd.pid"
 }
 
 # json_strings ITEM...: ITEM... as an OVSDB set of strings.
@@ -235,8 +235,7 @@ test_address_sets_learned_from_other_zones() {
 
 test_address_sets_advertised() {
     ic_dbs_start
-    sb_schema_with_options "$T/sb-options.ovsschema"
-    zone_start_without_northd east "$T/sb-options.ovsschema"
+    zone_start_without_northd east
     zone_start west
     check nbctl east set NB_Global . options:ic-as-adv=true
     check nbctl west set NB_Global . options:ic-as-learn=true
