@@ -239,7 +239,10 @@ test_address_sets_advertised() {
     zone_start west
     check nbctl east set NB_Global . options:ic-as-adv=true
     check nbctl west set NB_Global . options:ic-as-learn=true
-    ic_start east
+    local port
+    port=$(python3 -c 'import socket; s = socket.socket()
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    IC_EXTRA_ARGS=--metrics-address=127.0.0.1:$port ic_start east
     ic_start west
     fake_az north
     ic_sync
@@ -282,6 +285,8 @@ test_address_sets_advertised() {
     ic_ctl east status/show | grep -q \
         "^address sets: 2 advertised, 0 learned, 0 invalid addresses left out$" ||
         fail "not counted: $(ic_ctl east status/show | grep 'address sets')"
+    wait_until eval "curl -s http://127.0.0.1:$port/metrics |
+        grep -q '^ovn_ic_address_sets{kind=\"advertised\"} 2$'"
     no_writes_on_recompute east
     no_writes_on_recompute west
 
