@@ -69,11 +69,8 @@ static bool
 is_prefix_len(const char *s, int max)
 {
     size_t len = strlen(s);
-    if (!len || len > 3 || !is_integer(s, len) || !isdigit((unsigned char) *s)
-        || (s[0] == '0' && s[1] == 'x')) {
-        return false;
-    }
-    return atoi(s) <= max;
+    return len && len <= 3 && strspn(s, "0123456789") == len
+           && atoi(s) <= max;
 }
 
 bool

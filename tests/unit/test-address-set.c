@@ -27,6 +27,8 @@ static const struct entry_case entry_cases[] = {
     { "0.0.0.0/0", true },
     { "10.0.0.0/255.0.0.0", true },
     { "10.0.0.0/33", false },
+    { "10.0.0.0/0X1", false },
+    { "10.0.0.0/+8", false },
     { "10.0.0.0/", false },
     { "10.0.0.0/8/8", false },
     { "10.0.0.256", false },
