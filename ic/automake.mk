@@ -12,6 +12,7 @@ ic_libic_la_SOURCES = \
 	ic/route-log.h \
 	ic/route-overlap.c ic/route-overlap.h \
 	ic/route-state.c ic/route-state.h \
+	ic/sync-address-set.c ic/sync-address-set.h \
 	ic/sync-az.c ic/sync-az.h \
 	ic/sync-cfg.c ic/sync-cfg.h \
 	ic/sync-datapath.c ic/sync-datapath.h \

@@ -43,6 +43,7 @@ VIEWS = {
                                         "options", "external_ids"],
         "Load_Balancer": ["name", "vips"],
         "Load_Balancer_Group": ["name", "load_balancer"],
+        "Address_Set": ["name", "addresses", "external_ids"],
     },
     "OVN_Southbound": {
         "SB_Global": ["options"],
@@ -54,6 +55,7 @@ VIEWS = {
                          "options", "external_ids", "tunnel_key", "up"],
         "Service_Monitor": ["ip", "protocol", "port", "logical_port",
                             "src_mac", "src_ip", "status", "options"],
+        "Address_Set": ["name", "addresses"],
     },
 }
 
@@ -86,6 +88,12 @@ NEWER = {
             "protocol": {"type": {"key": {"type": "string", "enum": [
                 "set", ["tcp", "udp", "icmp"]]},
                 "min": 0, "max": 1}},
+        },
+        "Address_Set": {
+            # Upstream main after 26.03 (SB 21.11.0), for address-set sync:
+            # northd copies NB Address_Set options:ic-adv here.
+            "options": {"type": {"key": "string", "value": "string",
+                                 "min": 0, "max": "unlimited"}},
         },
     },
 }
