@@ -45,13 +45,15 @@ adv_find(const struct sync_route_state *st, const char *ts,
 
 /* Where an advertised route comes from, for the duplicate warning. */
 struct adv_origin {
-    const char *origin;         /* "static", "connected", "loadbalancer". */
+    const char *origin;         /* "static", "connected", "loadbalancer",
+                                 * "connected-dynamic". */
     const char *kind;           /* Its NB table in upstream's words, for
                                  * the warning: "route", "lrp",
-                                 * "loadbalancer". */
+                                 * "loadbalancer", "lr". */
     const char *name;           /* Its name, or NULL. */
     const struct uuid *uuid;
     bool feeds;                 /* Record it in route_state.adv_feeds. */
+    struct ptr_array *fed;      /* If nonnull, record the route here. */
 };
 
 /* Makes port 'p' advertise 'prefix' in 'route_table' on behalf of 'src'. */
@@ -119,6 +121,9 @@ adv_add(struct sync_route_state *st, const struct ts_port *p,
         }
         ptr_array_push(&f->routes, a);
     }
+    if (src->fed) {
+        ptr_array_push(src->fed, a);
+    }
 }
 
 /* Withdraws 'a' and frees it.  Returns false if that needs a full run. */
@@ -158,7 +163,7 @@ adv_static(struct sync_route_state *st, const struct ic_router *r,
         return;
     }
     struct adv_origin src = { "static", "route", NULL,
-                              &sr->header_.uuid, true };
+                              &sr->header_.uuid, true, NULL };
     for (size_t i = 0; i < r->ports.n; i++) {
         const struct ts_port *p = r->ports.p[i];
         if (p->addrs_ok && !strcmp(sr->route_table, p->route_table)) {
@@ -173,7 +178,7 @@ adv_connected(struct sync_route_state *st, const struct ic_router *r)
     for (size_t i = 0; i < r->n_conns; i++) {
         const struct connected *c = &r->conns[i];
         struct adv_origin src = { "connected", "lrp", c->lrp->name,
-                                  &c->lrp->header_.uuid, false };
+                                  &c->lrp->header_.uuid, false, NULL };
         for (size_t j = 0; j < r->ports.n; j++) {
             const struct ts_port *p = r->ports.p[j];
             if (p->addrs_ok) {
@@ -193,13 +198,30 @@ adv_lb(struct sync_route_state *st, const struct ic_router *r,
         if (route_lb_vip_parse(node->key, &prefix.addr)) {
             prefix.plen = route_addr_is_ipv4(&prefix.addr) ? 32 : 128;
             struct adv_origin src = { "loadbalancer", "loadbalancer",
-                                      lb->name, &lb->header_.uuid, false };
+                                      lb->name, &lb->header_.uuid, false,
+                                      NULL };
             for (size_t i = 0; i < r->ports.n; i++) {
                 const struct ts_port *p = r->ports.p[i];
                 if (p->addrs_ok) {
                     adv_add(st, p, &prefix, "", &src);
                 }
             }
+        }
+    }
+}
+
+/* A prefix 'dp' that dynamic routing learned for 'r', on every port of
+ * 'r', in the main route table, on behalf of the router itself. */
+void
+adv_dynamic(struct sync_route_state *st, const struct ic_router *r,
+            struct dyn_prefix *dp)
+{
+    struct adv_origin src = { st->dyn_origin, "lr", r->lr->name,
+                              &r->lr->header_.uuid, false, &dp->routes };
+    for (size_t i = 0; i < r->ports.n; i++) {
+        const struct ts_port *p = r->ports.p[i];
+        if (p->addrs_ok) {
+            adv_add(st, p, &dp->prefix, "", &src);
         }
     }
 }
@@ -249,6 +271,10 @@ adv_full(struct sync_route_state *st)
                 adv_static(st, r, r->lr->static_routes[i]);
             }
             adv_connected(st, r);
+            struct dyn_prefix *dp;
+            HMAP_FOR_EACH (dp, node, &r->dyn) {
+                adv_dynamic(st, r, dp);
+            }
             if (st->adv_lb) {
                 const struct nbrec_logical_router *lr = r->lr;
                 for (size_t i = 0; i < lr->n_load_balancer; i++) {
@@ -345,6 +371,32 @@ adv_write(struct sync_route_state *st)
     ds_destroy(&nexthop);
 }
 
+/* Incremental run: the routes in 'routes' lose the sources whose NB row is
+ * 'uuid', and those left with none are withdrawn.  Returns false if that
+ * needs a full run. */
+static bool
+adv_sources_gone(struct sync_route_state *st, const struct ptr_array *routes,
+                 const struct uuid *uuid)
+{
+    bool ok = true;
+    struct hmapx unique = HMAPX_INITIALIZER(&unique);
+    for (size_t i = 0; i < routes->n; i++) {
+        hmapx_add(&unique, CONST_CAST(void *, routes->p[i]));
+    }
+    struct hmapx_node *node;
+    HMAPX_FOR_EACH (node, &unique) {
+        struct adv_route *a = node->data;
+        a->n_sources = route_sources_remove(a->sources, a->n_sources, uuid);
+        if (!a->n_sources) {
+            ok = adv_withdraw(st, a) && ok;
+        } else {
+            hmapx_add(&st->dirty_adv, a);
+        }
+    }
+    hmapx_destroy(&unique);
+    return ok;
+}
+
 /* Incremental run: static route 'uuid' is gone.  The advertised routes it
  * fed lose it as a source, and those left with none are withdrawn.
  * Returns false if that needs a full run. */
@@ -357,25 +409,21 @@ adv_static_gone(struct sync_route_state *st, const struct uuid *uuid)
         return true;
     }
 
-    bool ok = true;
-    struct hmapx routes = HMAPX_INITIALIZER(&routes);
-    for (size_t i = 0; i < f->routes.n; i++) {
-        hmapx_add(&routes, CONST_CAST(void *, f->routes.p[i]));
-    }
-    struct hmapx_node *node;
-    HMAPX_FOR_EACH (node, &routes) {
-        struct adv_route *a = node->data;
-        a->n_sources = route_sources_remove(a->sources, a->n_sources, uuid);
-        if (!a->n_sources) {
-            ok = adv_withdraw(st, a) && ok;
-        } else {
-            hmapx_add(&st->dirty_adv, a);
-        }
-    }
-    hmapx_destroy(&routes);
+    bool ok = adv_sources_gone(st, &f->routes, uuid);
     hmap_remove(&st->adv_feeds, &f->by_nb.node);
     free(f->routes.p);
     free(f);
+    return ok;
+}
+
+/* Incremental run: prefix 'dp' of router 'r' that dynamic routing learned
+ * is gone.  Returns false if that needs a full run. */
+bool
+adv_dynamic_gone(struct sync_route_state *st, const struct ic_router *r,
+                 struct dyn_prefix *dp)
+{
+    bool ok = adv_sources_gone(st, &dp->routes, &r->lr->header_.uuid);
+    dp->routes.n = 0;
     return ok;
 }
 

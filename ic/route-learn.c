@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "ic/route-dynamic.h"
 #include "ic/route-log.h"
 #include "ic/route-overlap.h"
 #include "ic/route-state.h"
@@ -148,6 +149,12 @@ route_learnable(const struct sync_route_state *st, struct ic_router *r,
     }
     if (net_key_find(&r->statics, route->route_table, prefix)) {
         shadowing_add(r, route->route_table, prefix);
+        return false;
+    }
+    struct dyn_prefix *dp = dyn_prefix_find(r, prefix);
+    if (dp) {
+        /* Dynamic routing has a path to it already. */
+        dp->hides = true;
         return false;
     }
     return true;
@@ -500,23 +507,39 @@ learn_nb_route_gone(struct sync_route_state *st, const struct uuid *uuid)
     return false;
 }
 
-struct same_net_aux {
+/* What find_candidate() looks for: a candidate to the same network as
+ * 'prefix' in 'route_table', or, if 'route_table' is NULL, a candidate to
+ * 'prefix' itself (host bits included) in any table. */
+struct find_candidate_aux {
     const char *route_table;
     const struct route_prefix *prefix;
     bool found;
 };
 
 static bool
-find_same_net(const struct prefix_index_entry *e, void *aux_)
+find_candidate(const struct prefix_index_entry *e, void *aux_)
 {
-    struct same_net_aux *aux = aux_;
+    struct find_candidate_aux *aux = aux_;
     const struct learn_candidate *c = e->data;
-    if (route_prefix_same_network(&c->prefix, aux->prefix)
-        && !strcmp(c->route_table, aux->route_table)) {
+    if (aux->route_table
+        ? (route_prefix_same_network(&c->prefix, aux->prefix)
+           && !strcmp(c->route_table, aux->route_table))
+        : route_prefix_equals(&c->prefix, aux->prefix)) {
         aux->found = true;
         return false;
     }
     return true;
+}
+
+/* Returns true if 'r' would learn a route to 'prefix' (host bits
+ * included) in any route table. */
+bool
+learn_router_has_prefix(const struct ic_router *r,
+                        const struct route_prefix *prefix)
+{
+    struct find_candidate_aux aux = { NULL, prefix, false };
+    prefix_index_for_each_covering(&r->idx, prefix, find_candidate, &aux);
+    return aux.found;
 }
 
 /* Incremental run: new local static route 'sr' of 'r'.  Returns false if
@@ -528,8 +551,8 @@ learn_local_static_new(struct sync_route_state *st, struct ic_router *r,
 {
     struct route_prefix prefix;
     if (route_prefix_parse(sr->ip_prefix, &prefix)) {
-        struct same_net_aux aux = { sr->route_table, &prefix, false };
-        prefix_index_for_each_covering(&r->idx, &prefix, find_same_net,
+        struct find_candidate_aux aux = { sr->route_table, &prefix, false };
+        prefix_index_for_each_covering(&r->idx, &prefix, find_candidate,
                                        &aux);
         if (aux.found) {
             return false;

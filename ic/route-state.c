@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "ic/route-dynamic.h"
 #include "ic/route-learn.h"
 #include "ic/sync-route.h"
 #include "lib/ovn-ic-sb-idl.h"
@@ -35,6 +36,20 @@ route_router_find(const struct sync_route_state *st,
     HMAP_FOR_EACH_WITH_HASH (r, node, uuid_hash(&lr->header_.uuid),
                              &st->routers) {
         if (r->lr == lr) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the router whose NB row has 'uuid', or NULL. */
+struct ic_router *
+route_router_find_uuid(const struct sync_route_state *st,
+                       const struct uuid *uuid)
+{
+    struct ic_router *r;
+    HMAP_FOR_EACH_WITH_HASH (r, node, uuid_hash(uuid), &st->routers) {
+        if (uuid_equals(&r->lr->header_.uuid, uuid)) {
             return r;
         }
     }
@@ -177,6 +192,7 @@ router_create(struct sync_route_state *st,
     prefix_index_init(&r->idx);
     hmap_init(&r->statics);
     hmap_init(&r->shadowing);
+    hmap_init(&r->dyn);
     route_prefix_list_init(&r->vips);
     r->n_statics = lr->n_static_routes;
     hmap_insert(&st->routers, &r->node, uuid_hash(&lr->header_.uuid));
@@ -242,6 +258,7 @@ router_destroy(struct ic_router *r)
         free(k);
     }
     hmap_destroy(&r->shadowing);
+    dyn_router_destroy(r);
     route_prefix_list_destroy(&r->vips);
     free(r->conns);
     free(r->ports.p);
@@ -364,6 +381,8 @@ route_state_build(struct sync_route_state *st,
             }
         }
     }
+
+    dyn_build(st, ctx);
 }
 
 void
@@ -377,6 +396,8 @@ route_state_init(struct sync_route_state *st)
     shash_init(&st->local_pbs);
     shash_init(&st->ports_by_ts);
     hmap_init(&st->routers);
+    hmap_init(&st->routers_by_dp);
+    hmap_init(&st->dyn_rows);
     hmap_init(&st->advertised);
     hmap_init(&st->adv_by_row);
     hmap_init(&st->adv_feeds);
@@ -422,6 +443,8 @@ route_state_destroy(struct sync_route_state *st)
         router_destroy(r);
     }
     hmap_destroy(&st->routers);
+    hmap_destroy(&st->routers_by_dp);   /* Its entries were routers. */
+    dyn_rows_destroy(st);
     hmap_destroy(&st->cand_by_nb);  /* Its entries were the candidates. */
     struct route_ref *ref;
     HMAP_FOR_EACH_POP (ref, by_uuid.node, &st->route_refs) {

@@ -137,6 +137,12 @@ struct ic_router {
     struct hmap shadowing;              /* struct net_key: statics that kept
                                          * an IC-SB route from learning. */
 
+    /* Dynamic routing (ic/route-dynamic.c). */
+    struct uuid_node by_dp;             /* In route_state.routers_by_dp, if
+                                         * 'has_dp': by its SB datapath. */
+    bool has_dp;
+    struct hmap dyn;                    /* struct dyn_prefix. */
+
     /* The size of the router's static route set at the end of the last
      * run, and what this run saw come and go: a set that changed by
      * something else moved a route between routers, which needs a full
@@ -154,6 +160,25 @@ struct local_static {
     struct ic_router *router;
     bool has_key;                       /* Its prefix parsed. */
     struct net_key key;                 /* In ic_router.statics if so. */
+};
+
+/* A prefix that dynamic routing (BGP) learned for a router: one or more
+ * SB Learned_Route rows of its datapath.  The router advertises it as its
+ * own, and never learns it from IC-SB. */
+struct dyn_prefix {
+    struct hmap_node node;              /* In ic_router.dyn. */
+    struct route_prefix prefix;
+    size_t n_rows;                      /* Learned_Route rows that give it. */
+    bool hides;                         /* It kept an IC-SB route from
+                                         * being learned. */
+    struct ptr_array routes;            /* struct adv_route * it feeds. */
+};
+
+/* An SB Learned_Route row of a router's datapath. */
+struct dyn_row {
+    struct uuid_node by_uuid;           /* In route_state.dyn_rows. */
+    struct ic_router *router;
+    struct dyn_prefix *prefix;
 };
 
 /* Advertisement: a route this zone wants in IC-SB.  The key is IC-SB's
@@ -233,6 +258,13 @@ struct sync_route_state {
     struct shash ports_by_ts;           /* TS -> struct ptr_array of ports. */
     struct hmap routers;                /* struct ic_router, by LR uuid. */
 
+    /* Dynamic routing (ic/route-dynamic.c). */
+    bool dyn_ok;                        /* SB has Learned_Route. */
+    const char *dyn_origin;             /* The origin its routes take. */
+    struct hmap routers_by_dp;          /* struct ic_router, by SB
+                                         * datapath UUID. */
+    struct hmap dyn_rows;               /* struct dyn_row, by UUID. */
+
     /* Advertisement. */
     struct hmap advertised;             /* struct adv_route, by key. */
     struct hmap adv_by_row;             /* struct adv_route, by row UUID. */
@@ -291,6 +323,8 @@ route_state_seen_back(struct sync_route_state *st, bool *pending)
 /* Indexes. */
 struct ic_router *route_router_find(const struct sync_route_state *,
                                     const struct nbrec_logical_router *);
+struct ic_router *route_router_find_uuid(const struct sync_route_state *,
+                                         const struct uuid *);
 uint32_t route_key_hash(const char *ts, const char *route_table,
                         const struct route_prefix *,
                         const struct in6_addr *nexthop);
