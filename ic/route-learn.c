@@ -115,6 +115,14 @@ nb_deleting_find(const struct sync_route_state *st, const struct uuid *uuid)
                           by_uuid);
 }
 
+/* True if IC-SB route 'route' is marked override-connected (an IC-SB
+ * schema without Route.options leaves it empty). */
+static bool
+route_is_override_connected(const struct icsbrec_route *route)
+{
+    return smap_get_bool(&route->options, ROUTE_OVERRIDE_CONNECTED, false);
+}
+
 /* Returns true if router 'r' would learn 'route' through port 'p', with
  * the parsed prefix and next hop in '*prefix' and '*nexthop'.  Records the
  * local static routes that keep it from doing so. */
@@ -147,7 +155,8 @@ route_learnable(const struct sync_route_state *st, struct ic_router *r,
     if (!route_offer_is_learnable(&filter, &offer, prefix, nexthop)) {
         return false;
     }
-    if (net_key_find(&r->statics, route->route_table, prefix)) {
+    if (local_statics_hide(r, route->route_table, prefix,
+                           route_is_override_connected(route))) {
         shadowing_add(r, route->route_table, prefix);
         return false;
     }
@@ -360,6 +369,16 @@ write_learned_route(const struct nbrec_logical_router_static_route *sr,
     if (!cur || strcmp(cur, c->route->origin)) {
         nbrec_logical_router_static_route_update_options_setkey(
             sr, "origin", c->route->origin);
+    }
+    cur = smap_get(&sr->options, ROUTE_OVERRIDE_CONNECTED);
+    if (route_is_override_connected(c->route)) {
+        if (!cur || strcmp(cur, "true")) {
+            nbrec_logical_router_static_route_update_options_setkey(
+                sr, ROUTE_OVERRIDE_CONNECTED, "true");
+        }
+    } else if (cur) {
+        nbrec_logical_router_static_route_update_options_delkey(
+            sr, ROUTE_OVERRIDE_CONNECTED);
     }
 }
 

@@ -101,6 +101,23 @@ net_key_find(const struct hmap *keys, const char *route_table,
     return NULL;
 }
 
+/* Returns true if a local static route of 'r' keeps a learnable route to
+ * 'p' in 'route_table' from being learned (see route_static_hides()). */
+bool
+local_statics_hide(const struct ic_router *r, const char *route_table,
+                   const struct route_prefix *p, bool override_connected)
+{
+    struct net_key *k;
+    HMAP_FOR_EACH_WITH_HASH (k, node, net_key_hash(route_table, p),
+                             &r->statics) {
+        if (!strcmp(k->route_table, route_table)
+            && route_static_hides(&k->prefix, p, override_connected)) {
+            return true;
+        }
+    }
+    return false;
+}
+
 void
 shadowing_add(struct ic_router *r, const char *route_table,
               const struct route_prefix *p)
@@ -334,6 +351,9 @@ route_state_build(struct sync_route_state *st,
     st->learn_lb = smap_get_bool(options, "ic-route-learn-lb", false);
     st->deny_overlap = smap_get_bool(options, "ic-route-deny-overlap",
                                      false);
+    /* Upstream main's override-connected (IC-SB 2.6.0). */
+    st->route_options = icsbrec_server_has_route_table_col_options(
+        ctx->icsb_idl);
     route_prefix_list_parse(&st->denylist, route_global_denylist(options));
 
     const struct nbrec_logical_router *lr;

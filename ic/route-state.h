@@ -49,6 +49,11 @@ struct sync_route_ctx;
 /* The owner name under which the route step reports problems. */
 #define ROUTE_PROBLEMS_OWNER "route"
 
+/* Upstream main's key, in NB static routes' and IC-SB routes' options, for
+ * a route that wins over a connected network of the router (east-west
+ * routing through another zone). */
+#define ROUTE_OVERRIDE_CONNECTED "override-connected"
+
 /* A growable array of pointers. */
 struct ptr_array {
     const void **p;
@@ -249,6 +254,8 @@ struct sync_route_state {
     bool adv, adv_default, adv_lb;
     bool learn, learn_default, learn_lb;
     bool deny_overlap;                  /* ic-route-deny-overlap. */
+    bool route_options;                 /* IC-SB has Route.options
+                                         * (override-connected). */
     struct route_prefix_list denylist;
     struct shash lrps;                  /* name -> NB LRP. */
     struct shash lr_of_lrp;             /* LRP name -> NB LR. */
@@ -330,6 +337,9 @@ uint32_t route_key_hash(const char *ts, const char *route_table,
                         const struct in6_addr *nexthop);
 struct net_key *net_key_find(const struct hmap *keys, const char *route_table,
                              const struct route_prefix *);
+bool local_statics_hide(const struct ic_router *, const char *route_table,
+                        const struct route_prefix *,
+                        bool override_connected);
 void shadowing_add(struct ic_router *, const char *route_table,
                    const struct route_prefix *);
 struct local_static *local_static_find(const struct sync_route_state *,

@@ -37,6 +37,14 @@
  * prefixes that SB Learned_Route holds for its datapath, as upstream 26.03
  * does, and does not learn them.
  *
+ * East-west routing, as upstream main has it, where IC-SB has Route.options
+ * (2.6.0): a static route's options:override-connected goes to IC-SB and
+ * back into the routes learned from it; a port with a route table also
+ * advertises the router's connected networks and dynamic-routing prefixes
+ * into it, as "connected" marked override-connected; and a local static
+ * route hides a learnable route marked so only if it has the same prefix
+ * as written, not merely the same network.
+ *
  * Learn (ic-route-learn): for each transit switch port, every IC-SB route
  * on the same transit switch from another router (lr-id), or from another
  * zone when it has no lr-id (Debian's 23.03 writes none), in the main table

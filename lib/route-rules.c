@@ -142,6 +142,21 @@ route_offer_is_learnable(const struct route_learn_filter *f,
              || !route_networks_contain_addr(f->networks, nexthop));
 }
 
+/* Returns true if a local static route to 'local' keeps a learnable route
+ * to 'offer' in the same route table from being learned: the same network,
+ * or, for a route marked override-connected (upstream main's east-west
+ * routing, whose setups keep a local and a learned route to one network
+ * side by side), the same prefix as written, host bits included, as
+ * upstream compares them. */
+bool
+route_static_hides(const struct route_prefix *local,
+                   const struct route_prefix *offer, bool override_connected)
+{
+    return (override_connected
+            ? route_prefix_equals(local, offer)
+            : route_prefix_same_network(local, offer));
+}
+
 /* Overlaps. */
 
 /* Returns true if 'a' and 'b' are the same owner.  No lr-id and an empty

@@ -51,6 +51,7 @@ struct route_source {
     const char *origin;         /* "static", "connected", "loadbalancer". */
     struct uuid lr_id;          /* The router that advertises it. */
     const char *route_tag;      /* The port's options:ic-route-tag. */
+    bool override_connected;    /* options:override-connected. */
 };
 
 const struct route_source *route_sources_winner(const struct route_source *,
@@ -86,6 +87,9 @@ bool route_offer_is_learnable(const struct route_learn_filter *,
                               const struct route_offer *,
                               struct route_prefix *prefix,
                               struct in6_addr *nexthop);
+bool route_static_hides(const struct route_prefix *local,
+                        const struct route_prefix *offer,
+                        bool override_connected);
 
 /* Overlaps. */
 

@@ -1007,3 +1007,88 @@ test_no_learned_route_table_logged_once() {
         learned west router_west
     check_eq 1 grep -c "no Learned_Route table" "$T/east-ic.log"
 }
+
+# learned_override ZONE PREFIX TABLE: options:override-connected of the zone's
+# learned NB route to PREFIX in TABLE ("" if unset).
+learned_override() {
+    nbctl "$1" --bare --columns=options find Logical_Router_Static_Route \
+        ip_prefix="$2" route_table="$3" external_ids:ic-learned-route!='""' |
+        tr ' ' '\n' | sed -n 's/^override-connected=//p'
+}
+
+# isb_override PREFIX TABLE: options:override-connected of the IC-SB route.
+isb_override() {
+    icsbctl --bare --columns=options find Route ip_prefix="$1" \
+        route_table="$2" | tr ' ' '\n' | sed -n 's/^override-connected=//p'
+}
+
+# Upstream main's east-west routing (IC-SB 2.6.0, Route.options): a router
+# whose transit port has a route table also advertises its connected
+# networks there, marked override-connected; a static route's
+# options:override-connected goes to IC-SB and back into the learned
+# route; a local static route hides such a route only if it has the same
+# prefix as written.
+test_override_connected() {
+    east_west
+    nbctl east lrp-set-options lrp-router_east-ts1 route_table=rtb1
+    nbctl west lrp-set-options lrp-router_west-ts1 route_table=rtb1
+    nbctl east --route-table=rtb1 lr-route-add router_east 10.10.0.0/16 \
+        192.168.1.10
+    route_sync
+    check_eq "ts1:10.10.0.0/16>169.254.100.1:static@rtb1 ts1:192.168.1.1/24>169.254.100.1:connected ts1:192.168.1.1/24>169.254.100.1:connected@rtb1 ts1:2001:db8:1::1/64>2001:db8:100::1:connected ts1:2001:db8:1::1/64>2001:db8:100::1:connected@rtb1" \
+        advertised east
+    check_eq true isb_override 192.168.1.1/24 rtb1
+    check_eq "" isb_override 192.168.1.1/24 '""'
+    check_eq "" isb_override 10.10.0.0/16 rtb1
+    check_eq "10.10.0.0/16>169.254.100.1@rtb1 192.168.1.1/24>169.254.100.1 192.168.1.1/24>169.254.100.1@rtb1 2001:db8:1::1/64>2001:db8:100::1 2001:db8:1::1/64>2001:db8:100::1@rtb1" \
+        learned west router_west
+    check_eq true learned_override west 192.168.1.1/24 rtb1
+    check_eq "" learned_override west 192.168.1.1/24 '""'
+
+    # The static route's own option, there and back.
+    local sr
+    sr=$(nbctl east --bare --columns=_uuid find Logical_Router_Static_Route \
+         ip_prefix=10.10.0.0/16)
+    nbctl east set Logical_Router_Static_Route "$sr" \
+        options:override-connected=true
+    route_sync
+    check_eq true isb_override 10.10.0.0/16 rtb1
+    check_eq true learned_override west 10.10.0.0/16 rtb1
+    nbctl east remove Logical_Router_Static_Route "$sr" options \
+        override-connected
+    route_sync
+    check_eq "" isb_override 10.10.0.0/16 rtb1
+    check_eq "" learned_override west 10.10.0.0/16 rtb1
+
+    # A local route in rtb1 hides rtb1's override-connected route only if
+    # it is written as the same prefix.
+    nbctl west --ecmp --route-table=rtb1 lr-route-add router_west \
+        192.168.1.0/24 192.168.2.100
+    route_sync
+    check_eq "10.10.0.0/16>169.254.100.1@rtb1 192.168.1.1/24>169.254.100.1 192.168.1.1/24>169.254.100.1@rtb1 2001:db8:1::1/64>2001:db8:100::1 2001:db8:1::1/64>2001:db8:100::1@rtb1" \
+        learned west router_west
+    nbctl west -- --id=@r create Logical_Router_Static_Route \
+        ip_prefix=192.168.1.1/24 nexthop=192.168.2.101 route_table=rtb1 \
+        -- add Logical_Router router_west static_routes @r
+    route_sync
+    check_eq "10.10.0.0/16>169.254.100.1@rtb1 192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1 2001:db8:1::1/64>2001:db8:100::1@rtb1" \
+        learned west router_west
+    agrees_with_full east west
+}
+
+# With IC schemas older than upstream main's (Debian's, without the
+# nb_ic_cfg handshake either), none of that: no connected routes in the
+# route table, no options.
+test_override_connected_invisible_with_older_ic_schema() {
+    ROUTE_IC_SCHEMAS=$DEBIAN_OVN_SCHEMAS east_west
+    nbctl east lrp-set-options lrp-router_east-ts1 route_table=rtb1
+    nbctl east --route-table=rtb1 lr-route-add router_east 10.10.0.0/16 \
+        192.168.1.10
+    local sr
+    sr=$(nbctl east --bare --columns=_uuid find Logical_Router_Static_Route \
+         ip_prefix=10.10.0.0/16)
+    nbctl east set Logical_Router_Static_Route "$sr" \
+        options:override-connected=true
+    wait_eq "ts1:10.10.0.0/16>169.254.100.1:static@rtb1 $EAST_V4 $EAST_V6" \
+        advertised east
+}

@@ -358,6 +358,39 @@ test_checked_and_shadowed(void)
     route_prefix_list_destroy(&vips);
 }
 
+/* Which local static routes hide a learnable route in their table. */
+struct hides_case {
+    const char *local, *offer;
+    bool override_connected;
+    bool hides;
+};
+
+static const struct hides_case hides_cases[] = {
+    { "10.1.0.0/24", "10.1.0.0/24", false, true },
+    { "10.1.0.0/24", "10.1.0.1/24", false, true },  /* Same network. */
+    { "10.1.0.0/24", "10.1.0.0/25", false, false },
+    { "10.1.0.0/24", "10.1.0.0/24", true, true },
+    { "10.1.0.0/24", "10.1.0.1/24", true, false },  /* Not as written. */
+    { "2001:db8::/64", "2001:db8::1/64", false, true },
+    { "2001:db8::/64", "2001:db8::1/64", true, false },
+    { "2001:db8::/64", "2001:db8::/64", true, true },
+};
+
+static void
+test_static_hides(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(hides_cases); i++) {
+        const struct hides_case *c = &hides_cases[i];
+        struct route_prefix local, offer;
+        bool ok = route_prefix_parse(c->local, &local)
+                  && route_prefix_parse(c->offer, &offer)
+                  && route_static_hides(&local, &offer, c->override_connected)
+                     == c->hides;
+        tap_result(ok, "static hides: %s vs %s%s", c->local, c->offer,
+                   c->override_connected ? " (override-connected)" : "");
+    }
+}
+
 /* Ties between rows. */
 static void
 test_ties(void)
@@ -377,6 +410,7 @@ main(void)
     test_sources();
     test_from_router();
     test_learnable();
+    test_static_hides();
     test_overlaps();
     test_checked_and_shadowed();
     return tap_done();
