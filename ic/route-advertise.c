@@ -67,8 +67,7 @@ adv_add(struct sync_route_state *st, const struct ts_port *p,
         return;
     }
     struct in6_addr nexthop;
-    if (!route_select_nexthop(&p->addrs, route_prefix_is_ipv4(prefix),
-                              &nexthop)) {
+    if (!route_adv_nexthop(&p->addrs, prefix, p->ipv4_over_ipv6, &nexthop)) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
         struct ds s = DS_EMPTY_INITIALIZER;
         route_prefix_format(prefix, &s);

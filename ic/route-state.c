@@ -311,6 +311,10 @@ add_ts_port(struct sync_route_state *st, const char *ts,
     p->route_table = smap_get_def(&lrp->options, "route_table", "");
     p->route_tag = smap_get_def(&lrp->options, "ic-route-tag", "");
     p->filter_tag = smap_get_def(&lrp->options, "ic-route-filter-tag", "");
+    /* Upstream main's: the router's option, which its port overrides. */
+    p->ipv4_over_ipv6 = smap_get_bool(
+        &lrp->options, "ic-route-ipv4-next-hop-ipv6",
+        smap_get_bool(&lr->options, "ic-route-ipv4-next-hop-ipv6", false));
     ts_port_init_policy(&p->adv, st, lr, lrp, "ic-route-filter-adv",
                         "ic-route-deny-adv");
     ts_port_init_policy(&p->learn, st, lr, lrp, "ic-route-filter-learn",

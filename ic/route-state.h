@@ -105,6 +105,7 @@ struct ts_port {
     const char *route_table;
     const char *route_tag;              /* options:ic-route-tag. */
     const char *filter_tag;             /* options:ic-route-filter-tag. */
+    bool ipv4_over_ipv6;                /* ic-route-ipv4-next-hop-ipv6. */
     struct route_policy adv;
     struct route_policy learn;
 };

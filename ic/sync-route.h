@@ -43,7 +43,9 @@
  * advertises the router's connected networks and dynamic-routing prefixes
  * into it, as "connected" marked override-connected; and a local static
  * route hides a learnable route marked so only if it has the same prefix
- * as written, not merely the same network.
+ * as written, not merely the same network.  With the router's (or the
+ * port's) options:ic-route-ipv4-next-hop-ipv6, IPv4 prefixes take the
+ * port's IPv6 address as next hop, where it has a usable one.
  *
  * Learn (ic-route-learn): for each transit switch port, every IC-SB route
  * on the same transit switch from another router (lr-id), or from another

@@ -60,6 +60,23 @@ route_prefix_is_advertisable(const struct route_prefix *prefix,
            && route_policy_permits(adv, prefix);
 }
 
+/* Returns true if a port with addresses 'port_addrs' has a next hop to
+ * advertise 'prefix' with, in '*nexthop': route_select_nexthop()'s, except
+ * that with 'ipv4_over_ipv6' (upstream main's router or router port
+ * options:ic-route-ipv4-next-hop-ipv6) an IPv4 prefix takes the port's
+ * IPv6 address, if it has one that is usable, and its IPv4 address
+ * otherwise. */
+bool
+route_adv_nexthop(const struct route_prefix_list *port_addrs,
+                  const struct route_prefix *prefix, bool ipv4_over_ipv6,
+                  struct in6_addr *nexthop)
+{
+    bool ipv4 = route_prefix_is_ipv4(prefix);
+    return ((ipv4 && ipv4_over_ipv6
+             && route_select_nexthop(port_addrs, false, nexthop))
+            || route_select_nexthop(port_addrs, ipv4, nexthop));
+}
+
 /* Returns the source among the 'n' (at least one) in 'sources' that gives
  * an advertised route its external_ids. */
 const struct route_source *

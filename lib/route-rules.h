@@ -43,6 +43,9 @@ bool route_static_is_advertisable(const char *ip_prefix, const char *nexthop,
 bool route_prefix_is_advertisable(const struct route_prefix *,
                                   bool adv_default,
                                   const struct route_policy *adv);
+bool route_adv_nexthop(const struct route_prefix_list *port_addrs,
+                       const struct route_prefix *, bool ipv4_over_ipv6,
+                       struct in6_addr *nexthop);
 
 /* One of the things that want a route advertised. */
 struct route_source {

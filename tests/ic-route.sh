@@ -1092,3 +1092,34 @@ test_override_connected_invisible_with_older_ic_schema() {
     wait_eq "ts1:10.10.0.0/16>169.254.100.1:static@rtb1 $EAST_V4 $EAST_V6" \
         advertised east
 }
+
+# Upstream main's ic-route-ipv4-next-hop-ipv6: a router advertises its IPv4
+# prefixes with its transit port's IPv6 address; the port's own option
+# wins over the router's; a port without IPv6 keeps its IPv4 next hop.
+test_ipv4_next_hop_ipv6() {
+    east_west
+    nbctl east lr-route-add router_east 10.10.0.0/16 192.168.1.10
+    nbctl east set Logical_Router router_east \
+        options:ic-route-ipv4-next-hop-ipv6=true
+    route_sync
+    check_eq "ts1:10.10.0.0/16>2001:db8:100::1:static ts1:192.168.1.1/24>2001:db8:100::1:connected $EAST_V6" \
+        advertised east
+    check_eq "10.10.0.0/16>2001:db8:100::1 192.168.1.1/24>2001:db8:100::1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    check_eq "$WEST_V4 $WEST_V6" advertised west
+    agrees_with_full east west
+
+    nbctl east set Logical_Router_Port lrp-router_east-ts1 \
+        options:ic-route-ipv4-next-hop-ipv6=false
+    route_sync
+    check_eq "ts1:10.10.0.0/16>169.254.100.1:static $EAST_V4 $EAST_V6" \
+        advertised east
+
+    # Without an IPv6 address on the port, IPv4 as before.
+    nbctl west set Logical_Router router_west \
+        options:ic-route-ipv4-next-hop-ipv6=true
+    nbctl west set Logical_Router_Port lrp-router_west-ts1 \
+        networks=169.254.100.2/24
+    route_sync
+    check_eq "$WEST_V4" advertised west
+}
