@@ -244,15 +244,17 @@ test_route_tables() {
     nbctl east --route-table=rtb1 lr-route-add router_east 10.20.0.0/16 \
         192.168.1.20
     route_sync
-    # Only rtb1's static route goes out; connected routes go to main.
-    check_eq "ts1:10.20.0.0/16>169.254.100.1:static@rtb1 $EAST_V4 $EAST_V6" \
+    # Only rtb1's static route goes out; connected routes go to main, and
+    # with upstream main's IC-SB schema (ours) to rtb1 too, marked
+    # override-connected (see test_override_connected).
+    check_eq "ts1:10.20.0.0/16>169.254.100.1:static@rtb1 ts1:192.168.1.1/24>169.254.100.1:connected ts1:192.168.1.1/24>169.254.100.1:connected@rtb1 ts1:2001:db8:1::1/64>2001:db8:100::1:connected ts1:2001:db8:1::1/64>2001:db8:100::1:connected@rtb1" \
         advertised east
     check_eq "192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
         learned west router_west
     nbctl west set Logical_Router_Port lrp-router_west-ts1 \
         options:route_table=rtb1
     route_sync
-    check_eq "10.20.0.0/16>169.254.100.1@rtb1 192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+    check_eq "10.20.0.0/16>169.254.100.1@rtb1 192.168.1.1/24>169.254.100.1 192.168.1.1/24>169.254.100.1@rtb1 2001:db8:1::1/64>2001:db8:100::1 2001:db8:1::1/64>2001:db8:100::1@rtb1" \
         learned west router_west
 }
 
