@@ -7,17 +7,20 @@ ic_libic_la_SOURCES = \
 	ic/step.h ic/steps.def \
 	ic/options.c ic/options.h \
 	ic/route-advertise.c ic/route-advertise.h \
+	ic/route-dynamic.c ic/route-dynamic.h \
 	ic/route-incremental.c ic/route-incremental.h \
 	ic/route-learn.c ic/route-learn.h \
 	ic/route-log.h \
 	ic/route-overlap.c ic/route-overlap.h \
 	ic/route-state.c ic/route-state.h \
+	ic/sync-address-set.c ic/sync-address-set.h \
 	ic/sync-az.c ic/sync-az.h \
 	ic/sync-cfg.c ic/sync-cfg.h \
 	ic/sync-datapath.c ic/sync-datapath.h \
 	ic/sync-gateway.c ic/sync-gateway.h \
 	ic/sync-port.c ic/sync-port.h \
 	ic/sync-route.c ic/sync-route.h \
+	ic/sync-service-monitor.c ic/sync-service-monitor.h \
 	ic/sync-transit-router.c ic/sync-transit-router.h
 
 bin_PROGRAMS += ic/ovn-ic
