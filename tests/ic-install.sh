@@ -15,7 +15,7 @@ test_make_install_and_unit() {
         check test -e "$T/root$prefix/$f"
     done
     local unit=$T/root$prefix/lib/systemd/system/ovn-ic.service
-    grep -q "^ExecStart=$prefix/bin/ovn-ic " "$unit" ||
+    grep -q "^ExecStart=/bin/sh -c 'exec $prefix/bin/ovn-ic " "$unit" ||
         fail "unit does not run the installed daemon"
     grep -q "^Type=simple" "$unit" || fail "unit is not Type=simple"
     grep -q "^Restart=on-failure" "$unit" || fail "unit does not restart"

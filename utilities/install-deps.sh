@@ -5,11 +5,14 @@
 #                  ovs-vswitchd, and Debian's ovn-ic to compare with.
 #   Build:         Open vSwitch's source, autotools, libssl, libevent.
 #   Data plane:    ping and tcpdump inside the lab's namespaces.
+#   Package:       dpkg-buildpackage, lintian and debootstrap for the
+#                  Debian package and its test (tests/ic-package.sh).
 set -e
 PACKAGES="ovn-central ovn-host ovn-ic ovn-ic-db openvswitch-switch
     openvswitch-source autoconf automake libtool pkg-config make gcc
     python3 libssl-dev libevent-dev libcap-ng-dev libunbound-dev
-    iproute2 iputils-ping tcpdump bc procps curl ruby shellcheck"
+    iproute2 iputils-ping tcpdump bc procps curl ruby shellcheck
+    dpkg-dev debhelper fakeroot lintian debootstrap git"
 
 missing=
 for p in $PACKAGES; do
