@@ -596,6 +596,16 @@ ic_controller_render_metrics(const struct ic_controller *c,
                    "Bad input set aside, see problems/show.");
     metrics_sample(m, "ovn_ic_problems", NULL, NULL,
                    problems_count(&c->problems));
+
+    /* The steps that copy other zones' rows. */
+    static const char *const copiers[] = { "port", "gateway" };
+    metrics_family(m, "ovn_ic_remote_rows_refused", METRIC_GAUGE,
+                   "Rows of other zones refused as invalid or colliding "
+                   "with local names, see problems/show.");
+    for (size_t i = 0; i < ARRAY_SIZE(copiers); i++) {
+        metrics_sample(m, "ovn_ic_remote_rows_refused", "step", copiers[i],
+                       problems_count_refused(&c->problems, copiers[i]));
+    }
 }
 
 struct ic_engine *

@@ -92,3 +92,108 @@ test_failing_commit_backs_off() {
     wait_until sh -c "! ovn-appctl -t '$T/east-ic.ctl' problems/show |
                       grep -q '^commit:'"
 }
+
+# rogue_gateway AZ NAME IP [TYPE]: publishes a gateway of zone AZ (a UUID)
+# with one encapsulation, straight into IC-SB.
+rogue_gateway() {
+    icsbctl -- --id=@e create Encap type="${4:-geneve}" ip="$3" \
+        gateway_name="$2" -- create Gateway name="$2" \
+        availability_zone="$1" hostname="$2" encaps=@e > /dev/null
+}
+
+# rogue_port AZ NAME KEY GATEWAY ADDRESS: publishes a port of zone AZ on
+# ts1, straight into IC-SB.
+rogue_port() {
+    icsbctl create Port_Binding logical_port="$2" transit_switch=ts1 \
+        availability_zone="$1" tunnel_key="$3" gateway="$4" \
+        address="\"$5\"" type=transit-switch-port > /dev/null
+}
+
+# refused ZONE OBJECT: true if the zone's daemon lists OBJECT among the
+# ports it refused, naming the rogue zone.
+refused() {
+    ic_ctl "$1" problems/show |
+        grep -q "^port: $2: port of availability zone rogue on transit switch ts1 refused"
+}
+
+# sb_chassis_of ZONE PORT: the name of the chassis PORT is bound to.
+sb_chassis_of() {
+    local ch
+    ch=$(sbctl "$1" --bare --columns=chassis find Port_Binding \
+         logical_port="$2")
+    [ -z "$ch" ] || sbctl "$1" --bare --columns=name list Chassis "$ch"
+}
+
+# Finding 1: an IC-SB port binding from another zone named like a local
+# VIF (or router port, switch, chassis or SB-only binding) is refused: the
+# local port keeps its chassis, NB gets no second port, the refusal is
+# logged once, listed and counted, and the daemon does not spin.  (The
+# old code bound east's vm1 to the rogue gateway and retried the
+# duplicate NB port about 5,000 times a second.)
+test_rogue_port_named_like_local_vif() {
+    reference_topology
+    ic_sync
+    wait_reference_ports
+    # East's daemon again, with the metrics endpoint.
+    stop_pidfile "$T/east-ic.pid"
+    local port
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    IC_EXTRA_ARGS=--metrics-address=127.0.0.1:$port ic_start east
+
+    # East's VM vm1 on its own switch, bound to its hypervisor.
+    nbctl east ls-add sw0
+    nbctl east lsp-add sw0 vm1
+    nbctl east lsp-set-addresses vm1 "00:00:00:00:01:11 192.168.1.11"
+    sbctl east chassis-add hv_east geneve 192.168.0.11
+    zone_sync east
+    sbctl east lsp-bind vm1 hv_east
+    ic_sync
+
+    local az
+    az=$(rogue_az rogue)
+    rogue_gateway "$az" gw_rogue 192.168.0.66
+    rogue_port "$az" vm1 100 gw_rogue "aa:aa:aa:aa:aa:66 169.254.100.66/24"
+    rogue_port "$az" lrp-router_east-ts1 101 gw_rogue ""
+    rogue_port "$az" cr-lrp-router_east-ts1 102 gw_rogue ""
+    rogue_port "$az" sw0 103 gw_rogue ""
+    rogue_port "$az" hv_east 104 gw_rogue ""
+    # A well-formed port of the same zone is mirrored: the row is refused,
+    # never the zone.
+    rogue_port "$az" rogue_ok 105 gw_rogue "aa:aa:aa:aa:aa:67 169.254.100.67/24"
+
+    wait_until sbctl east get Chassis gw_rogue name
+    wait_eq '["aa:aa:aa:aa:aa:67 169.254.100.67/24"]' \
+        nbctl east get Logical_Switch_Port rogue_ok addresses
+    local p
+    for p in vm1 lrp-router_east-ts1 cr-lrp-router_east-ts1 sw0 hv_east; do
+        wait_until refused east "$p"
+    done
+    ic_ctl east problems/show | grep -q "^port: vm1: .*local switch port" ||
+        fail "vm1: $(ic_ctl east problems/show | grep vm1)"
+
+    # Nothing local touched.
+    check_eq hv_east sb_chassis_of east vm1
+    check_eq gw_east sb_chassis_of east cr-lrp-router_east-ts1
+    check_eq 1 count_rows nbctl east find Logical_Switch_Port name=vm1
+    check_eq '""' nbctl east get Logical_Switch_Port vm1 type
+    check_eq 1 count_rows nbctl east find Logical_Switch name=sw0
+    check_eq router nbctl east get Logical_Switch_Port lsp-ts1-router_east type
+    check_cpu_bounded "$T/east-ic.pid"
+    local n
+    n=$(grep -c "vm1" "$T/east-ic.log")
+    [ "$n" = 1 ] || fail "vm1 logged $n times: $(grep vm1 "$T/east-ic.log")"
+    curl -s "http://127.0.0.1:$port/metrics" |
+        grep -q '^ovn_ic_remote_rows_refused{step="port"} 5$' ||
+        fail "metrics: $(curl -s "http://127.0.0.1:$port/metrics" |
+                         grep refused)"
+
+    # The rogue rows go: vm1 keeps its chassis, the refusals are resolved.
+    for p in vm1 lrp-router_east-ts1 cr-lrp-router_east-ts1 sw0 hv_east \
+             rogue_ok; do
+        icsbctl destroy Port_Binding "$(isb_pb "$p" _uuid)"
+    done
+    wait_until sh -c "! ovn-appctl -t '$T/east-ic.ctl' problems/show |
+                      grep -q '^port:'"
+    check_eq hv_east sb_chassis_of east vm1
+    wait_reference_ports
+}
