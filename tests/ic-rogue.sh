@@ -197,3 +197,52 @@ test_rogue_port_named_like_local_vif() {
     check_eq hv_east sb_chassis_of east vm1
     wait_reference_ports
 }
+
+# dp_key TS: prints the keys of TS's datapath bindings; fails if none.
+dp_key() {
+    local keys
+    keys=$(icsbctl --bare --columns=tunnel_key find Datapath_Binding \
+           transit_switch="$1")
+    [ -n "$keys" ] && echo "$keys"
+}
+
+# Finding 2: a duplicate datapath binding for a transit switch with a lower
+# key (a rogue zone's, or two global writers that raced) is deleted; the
+# binding with the key the switch uses stays, so the switch keeps its key
+# in every zone.  (The old code kept the lowest key and re-keyed the
+# switch everywhere, breaking its data plane.)
+test_rogue_datapath_binding_does_not_rekey() {
+    gateway_zones east west
+    # A switch keyed before ts1 and deleted, so that a lower key is free.
+    icnbctl ts-add tspad
+    wait_until dp_key tspad
+    transit_switch_add ts1 east west
+    zone_router east router_east aa:aa:aa:aa:aa:01 169.254.100.1/24 ts1 gw_east
+    zone_router west router_west aa:aa:aa:aa:aa:02 169.254.100.2/24 ts1 gw_west
+    ic_sync
+    wait_reference_ports
+    local key pad
+    key=$(dp_key ts1)
+    pad=$(dp_key tspad)
+    icnbctl ts-del tspad
+    ic_sync
+    [ "$pad" -lt "$key" ] || fail "tspad's key $pad is not below ts1's $key"
+
+    local z
+    for z in east west; do
+        check_eq "\"$key\"" nbctl $z get Logical_Switch ts1 \
+            other_config:requested-tnl-key
+    done
+    icsbctl create Datapath_Binding transit_switch=ts1 tunnel_key="$pad" \
+        type=transit-switch > /dev/null
+    wait_eq "$key" dp_key ts1
+    ic_sync
+    check_eq "$key" dp_key ts1
+    for z in east west; do
+        check_eq "\"$key\"" nbctl $z get Logical_Switch ts1 \
+            other_config:requested-tnl-key
+    done
+    grep -q "deleting duplicate datapath binding of transit switch ts1 (key $pad), keeping key $key" \
+        "$T"/*-ic.log || fail "the deletion is not logged"
+    wait_reference_ports
+}
