@@ -588,10 +588,9 @@ sync_remote_ports(struct port_view *v)
         const char *refusal = remote_port_refusal(v, isb, lsp);
         if (refusal) {
             /* Refused: its mirror, if any, stays as it was. */
-            bool named = !remote_input_check_name(isb->logical_port);
-            char *object = (named ? xstrdup(isb->logical_port)
-                            : xasprintf("Port_Binding "UUID_FMT,
-                                        UUID_ARGS(&isb->header_.uuid)));
+            char *object = remote_input_row_name(isb->logical_port,
+                                                 "Port_Binding",
+                                                 &isb->header_.uuid);
             problems_refuse(ctx->problems, OWNER, object,
                             "port of availability zone %s on transit "
                             "switch %s refused: %s",

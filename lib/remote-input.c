@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "lib/route-filter.h"
+#include "util.h"
+#include "uuid.h"
 
 const char *
 remote_input_check_name(const char *name)
@@ -146,4 +148,12 @@ remote_input_check_route(const char *ip_prefix, const char *nexthop)
         return "IPv6 prefix with an IPv4 next hop";
     }
     return NULL;
+}
+
+char *
+remote_input_row_name(const char *name, const char *table,
+                      const struct uuid *uuid)
+{
+    return (!remote_input_check_name(name) ? xstrdup(name)
+            : xasprintf("%s "UUID_FMT, table, UUID_ARGS(uuid)));
 }

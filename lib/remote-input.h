@@ -20,6 +20,8 @@
 
 #include <stdint.h>
 
+struct uuid;
+
 /* The longest name or address string accepted from another zone.  Real
  * ones are far shorter; the limits keep a hostile zone from filling NB and
  * SB with megabytes. */
@@ -50,5 +52,12 @@ const char *remote_input_check_tunnel_key(int64_t key, int64_t min,
  * IPv6", which upstream's ic-route-ipv4-next-hop-ipv6 advertises). */
 const char *remote_input_check_route(const char *ip_prefix,
                                      const char *nexthop);
+
+/* Returns the name to list a refused row under, which the caller frees:
+ * 'name' if it passes remote_input_check_name(), else 'table' and the
+ * row's 'uuid', since a name that is empty, huge or full of control
+ * characters would garble problems/show and the log. */
+char *remote_input_row_name(const char *name, const char *table,
+                            const struct uuid *uuid);
 
 #endif /* lib/remote-input.h */

@@ -246,3 +246,74 @@ test_rogue_datapath_binding_does_not_rekey() {
         "$T"/*-ic.log || fail "the deletion is not logged"
     wait_reference_ports
 }
+
+# rogue_route AZ PREFIX NEXTHOP: advertises a route of zone AZ on ts1,
+# straight into IC-SB.
+rogue_route() {
+    icsbctl create Route transit_switch=ts1 availability_zone="$1" \
+        ip_prefix="\"$2\"" nexthop="\"$3\"" origin=static \
+        route_table='""' > /dev/null
+}
+
+# learned_prefixes ZONE ROUTER: the prefixes of the routes ROUTER learned.
+learned_prefixes() {
+    nbctl "$1" --bare --columns=ip_prefix find Logical_Router_Static_Route \
+        external_ids:ic-learned-route!=x | sort | paste -sd' '
+}
+
+# Finding 3: garbage from another zone is refused row by row, never
+# mirrored: port addresses that are no addresses, bad MACs, 10 kB strings;
+# a gateway encapsulation with a bad IP (IC-SB's schema checks the type);
+# an IPv6 prefix via an
+# IPv4 next hop.  The zone's well-formed rows are copied all the same.
+test_rogue_garbage_refused_row_by_row() {
+    reference_topology
+    nbctl east set NB_Global . options:ic-route-learn=true
+    ic_sync
+    wait_reference_ports
+
+    local az long
+    az=$(rogue_az rogue)
+    long=$(head -c 10240 /dev/zero | tr '\0' a)
+    rogue_gateway "$az" gw_rogue 192.168.0.66
+    rogue_gateway "$az" gw_badip not-an-ip
+    rogue_port "$az" rogue_zzz 200 gw_rogue "zzz"
+    rogue_port "$az" rogue_blank 201 gw_rogue " "
+    rogue_port "$az" rogue_long 202 gw_rogue "$long"
+    rogue_port "$az" rogue_mac 203 gw_rogue "aa:aa:aa:aa:aa 169.254.100.68/24"
+    rogue_port "$az" rogue_ip 204 gw_rogue "aa:aa:aa:aa:aa:69 169.254.100.300"
+    rogue_port "$az" rogue_ok 205 gw_rogue "aa:aa:aa:aa:aa:66 169.254.100.66/24"
+    rogue_route "$az" 2001:db8::/32 169.254.100.66
+    rogue_route "$az" 10.66.0.0/16 169.254.100.66
+
+    # The well-formed rows are copied.
+    wait_until sbctl east get Chassis gw_rogue name
+    wait_eq '["aa:aa:aa:aa:aa:66 169.254.100.66/24"]' \
+        nbctl east get Logical_Switch_Port rogue_ok addresses
+    wait_eq "10.66.0.0/16" learned_prefixes east router_east
+
+    # The others are refused, each listed with its zone and reason.
+    local p
+    for p in rogue_zzz rogue_blank rogue_long rogue_mac rogue_ip; do
+        wait_until refused east $p
+        check_eq 0 count_rows nbctl east find Logical_Switch_Port name=$p
+    done
+    ic_ctl east problems/show > "$T/problems"
+    grep -q "^port: rogue_zzz: .*: bad MAC address$" "$T/problems" ||
+        fail "rogue_zzz: $(cat "$T/problems")"
+    grep -q "^port: rogue_long: .*: address too long$" "$T/problems" ||
+        fail "rogue_long: $(cat "$T/problems")"
+    grep -q "^port: rogue_ip: .*: bad IP address$" "$T/problems" ||
+        fail "rogue_ip: $(cat "$T/problems")"
+    grep -q "^gateway: gw_badip: gateway of availability zone rogue refused: bad encapsulation IP address$" \
+        "$T/problems" || fail "gw_badip: $(cat "$T/problems")"
+    check_eq 0 count_rows sbctl east find Chassis name=gw_badip
+    check_eq 0 count_rows sbctl east find Encap ip=not-an-ip
+    wait_until grep -q "Bad route format in IC-SB: 2001:db8::/32 -> 169.254.100.66. Ignored. (availability zone rogue: IPv6 prefix with an IPv4 next hop)" \
+        "$T/east-ic.log"
+    check_eq "10.66.0.0/16" learned_prefixes east router_east
+
+    # West refuses them too, and the zones still see each other.
+    wait_until refused west rogue_zzz
+    wait_reference_ports
+}

@@ -16,6 +16,7 @@
 #include "openvswitch/dynamic-string.h"
 #include "tests/unit/tap.h"
 #include "util.h"
+#include "uuid.h"
 
 /* Returns a string of 'n' copies of 'c', which the caller frees. */
 static char *
@@ -225,9 +226,23 @@ test_routes(void)
     }
 }
 
+static void
+test_row_names(void)
+{
+    struct uuid uuid = { .parts = { 1, 2, 3, 4 } };
+    char *name = remote_input_row_name("vm1", "Port_Binding", &uuid);
+    tap_result(!strcmp(name, "vm1"), "a valid name names the row");
+    free(name);
+    name = remote_input_row_name("a\nb", "Port_Binding", &uuid);
+    tap_result(!strcmp(name, "Port_Binding 00000001-0000-0002-0000-000300000004"),
+               "an invalid name is replaced by the row's UUID: %s", name);
+    free(name);
+}
+
 int
 main(void)
 {
+    test_row_names();
     test_port_addresses();
     test_names();
     test_encaps();
