@@ -234,7 +234,8 @@ test_row_names(void)
     tap_result(!strcmp(name, "vm1"), "a valid name names the row");
     free(name);
     name = remote_input_row_name("a\nb", "Port_Binding", &uuid);
-    tap_result(!strcmp(name, "Port_Binding 00000001-0000-0002-0000-000300000004"),
+    tap_result(!strcmp(name, "Port_Binding "
+                       "00000001-0000-0002-0000-000300000004"),
                "an invalid name is replaced by the row's UUID: %s", name);
     free(name);
 }
