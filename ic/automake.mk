@@ -12,12 +12,14 @@ ic_libic_la_SOURCES = \
 	ic/route-log.h \
 	ic/route-overlap.c ic/route-overlap.h \
 	ic/route-state.c ic/route-state.h \
+	ic/sync-address-set.c ic/sync-address-set.h \
 	ic/sync-az.c ic/sync-az.h \
 	ic/sync-cfg.c ic/sync-cfg.h \
 	ic/sync-datapath.c ic/sync-datapath.h \
 	ic/sync-gateway.c ic/sync-gateway.h \
 	ic/sync-port.c ic/sync-port.h \
 	ic/sync-route.c ic/sync-route.h \
+	ic/sync-service-monitor.c ic/sync-service-monitor.h \
 	ic/sync-transit-router.c ic/sync-transit-router.h
 
 bin_PROGRAMS += ic/ovn-ic

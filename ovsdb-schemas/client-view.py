@@ -17,7 +17,8 @@ daemon depends on, and code that touches any other column does not compile.
 
 The views are cut from Debian 12's OVN 23.03 schemas.  NEWER lists the
 columns the daemon uses that came later, each with the release that added
-it and its type there; the generated IDL has them, and the daemon checks
+it and its type there (or, for an enumeration that a later release widened,
+the wider type); the generated IDL has them, and the daemon checks
 with the IDL's *_server_has_*() functions that the server has one before
 it reads or writes it.  (Against an older server, OVS's IDL leaves the
 column out of its monitor request and logs one line saying so.)
@@ -42,6 +43,7 @@ VIEWS = {
                                         "options", "external_ids"],
         "Load_Balancer": ["name", "vips"],
         "Load_Balancer_Group": ["name", "load_balancer"],
+        "Address_Set": ["name", "addresses", "external_ids"],
     },
     "OVN_Southbound": {
         "SB_Global": ["options"],
@@ -51,6 +53,9 @@ VIEWS = {
         "Datapath_Binding": ["tunnel_key", "external_ids"],
         "Port_Binding": ["logical_port", "type", "datapath", "chassis", "mac",
                          "options", "external_ids", "tunnel_key", "up"],
+        "Service_Monitor": ["ip", "protocol", "port", "logical_port",
+                            "src_mac", "src_ip", "status", "options"],
+        "Address_Set": ["name", "addresses"],
     },
 }
 
@@ -64,7 +69,54 @@ NEWER = {
             "peer": {"type": {"key": "string", "min": 0, "max": 1}},
         },
     },
+    "OVN_Southbound": {
+        "Service_Monitor": {
+            # OVN 24.03 (SB 20.33.0): the chassis that runs the monitor.
+            "chassis_name": {"type": "string"},
+            # OVN 25.09 (SB 21.5.0), for cross-zone health checks: a
+            # monitor of another zone's backend, and one that ovn-ic
+            # learned from another zone.
+            "remote": {"type": "boolean"},
+            "ic_learned": {"type": "boolean"},
+            # OVN 26.03 (SB 21.8.0): the monitor's kind, and ICMP.  Both
+            # enumerations are the widest, so that the IDL can parse every
+            # row a newer northd writes.
+            "type": {"type": {"key": {"type": "string", "enum": [
+                "set", ["load-balancer", "network-function",
+                        "logical-switch-port"]]},
+                "min": 0, "max": 1}},
+            "protocol": {"type": {"key": {"type": "string", "enum": [
+                "set", ["tcp", "udp", "icmp"]]},
+                "min": 0, "max": 1}},
+        },
+        "Address_Set": {
+            # Upstream main after 26.03 (SB 21.11.0), for address-set sync:
+            # northd copies NB Address_Set options:ic-adv here.
+            "options": {"type": {"key": "string", "value": "string",
+                                 "min": 0, "max": "unlimited"}},
+        },
+    },
 }
+
+
+def widens(newer, full):
+    """True if column type 'newer' is 'full' with a wider enumeration."""
+    if not isinstance(newer, dict) or not isinstance(full, dict):
+        return False
+    if set(newer) != set(full):
+        return False
+    for part in newer:
+        a, b = newer[part], full[part]
+        if part in ("key", "value") and isinstance(a, dict) \
+                and isinstance(b, dict) and "enum" in a and "enum" in b:
+            rest_a = {k: v for k, v in a.items() if k != "enum"}
+            rest_b = {k: v for k, v in b.items() if k != "enum"}
+            if rest_a != rest_b \
+                    or not set(b["enum"][1]) <= set(a["enum"][1]):
+                return False
+        elif a != b:
+            return False
+    return True
 
 
 def ref_tables(coltype):
@@ -85,7 +137,8 @@ def generate(full_path, out_path):
         src = full["tables"][table]
         t = {"columns": {c: src["columns"][c] for c in columns}}
         for c, ctype in NEWER.get(full["name"], {}).get(table, {}).items():
-            if c in src["columns"] and src["columns"][c] != ctype:
+            if c in src["columns"] and src["columns"][c] != ctype \
+                    and not widens(ctype["type"], src["columns"][c]["type"]):
                 sys.exit("%s.%s: type in %s differs from NEWER's"
                          % (table, c, full_path))
             t["columns"][c] = ctype
@@ -119,7 +172,9 @@ def check(view_path, full_path):
                 pass            # Newer than FULL; the daemon checks.
             elif fc is None:
                 errors.append("column %s.%s missing" % (table, col))
-            elif fc != ctype:
+            elif fc != ctype and not (
+                    newer == ctype
+                    and widens(ctype["type"], fc["type"])):
                 errors.append("column %s.%s: type differs" % (table, col))
             for ref in ref_tables(ctype.get("type")):
                 if ref not in view["tables"]:

@@ -35,3 +35,9 @@ tests_unit_test_engine_LDADD = ic/libic.la lib/libovnic.la $(OVS_LIB)
 check_PROGRAMS += tests/unit/test-steps
 tests_unit_test_steps_SOURCES = tests/unit/test-steps.c tests/unit/tap.h
 tests_unit_test_steps_LDADD = ic/libic.la lib/libovnic.la $(OVS_LIB)
+
+# The check on other zones' address-set entries.
+check_PROGRAMS += tests/unit/test-address-set
+tests_unit_test_address_set_SOURCES = tests/unit/test-address-set.c \
+	tests/unit/tap.h
+tests_unit_test_address_set_LDADD = ic/libic.la lib/libovnic.la $(OVS_LIB)

@@ -18,7 +18,8 @@
  * The test builds the README's reference topology (gateways, transit
  * switch ts1, a router per zone with a port on ts1 and one on a LAN, route
  * advertisement and learning, a static route, a transit switch port
- * managed in IC-NB), waits through the nb_ic_cfg handshake until both
+ * managed in IC-NB, a transit router, address sets learned from a zone
+ * that exists only in IC-SB), waits through the nb_ic_cfg handshake until both
  * zones agree, and checks that they really synced.  Then, for each step of
  * ic/steps.def and once for all of them together, it forces the step to
  * recompute and checks that the step ran and that no transaction changed
@@ -66,7 +67,7 @@
 
 static const char *const step_names[] = {
     "az", "globals", "datapath-keys", "transit-switch", "gateway", "port",
-    "transit-router", "route", "cfg",
+    "transit-router", "route", "service-monitor", "address-set", "cfg",
 };
 
 static char dir[] = "/tmp/ic-test-steps.XXXXXX";
@@ -288,7 +289,8 @@ zone_start(const char *zone)
 
     MUST("ovn-nbctl --db=unix:%s/%s-nb.sock init -- "
          "set NB_Global . name=%s options:ic-route-adv=true "
-         "options:ic-route-learn=true", dir, zone, zone);
+         "options:ic-route-learn=true options:ic-as-adv=true "
+         "options:ic-as-learn=true", dir, zone, zone);
     MUST("ovn-sbctl --db=unix:%s/%s-sb.sock init", dir, zone);
     MUST("ovn-northd --detach --no-chdir --pidfile=%s/%s-northd.pid "
          "--log-file=%s/%s-northd.log --unixctl=%s/%s-northd.ctl "
@@ -512,6 +514,18 @@ reference_topology(void)
     MUST("%s trp-add tr1 trp1 aa:aa:aa:aa:cc:01 10.99.0.1/24 "
          "chassis=gw_west", icnbctl);
     free(icnbctl);
+
+    /* Address sets of a zone without a daemon (far ahead in the handshake,
+     * so that it never holds it back), one with an invalid address, one
+     * of a name that east has a set of its own. */
+    MUST("%s/utilities/ovn-ic-sbctl --db=unix:%s/icsb.sock "
+         "--id=@az create Availability_Zone name=north nb_ic_cfg=1000000 -- "
+         "create Address_Set name=as_north availability_zone=@az "
+         "addresses='\"10.50.0.1\",\"10.50.0.2\",\"bad\"' -- "
+         "create Address_Set name=as_east availability_zone=@az "
+         "addresses='\"10.60.0.1\"'", top_builddir, dir);
+    MUST("ovn-nbctl --db=unix:%s/east-nb.sock create Address_Set "
+         "name=as_east addresses='\"10.40.0.1\"'", dir);
 }
 
 /* What the converged system must show, each checked by a shell command. */
@@ -563,6 +577,19 @@ static const struct expectation expectations[] = {
         "ovn-nbctl --db=unix:%s/east-nb.sock --bare --columns=mac "
         "find Logical_Router_Port name=trp1 options:requested-chassis=gw_west",
         "aa:aa:aa:aa:cc:01",
+    },
+    {
+        "east learned north's address set, without its invalid address",
+        "ovn-nbctl --db=unix:%s/east-nb.sock --bare "
+        "--columns=addresses,external_ids find Address_Set name=as_north "
+        "| paste -sd' '",
+        "10.50.0.1 10.50.0.2 ic-learnt=true",
+    },
+    {
+        "east's own address set is not overwritten by north's",
+        "ovn-nbctl --db=unix:%s/east-nb.sock --bare "
+        "--columns=addresses,external_ids find Address_Set name=as_east",
+        "10.40.0.1",
     },
     {
         "tsp1 from IC-NB is a remote port in west",
