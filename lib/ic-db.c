@@ -105,6 +105,8 @@ ic_db_destroy(struct ic_db *db)
     }
 }
 
+static void commit_succeeded(struct ic_db *);
+
 /* Processes updates from the database and polls the commit in flight. */
 void
 ic_db_run(struct ic_db *db)
@@ -127,6 +129,7 @@ ic_db_run(struct ic_db *db)
             db->counters.n_reconnects++;
         }
         VLOG_INFO("%s: connected to %s", db->label, db->remote);
+        commit_succeeded(db);   /* A new connection, a fresh start. */
         db->needs_recompute = true;
         db->awaiting_data = true;
         db->connect_seqno = ovsdb_idl_get_seqno(db->idl);
@@ -295,7 +298,9 @@ normalize_reason(const char *reason)
  * backs off, opening no transaction for 100 ms, then twice as long after
  * each further failure, up to IC_DB_MAX_BACKOFF_MS; the controller lists
  * it in problems/show, which logs it once.
- * Returns true if the session backs off. */
+ * Returns true if the session backs off.  (A transaction that failed to
+ * verify, or lost its lock, is not retried with back-off: it can fail
+ * again only after the database or the lock changed.) */
 static bool
 commit_failed(struct ic_db *db, const char *reason_)
 {
@@ -311,7 +316,6 @@ commit_failed(struct ic_db *db, const char *reason_)
     }
     if (db->n_same_failures < 2) {
         db->retry_at = 0;
-        poll_immediate_wake();
         return false;
     }
     if (!db->backoff_ms) {
@@ -397,7 +401,7 @@ ic_db_commit(struct ic_db *db, bool count)
         db->counters.n_failures++;
         db->skip_seqno = precommit_seqno;
         db->needs_recompute = true;
-        commit_failed(db, "try again");
+        poll_immediate_wake();
         break;
 
     case TXN_ABORTED:
@@ -411,11 +415,15 @@ ic_db_commit(struct ic_db *db, bool count)
         char *reason = xasprintf("%s: %s",
                                  ovsdb_idl_txn_status_to_string(status),
                                  error ? error : "no details");
-        if (!commit_failed(db, reason)) {
+        /* A transaction that lost its lock on the way is not retried
+         * with back-off: the controller sees the lock go and stops
+         * writing. */
+        if (status == TXN_NOT_LOCKED || !commit_failed(db, reason)) {
             static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
             VLOG_WARN_RL(&rl, "%s: transaction failed (%s): %s", db->label,
                          ovsdb_idl_txn_status_to_string(status),
                          error ? error : "no details");
+            poll_immediate_wake();
         }
         free(reason);
         db->needs_recompute = true;
