@@ -259,7 +259,7 @@ sync_remote_gateways(const struct sync_gateway_ctx *ctx)
                 mirror_gateway(ctx, mirror, gw);
             }
         } else if (shash_find(&local, gw->name)) {
-            problems_report(ctx->problems, OWNER, gw->name,
+            problems_refuse(ctx->problems, OWNER, gw->name,
                             "gateway of availability zone %s has the name "
                             "of a local chassis; not mirrored",
                             az_name(gw->availability_zone));
