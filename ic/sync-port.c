@@ -421,7 +421,7 @@ sb_binding_is_remote_on(const struct sbrec_port_binding *pb, const char *ts)
 
 /* Returns why the other zone's binding 'isb' must not be mirrored here, or
  * NULL.  'mirror' is the remote port this step already made for it, if
- * any.  A binding is refused if a field this zone would copy is malformed
+ * any, on this transit switch or (it moved) on another.  A binding is refused if a field this zone would copy is malformed
  * (see lib/remote-input.h), or if its name is taken by anything of this
  * zone that is not such a mirror: a switch port, a router port, a switch,
  * a chassis, or an SB binding that is not a remote port of a transit
@@ -585,7 +585,10 @@ sync_remote_ports(struct port_view *v)
          * on the right one. */
         const struct nbrec_logical_switch_port *lsp
             = switch_ports_take(&stale, isb->logical_port, ls);
-        const char *refusal = remote_port_refusal(v, isb, lsp);
+        const struct ts_lsp *moved = shash_find_data(&stale,
+                                                     isb->logical_port);
+        const char *refusal = remote_port_refusal(
+            v, isb, lsp ? lsp : moved ? moved->lsp : NULL);
         if (refusal) {
             /* Refused: its mirror, if any, stays as it was. */
             char *object = remote_input_row_name(isb->logical_port,
