@@ -404,6 +404,12 @@ sync_local_ports(struct port_view *v)
 
 /* Other zones' ports -> NB remote switch ports and SB bindings. */
 
+static bool
+chassis_is_remote(const struct sbrec_chassis *ch)
+{
+    return smap_get_bool(&ch->other_config, "is-remote", false);
+}
+
 /* Returns true if 'pb' is the SB binding of a remote port on a transit
  * switch, on transit switch 'ts' if it is nonnull: of type "remote", on
  * the datapath that northd made for the transit switch (its
@@ -447,6 +453,11 @@ remote_port_refusal(const struct port_view *v,
     if (error) {
         return error;
     }
+    const struct sbrec_chassis *gw = shash_find_data(&v->chassis,
+                                                     isb->gateway);
+    if (gw && !chassis_is_remote(gw)) {
+        return "its gateway is a chassis of this zone";
+    }
 
     const char *name = isb->logical_port;
     const struct nbrec_logical_switch_port *lsp
@@ -488,6 +499,9 @@ bind_remote_port(struct port_view *v,
     }
     const struct sbrec_chassis *chassis
         = isb->gateway[0] ? shash_find_data(&v->chassis, isb->gateway) : NULL;
+    if (chassis && !chassis_is_remote(chassis)) {
+        return;                 /* A remote port is bound to a remote one. */
+    }
     if (pb->chassis != chassis) {
         sbrec_port_binding_set_chassis(pb, chassis);
     }
@@ -651,8 +665,7 @@ tsp_owner(const struct port_view *v,
         return isb && isb->availability_zone == v->ctx->az
                ? TSP_LOCAL : TSP_REMOTE;
     }
-    return smap_get_bool(&ch->other_config, "is-remote", false)
-           ? TSP_REMOTE : TSP_LOCAL;
+    return chassis_is_remote(ch) ? TSP_REMOTE : TSP_LOCAL;
 }
 
 /* Publishes 'tsp' of 'ts' in IC-SB, owned by 'owner', or brings its

@@ -125,7 +125,8 @@ sb_chassis_of() {
 }
 
 # Finding 1: an IC-SB port binding from another zone named like a local
-# VIF (or router port, switch, chassis or SB-only binding) is refused: the
+# VIF (or router port, switch, chassis or SB-only binding), or bound to a
+# chassis of this zone rather than to a remote gateway, is refused: the
 # local port keeps its chassis, NB gets no second port, the refusal is
 # logged once, listed and counted, and the daemon does not spin.  (The
 # old code bound east's vm1 to the rogue gateway and retried the
@@ -157,6 +158,8 @@ test_rogue_port_named_like_local_vif() {
     rogue_port "$az" cr-lrp-router_east-ts1 102 gw_rogue ""
     rogue_port "$az" sw0 103 gw_rogue ""
     rogue_port "$az" hv_east 104 gw_rogue ""
+    # A port of its own, bound to east's hypervisor.
+    rogue_port "$az" rogue_hv 106 hv_east "aa:aa:aa:aa:aa:68"
     # A well-formed port of the same zone is mirrored: the row is refused,
     # never the zone.
     rogue_port "$az" rogue_ok 105 gw_rogue "aa:aa:aa:aa:aa:67 169.254.100.67/24"
@@ -165,7 +168,8 @@ test_rogue_port_named_like_local_vif() {
     wait_eq '["aa:aa:aa:aa:aa:67 169.254.100.67/24"]' \
         nbctl east get Logical_Switch_Port rogue_ok addresses
     local p
-    for p in vm1 lrp-router_east-ts1 cr-lrp-router_east-ts1 sw0 hv_east; do
+    for p in vm1 lrp-router_east-ts1 cr-lrp-router_east-ts1 sw0 hv_east \
+             rogue_hv; do
         wait_until refused east "$p"
     done
     ic_ctl east problems/show | grep -q "^port: vm1: .*local switch port" ||
@@ -177,19 +181,20 @@ test_rogue_port_named_like_local_vif() {
     check_eq 1 count_rows nbctl east find Logical_Switch_Port name=vm1
     check_eq '""' nbctl east get Logical_Switch_Port vm1 type
     check_eq 1 count_rows nbctl east find Logical_Switch name=sw0
+    check_eq 0 count_rows nbctl east find Logical_Switch_Port name=rogue_hv
     check_eq router nbctl east get Logical_Switch_Port lsp-ts1-router_east type
     check_cpu_bounded "$T/east-ic.pid"
     local n
     n=$(grep -c "vm1" "$T/east-ic.log")
     [ "$n" = 1 ] || fail "vm1 logged $n times: $(grep vm1 "$T/east-ic.log")"
     curl -s "http://127.0.0.1:$port/metrics" |
-        grep -q '^ovn_ic_remote_rows_refused{step="port"} 5$' ||
+        grep -q '^ovn_ic_remote_rows_refused{step="port"} 6$' ||
         fail "metrics: $(curl -s "http://127.0.0.1:$port/metrics" |
                          grep refused)"
 
     # The rogue rows go: vm1 keeps its chassis, the refusals are resolved.
     for p in vm1 lrp-router_east-ts1 cr-lrp-router_east-ts1 sw0 hv_east \
-             rogue_ok; do
+             rogue_hv rogue_ok; do
         icsbctl destroy Port_Binding "$(isb_pb "$p" _uuid)"
     done
     wait_until sh -c "! ovn-appctl -t '$T/east-ic.ctl' problems/show |
