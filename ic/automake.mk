@@ -7,6 +7,7 @@ ic_libic_la_SOURCES = \
 	ic/step.h ic/steps.def \
 	ic/options.c ic/options.h \
 	ic/route-advertise.c ic/route-advertise.h \
+	ic/route-dynamic.c ic/route-dynamic.h \
 	ic/route-incremental.c ic/route-incremental.h \
 	ic/route-learn.c ic/route-learn.h \
 	ic/route-log.h \

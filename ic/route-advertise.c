@@ -45,13 +45,16 @@ adv_find(const struct sync_route_state *st, const char *ts,
 
 /* Where an advertised route comes from, for the duplicate warning. */
 struct adv_origin {
-    const char *origin;         /* "static", "connected", "loadbalancer". */
+    const char *origin;         /* "static", "connected", "loadbalancer",
+                                 * "connected-dynamic". */
     const char *kind;           /* Its NB table in upstream's words, for
                                  * the warning: "route", "lrp",
-                                 * "loadbalancer". */
+                                 * "loadbalancer", "lr". */
     const char *name;           /* Its name, or NULL. */
     const struct uuid *uuid;
     bool feeds;                 /* Record it in route_state.adv_feeds. */
+    struct ptr_array *fed;      /* If nonnull, record the route here. */
+    bool override_connected;    /* Mark it options:override-connected. */
 };
 
 /* Makes port 'p' advertise 'prefix' in 'route_table' on behalf of 'src'. */
@@ -64,8 +67,7 @@ adv_add(struct sync_route_state *st, const struct ts_port *p,
         return;
     }
     struct in6_addr nexthop;
-    if (!route_select_nexthop(&p->addrs, route_prefix_is_ipv4(prefix),
-                              &nexthop)) {
+    if (!route_adv_nexthop(&p->addrs, prefix, p->ipv4_over_ipv6, &nexthop)) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
         struct ds s = DS_EMPTY_INITIALIZER;
         route_prefix_format(prefix, &s);
@@ -107,6 +109,7 @@ adv_add(struct sync_route_state *st, const struct ts_port *p,
         .origin = src->origin,
         .lr_id = p->router->lr->header_.uuid,
         .route_tag = p->route_tag,
+        .override_connected = src->override_connected,
     };
     hmapx_add(&st->dirty_adv, a);
 
@@ -118,6 +121,9 @@ adv_add(struct sync_route_state *st, const struct ts_port *p,
             uuid_node_insert(&st->adv_feeds, &f->by_nb, src->uuid);
         }
         ptr_array_push(&f->routes, a);
+    }
+    if (src->fed) {
+        ptr_array_push(src->fed, a);
     }
 }
 
@@ -157,12 +163,43 @@ adv_static(struct sync_route_state *st, const struct ic_router *r,
                                       learned, &prefix)) {
         return;
     }
-    struct adv_origin src = { "static", "route", NULL,
-                              &sr->header_.uuid, true };
+    struct adv_origin src = {
+        .origin = "static", .kind = "route", .uuid = &sr->header_.uuid,
+        .feeds = true,
+        .override_connected = (st->route_options
+                               && smap_get_bool(&sr->options,
+                                                ROUTE_OVERRIDE_CONNECTED,
+                                                false)),
+    };
     for (size_t i = 0; i < r->ports.n; i++) {
         const struct ts_port *p = r->ports.p[i];
         if (p->addrs_ok && !strcmp(sr->route_table, p->route_table)) {
             adv_add(st, p, &prefix, p->route_table, &src);
+        }
+    }
+}
+
+/* Network 'prefix' of router 'r' (a connected network, or a prefix from
+ * dynamic routing) on behalf of 'src', on every port of 'r', in the main
+ * route table.  With upstream main's IC-SB schema (Route.options), a port
+ * with a route table also advertises it there, as "connected" marked
+ * override-connected, as upstream main does: traffic that the other zones
+ * route in that table reaches the router's networks through the port
+ * reserved for it. */
+static void
+adv_network(struct sync_route_state *st, const struct ic_router *r,
+            const struct route_prefix *prefix, const struct adv_origin *src)
+{
+    struct adv_origin in_table = *src;
+    in_table.origin = "connected";
+    in_table.override_connected = true;
+    for (size_t i = 0; i < r->ports.n; i++) {
+        const struct ts_port *p = r->ports.p[i];
+        if (p->addrs_ok) {
+            adv_add(st, p, prefix, "", src);
+            if (st->route_options && p->route_table[0]) {
+                adv_add(st, p, prefix, p->route_table, &in_table);
+            }
         }
     }
 }
@@ -172,14 +209,11 @@ adv_connected(struct sync_route_state *st, const struct ic_router *r)
 {
     for (size_t i = 0; i < r->n_conns; i++) {
         const struct connected *c = &r->conns[i];
-        struct adv_origin src = { "connected", "lrp", c->lrp->name,
-                                  &c->lrp->header_.uuid, false };
-        for (size_t j = 0; j < r->ports.n; j++) {
-            const struct ts_port *p = r->ports.p[j];
-            if (p->addrs_ok) {
-                adv_add(st, p, &c->prefix, "", &src);
-            }
-        }
+        struct adv_origin src = {
+            .origin = "connected", .kind = "lrp", .name = c->lrp->name,
+            .uuid = &c->lrp->header_.uuid,
+        };
+        adv_network(st, r, &c->prefix, &src);
     }
 }
 
@@ -192,8 +226,10 @@ adv_lb(struct sync_route_state *st, const struct ic_router *r,
         struct route_prefix prefix;
         if (route_lb_vip_parse(node->key, &prefix.addr)) {
             prefix.plen = route_addr_is_ipv4(&prefix.addr) ? 32 : 128;
-            struct adv_origin src = { "loadbalancer", "loadbalancer",
-                                      lb->name, &lb->header_.uuid, false };
+            struct adv_origin src = {
+                .origin = "loadbalancer", .kind = "loadbalancer",
+                .name = lb->name, .uuid = &lb->header_.uuid,
+            };
             for (size_t i = 0; i < r->ports.n; i++) {
                 const struct ts_port *p = r->ports.p[i];
                 if (p->addrs_ok) {
@@ -202,6 +238,19 @@ adv_lb(struct sync_route_state *st, const struct ic_router *r,
             }
         }
     }
+}
+
+/* A prefix 'dp' that dynamic routing learned for 'r', on every port of
+ * 'r', in the main route table, on behalf of the router itself. */
+void
+adv_dynamic(struct sync_route_state *st, const struct ic_router *r,
+            struct dyn_prefix *dp)
+{
+    struct adv_origin src = {
+        .origin = st->dyn_origin, .kind = "lr", .name = r->lr->name,
+        .uuid = &r->lr->header_.uuid, .fed = &dp->routes,
+    };
+    adv_network(st, r, &dp->prefix, &src);
 }
 
 /* Links 'row', one of this zone's IC-SB routes, to what it advertises, or
@@ -249,6 +298,10 @@ adv_full(struct sync_route_state *st)
                 adv_static(st, r, r->lr->static_routes[i]);
             }
             adv_connected(st, r);
+            struct dyn_prefix *dp;
+            HMAP_FOR_EACH (dp, node, &r->dyn) {
+                adv_dynamic(st, r, dp);
+            }
             if (st->adv_lb) {
                 const struct nbrec_logical_router *lr = r->lr;
                 for (size_t i = 0; i < lr->n_load_balancer; i++) {
@@ -288,7 +341,8 @@ set_external_id(const struct icsbrec_route *route, const char *key,
 }
 
 static void
-write_adv_route(const struct icsbrec_route *route, const struct adv_route *a)
+write_adv_route(const struct sync_route_state *st,
+                const struct icsbrec_route *route, const struct adv_route *a)
 {
     const struct route_source *src = route_sources_winner(a->sources,
                                                           a->n_sources);
@@ -301,6 +355,19 @@ write_adv_route(const struct icsbrec_route *route, const struct adv_route *a)
     set_external_id(route, "nb-id", nb_id);
     set_external_id(route, "lr-id", lr_id);
     set_external_id(route, "ic-route-tag", src->route_tag);
+    if (st->route_options) {
+        const char *cur = smap_get(&route->options,
+                                   ROUTE_OVERRIDE_CONNECTED);
+        if (src->override_connected) {
+            if (!cur || strcmp(cur, "true")) {
+                icsbrec_route_update_options_setkey(
+                    route, ROUTE_OVERRIDE_CONNECTED, "true");
+            }
+        } else if (cur) {
+            icsbrec_route_update_options_delkey(route,
+                                                ROUTE_OVERRIDE_CONNECTED);
+        }
+    }
 }
 
 /* Writes what changed in the advertised routes. */
@@ -318,7 +385,7 @@ adv_write(struct sync_route_state *st)
     HMAPX_FOR_EACH (node, &st->dirty_adv) {
         struct adv_route *a = node->data;
         if (a->row) {
-            write_adv_route(a->row, a);
+            write_adv_route(st, a->row, a);
         } else if (!a->pending) {
             ds_clear(&prefix);
             ds_clear(&nexthop);
@@ -335,7 +402,7 @@ adv_write(struct sync_route_state *st)
             icsbrec_route_set_route_table(row, a->route_table);
             icsbrec_route_set_ip_prefix(row, ds_cstr(&prefix));
             icsbrec_route_set_nexthop(row, ds_cstr(&nexthop));
-            write_adv_route(row, a);
+            write_adv_route(st, row, a);
             a->pending = true;
             st->n_pending++;
             st->n_advertised_now++;
@@ -343,6 +410,32 @@ adv_write(struct sync_route_state *st)
     }
     ds_destroy(&prefix);
     ds_destroy(&nexthop);
+}
+
+/* Incremental run: the routes in 'routes' lose the sources whose NB row is
+ * 'uuid', and those left with none are withdrawn.  Returns false if that
+ * needs a full run. */
+static bool
+adv_sources_gone(struct sync_route_state *st, const struct ptr_array *routes,
+                 const struct uuid *uuid)
+{
+    bool ok = true;
+    struct hmapx unique = HMAPX_INITIALIZER(&unique);
+    for (size_t i = 0; i < routes->n; i++) {
+        hmapx_add(&unique, CONST_CAST(void *, routes->p[i]));
+    }
+    struct hmapx_node *node;
+    HMAPX_FOR_EACH (node, &unique) {
+        struct adv_route *a = node->data;
+        a->n_sources = route_sources_remove(a->sources, a->n_sources, uuid);
+        if (!a->n_sources) {
+            ok = adv_withdraw(st, a) && ok;
+        } else {
+            hmapx_add(&st->dirty_adv, a);
+        }
+    }
+    hmapx_destroy(&unique);
+    return ok;
 }
 
 /* Incremental run: static route 'uuid' is gone.  The advertised routes it
@@ -357,25 +450,21 @@ adv_static_gone(struct sync_route_state *st, const struct uuid *uuid)
         return true;
     }
 
-    bool ok = true;
-    struct hmapx routes = HMAPX_INITIALIZER(&routes);
-    for (size_t i = 0; i < f->routes.n; i++) {
-        hmapx_add(&routes, CONST_CAST(void *, f->routes.p[i]));
-    }
-    struct hmapx_node *node;
-    HMAPX_FOR_EACH (node, &routes) {
-        struct adv_route *a = node->data;
-        a->n_sources = route_sources_remove(a->sources, a->n_sources, uuid);
-        if (!a->n_sources) {
-            ok = adv_withdraw(st, a) && ok;
-        } else {
-            hmapx_add(&st->dirty_adv, a);
-        }
-    }
-    hmapx_destroy(&routes);
+    bool ok = adv_sources_gone(st, &f->routes, uuid);
     hmap_remove(&st->adv_feeds, &f->by_nb.node);
     free(f->routes.p);
     free(f);
+    return ok;
+}
+
+/* Incremental run: prefix 'dp' of router 'r' that dynamic routing learned
+ * is gone.  Returns false if that needs a full run. */
+bool
+adv_dynamic_gone(struct sync_route_state *st, const struct ic_router *r,
+                 struct dyn_prefix *dp)
+{
+    bool ok = adv_sources_gone(st, &dp->routes, &r->lr->header_.uuid);
+    dp->routes.n = 0;
     return ok;
 }
 

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 
+struct dyn_prefix;
 struct icsbrec_route;
 struct ic_router;
 struct nbrec_logical_router_static_route;
@@ -34,6 +35,10 @@ void adv_static(struct sync_route_state *, const struct ic_router *,
                 const struct nbrec_logical_router_static_route *);
 void adv_link_row(struct sync_route_state *, const struct icsbrec_route *);
 bool adv_static_gone(struct sync_route_state *, const struct uuid *);
+void adv_dynamic(struct sync_route_state *, const struct ic_router *,
+                 struct dyn_prefix *);
+bool adv_dynamic_gone(struct sync_route_state *, const struct ic_router *,
+                      struct dyn_prefix *);
 void adv_row_gone(struct sync_route_state *, const struct icsbrec_route *);
 
 #endif /* ic/route-advertise.h */

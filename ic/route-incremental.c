@@ -7,9 +7,10 @@
 /* Incremental runs.
  *
  * An incremental run reads the IDL's tracked changes to Logical_Router,
- * Logical_Router_Static_Route and NB_Global in NB and to Route in IC-SB,
- * and handles what the daemon and its peers do all day: static routes and
- * IC-SB routes that come and go.  It first updates the state, without
+ * Logical_Router_Static_Route and NB_Global in NB, to Learned_Route in SB
+ * and to Route in IC-SB, and handles what the daemon and its peers do all
+ * day: static routes, routes from dynamic routing and IC-SB routes that
+ * come and go.  It first updates the state, without
  * writing; whatever it cannot handle locally (the structure changed, a row
  * was modified in place, a new route overlaps another one, a route that
  * was in conflict goes away, a local static route starts or stops hiding
@@ -22,12 +23,14 @@
 #include "ic/route-incremental.h"
 
 #include "ic/route-advertise.h"
+#include "ic/route-dynamic.h"
 #include "ic/route-learn.h"
 #include "ic/route-log.h"
 #include "ic/route-state.h"
 #include "ic/sync-route.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
+#include "lib/ovn-sb-idl.h"
 #include "ovsdb-idl.h"
 #include "ovsdb-idl-provider.h"
 #include "smap.h"
@@ -77,6 +80,15 @@ structure_unchanged(const struct sync_route_ctx *ctx)
         if (!icsbrec_route_is_new(route) && row_changed(&route->header_)) {
             return false;
         }
+    }
+    const struct sbrec_learned_route *lrt;
+    SBREC_LEARNED_ROUTE_FOR_EACH_TRACKED (lrt, ctx->sb_idl) {
+        if (!sbrec_learned_route_is_new(lrt) && row_changed(&lrt->header_)) {
+            return false;
+        }
+    }
+    if (dyn_support_changed(ctx->state, ctx)) {
+        return false;
     }
     const struct nbrec_nb_global *nb;
     NBREC_NB_GLOBAL_FOR_EACH_TRACKED (nb, ctx->nb_idl) {
@@ -259,6 +271,18 @@ route_incremental_run(struct sync_route_state *st)
                 : is_new && !is_deleted
                   && !static_route_new(st, static_route_owner(ctx, sr),
                                        sr)) {
+                return false;
+            }
+        }
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        const struct sbrec_learned_route *row;
+        SBREC_LEARNED_ROUTE_FOR_EACH_TRACKED (row, ctx->sb_idl) {
+            bool is_new = sbrec_learned_route_is_new(row);
+            bool is_deleted = sbrec_learned_route_is_deleted(row);
+            if (pass == 0 ? is_deleted && !is_new
+                            && !dyn_row_gone(st, &row->header_.uuid)
+                : is_new && !is_deleted && !dyn_row_new(st, row)) {
                 return false;
             }
         }

@@ -15,6 +15,7 @@
 
 #include <string.h>
 
+#include "ic/route-dynamic.h"
 #include "ic/route-log.h"
 #include "ic/route-overlap.h"
 #include "ic/route-state.h"
@@ -116,6 +117,14 @@ nb_deleting_find(const struct sync_route_state *st, const struct uuid *uuid)
                           by_uuid);
 }
 
+/* True if IC-SB route 'route' is marked override-connected (an IC-SB
+ * schema without Route.options leaves it empty). */
+static bool
+route_is_override_connected(const struct icsbrec_route *route)
+{
+    return smap_get_bool(&route->options, ROUTE_OVERRIDE_CONNECTED, false);
+}
+
 /* Returns true if router 'r' would learn 'route' through port 'p', with
  * the parsed prefix and next hop in '*prefix' and '*nexthop'.  Records the
  * local static routes that keep it from doing so. */
@@ -158,8 +167,15 @@ route_learnable(const struct sync_route_state *st, struct ic_router *r,
     if (!route_offer_is_learnable(&filter, &offer, prefix, nexthop)) {
         return false;
     }
-    if (net_key_find(&r->statics, route->route_table, prefix)) {
+    if (local_statics_hide(r, route->route_table, prefix,
+                           route_is_override_connected(route))) {
         shadowing_add(r, route->route_table, prefix);
+        return false;
+    }
+    struct dyn_prefix *dp = dyn_prefix_find(r, prefix);
+    if (dp) {
+        /* Dynamic routing has a path to it already. */
+        dp->hides = true;
         return false;
     }
     return true;
@@ -366,6 +382,16 @@ write_learned_route(const struct nbrec_logical_router_static_route *sr,
         nbrec_logical_router_static_route_update_options_setkey(
             sr, "origin", c->route->origin);
     }
+    cur = smap_get(&sr->options, ROUTE_OVERRIDE_CONNECTED);
+    if (route_is_override_connected(c->route)) {
+        if (!cur || strcmp(cur, "true")) {
+            nbrec_logical_router_static_route_update_options_setkey(
+                sr, ROUTE_OVERRIDE_CONNECTED, "true");
+        }
+    } else if (cur) {
+        nbrec_logical_router_static_route_update_options_delkey(
+            sr, ROUTE_OVERRIDE_CONNECTED);
+    }
 }
 
 /* Writes what changed in the learned routes. */
@@ -512,23 +538,39 @@ learn_nb_route_gone(struct sync_route_state *st, const struct uuid *uuid)
     return false;
 }
 
-struct same_net_aux {
+/* What find_candidate() looks for: a candidate to the same network as
+ * 'prefix' in 'route_table', or, if 'route_table' is NULL, a candidate to
+ * 'prefix' itself (host bits included) in any table. */
+struct find_candidate_aux {
     const char *route_table;
     const struct route_prefix *prefix;
     bool found;
 };
 
 static bool
-find_same_net(const struct prefix_index_entry *e, void *aux_)
+find_candidate(const struct prefix_index_entry *e, void *aux_)
 {
-    struct same_net_aux *aux = aux_;
+    struct find_candidate_aux *aux = aux_;
     const struct learn_candidate *c = e->data;
-    if (route_prefix_same_network(&c->prefix, aux->prefix)
-        && !strcmp(c->route_table, aux->route_table)) {
+    if (aux->route_table
+        ? (route_prefix_same_network(&c->prefix, aux->prefix)
+           && !strcmp(c->route_table, aux->route_table))
+        : route_prefix_equals(&c->prefix, aux->prefix)) {
         aux->found = true;
         return false;
     }
     return true;
+}
+
+/* Returns true if 'r' would learn a route to 'prefix' (host bits
+ * included) in any route table. */
+bool
+learn_router_has_prefix(const struct ic_router *r,
+                        const struct route_prefix *prefix)
+{
+    struct find_candidate_aux aux = { NULL, prefix, false };
+    prefix_index_for_each_covering(&r->idx, prefix, find_candidate, &aux);
+    return aux.found;
 }
 
 /* Incremental run: new local static route 'sr' of 'r'.  Returns false if
@@ -540,8 +582,8 @@ learn_local_static_new(struct sync_route_state *st, struct ic_router *r,
 {
     struct route_prefix prefix;
     if (route_prefix_parse(sr->ip_prefix, &prefix)) {
-        struct same_net_aux aux = { sr->route_table, &prefix, false };
-        prefix_index_for_each_covering(&r->idx, &prefix, find_same_net,
+        struct find_candidate_aux aux = { sr->route_table, &prefix, false };
+        prefix_index_for_each_covering(&r->idx, &prefix, find_candidate,
                                        &aux);
         if (aux.found) {
             return false;

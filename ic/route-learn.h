@@ -21,6 +21,7 @@ struct icsbrec_route;
 struct learn_candidate;
 struct nbrec_logical_router;
 struct nbrec_logical_router_static_route;
+struct route_prefix;
 struct sync_route_state;
 struct uuid;
 
@@ -44,5 +45,7 @@ bool learn_nb_route_gone(struct sync_route_state *, const struct uuid *);
 bool learn_local_static_new(struct sync_route_state *, struct ic_router *,
                             const struct nbrec_logical_router_static_route *);
 bool learn_local_static_gone(struct sync_route_state *, const struct uuid *);
+bool learn_router_has_prefix(const struct ic_router *,
+                             const struct route_prefix *);
 
 #endif /* ic/route-learn.h */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "ic/route-dynamic.h"
 #include "ic/route-learn.h"
 #include "ic/sync-route.h"
 #include "lib/ovn-ic-sb-idl.h"
@@ -35,6 +36,20 @@ route_router_find(const struct sync_route_state *st,
     HMAP_FOR_EACH_WITH_HASH (r, node, uuid_hash(&lr->header_.uuid),
                              &st->routers) {
         if (r->lr == lr) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the router whose NB row has 'uuid', or NULL. */
+struct ic_router *
+route_router_find_uuid(const struct sync_route_state *st,
+                       const struct uuid *uuid)
+{
+    struct ic_router *r;
+    HMAP_FOR_EACH_WITH_HASH (r, node, uuid_hash(uuid), &st->routers) {
+        if (uuid_equals(&r->lr->header_.uuid, uuid)) {
             return r;
         }
     }
@@ -84,6 +99,23 @@ net_key_find(const struct hmap *keys, const char *route_table,
         }
     }
     return NULL;
+}
+
+/* Returns true if a local static route of 'r' keeps a learnable route to
+ * 'p' in 'route_table' from being learned (see route_static_hides()). */
+bool
+local_statics_hide(const struct ic_router *r, const char *route_table,
+                   const struct route_prefix *p, bool override_connected)
+{
+    struct net_key *k;
+    HMAP_FOR_EACH_WITH_HASH (k, node, net_key_hash(route_table, p),
+                             &r->statics) {
+        if (!strcmp(k->route_table, route_table)
+            && route_static_hides(&k->prefix, p, override_connected)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 void
@@ -177,6 +209,7 @@ router_create(struct sync_route_state *st,
     prefix_index_init(&r->idx);
     hmap_init(&r->statics);
     hmap_init(&r->shadowing);
+    hmap_init(&r->dyn);
     route_prefix_list_init(&r->vips);
     r->n_statics = lr->n_static_routes;
     hmap_insert(&st->routers, &r->node, uuid_hash(&lr->header_.uuid));
@@ -242,6 +275,7 @@ router_destroy(struct ic_router *r)
         free(k);
     }
     hmap_destroy(&r->shadowing);
+    dyn_router_destroy(r);
     route_prefix_list_destroy(&r->vips);
     free(r->conns);
     free(r->ports.p);
@@ -277,6 +311,10 @@ add_ts_port(struct sync_route_state *st, const char *ts,
     p->route_table = smap_get_def(&lrp->options, "route_table", "");
     p->route_tag = smap_get_def(&lrp->options, "ic-route-tag", "");
     p->filter_tag = smap_get_def(&lrp->options, "ic-route-filter-tag", "");
+    /* Upstream main's: the router's option, which its port overrides. */
+    p->ipv4_over_ipv6 = smap_get_bool(
+        &lrp->options, "ic-route-ipv4-next-hop-ipv6",
+        smap_get_bool(&lr->options, "ic-route-ipv4-next-hop-ipv6", false));
     ts_port_init_policy(&p->adv, st, lr, lrp, "ic-route-filter-adv",
                         "ic-route-deny-adv");
     ts_port_init_policy(&p->learn, st, lr, lrp, "ic-route-filter-learn",
@@ -317,6 +355,9 @@ route_state_build(struct sync_route_state *st,
     st->learn_lb = smap_get_bool(options, "ic-route-learn-lb", false);
     st->deny_overlap = smap_get_bool(options, "ic-route-deny-overlap",
                                      false);
+    /* Upstream main's override-connected (IC-SB 2.6.0). */
+    st->route_options = icsbrec_server_has_route_table_col_options(
+        ctx->icsb_idl);
     route_prefix_list_parse(&st->denylist, route_global_denylist(options));
 
     const struct nbrec_logical_router *lr;
@@ -364,6 +405,8 @@ route_state_build(struct sync_route_state *st,
             }
         }
     }
+
+    dyn_build(st, ctx);
 }
 
 void
@@ -377,6 +420,8 @@ route_state_init(struct sync_route_state *st)
     shash_init(&st->local_pbs);
     shash_init(&st->ports_by_ts);
     hmap_init(&st->routers);
+    hmap_init(&st->routers_by_dp);
+    hmap_init(&st->dyn_rows);
     hmap_init(&st->advertised);
     hmap_init(&st->adv_by_row);
     hmap_init(&st->adv_feeds);
@@ -422,6 +467,8 @@ route_state_destroy(struct sync_route_state *st)
         router_destroy(r);
     }
     hmap_destroy(&st->routers);
+    hmap_destroy(&st->routers_by_dp);   /* Its entries were routers. */
+    dyn_rows_destroy(st);
     hmap_destroy(&st->cand_by_nb);  /* Its entries were the candidates. */
     struct route_ref *ref;
     HMAP_FOR_EACH_POP (ref, by_uuid.node, &st->route_refs) {

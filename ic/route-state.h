@@ -49,6 +49,11 @@ struct sync_route_ctx;
 /* The owner name under which the route step reports problems. */
 #define ROUTE_PROBLEMS_OWNER "route"
 
+/* Upstream main's key, in NB static routes' and IC-SB routes' options, for
+ * a route that wins over a connected network of the router (east-west
+ * routing through another zone). */
+#define ROUTE_OVERRIDE_CONNECTED "override-connected"
+
 /* A growable array of pointers. */
 struct ptr_array {
     const void **p;
@@ -100,6 +105,7 @@ struct ts_port {
     const char *route_table;
     const char *route_tag;              /* options:ic-route-tag. */
     const char *filter_tag;             /* options:ic-route-filter-tag. */
+    bool ipv4_over_ipv6;                /* ic-route-ipv4-next-hop-ipv6. */
     struct route_policy adv;
     struct route_policy learn;
 };
@@ -137,6 +143,12 @@ struct ic_router {
     struct hmap shadowing;              /* struct net_key: statics that kept
                                          * an IC-SB route from learning. */
 
+    /* Dynamic routing (ic/route-dynamic.c). */
+    struct uuid_node by_dp;             /* In route_state.routers_by_dp, if
+                                         * 'has_dp': by its SB datapath. */
+    bool has_dp;
+    struct hmap dyn;                    /* struct dyn_prefix. */
+
     /* The size of the router's static route set at the end of the last
      * run, and what this run saw come and go: a set that changed by
      * something else moved a route between routers, which needs a full
@@ -154,6 +166,25 @@ struct local_static {
     struct ic_router *router;
     bool has_key;                       /* Its prefix parsed. */
     struct net_key key;                 /* In ic_router.statics if so. */
+};
+
+/* A prefix that dynamic routing (BGP) learned for a router: one or more
+ * SB Learned_Route rows of its datapath.  The router advertises it as its
+ * own, and never learns it from IC-SB. */
+struct dyn_prefix {
+    struct hmap_node node;              /* In ic_router.dyn. */
+    struct route_prefix prefix;
+    size_t n_rows;                      /* Learned_Route rows that give it. */
+    bool hides;                         /* It kept an IC-SB route from
+                                         * being learned. */
+    struct ptr_array routes;            /* struct adv_route * it feeds. */
+};
+
+/* An SB Learned_Route row of a router's datapath. */
+struct dyn_row {
+    struct uuid_node by_uuid;           /* In route_state.dyn_rows. */
+    struct ic_router *router;
+    struct dyn_prefix *prefix;
 };
 
 /* Advertisement: a route this zone wants in IC-SB.  The key is IC-SB's
@@ -224,6 +255,8 @@ struct sync_route_state {
     bool adv, adv_default, adv_lb;
     bool learn, learn_default, learn_lb;
     bool deny_overlap;                  /* ic-route-deny-overlap. */
+    bool route_options;                 /* IC-SB has Route.options
+                                         * (override-connected). */
     struct route_prefix_list denylist;
     struct shash lrps;                  /* name -> NB LRP. */
     struct shash lr_of_lrp;             /* LRP name -> NB LR. */
@@ -232,6 +265,13 @@ struct sync_route_state {
     struct ptr_array ports;             /* Every struct ts_port. */
     struct shash ports_by_ts;           /* TS -> struct ptr_array of ports. */
     struct hmap routers;                /* struct ic_router, by LR uuid. */
+
+    /* Dynamic routing (ic/route-dynamic.c). */
+    bool dyn_ok;                        /* SB has Learned_Route. */
+    const char *dyn_origin;             /* The origin its routes take. */
+    struct hmap routers_by_dp;          /* struct ic_router, by SB
+                                         * datapath UUID. */
+    struct hmap dyn_rows;               /* struct dyn_row, by UUID. */
 
     /* Advertisement. */
     struct hmap advertised;             /* struct adv_route, by key. */
@@ -291,11 +331,16 @@ route_state_seen_back(struct sync_route_state *st, bool *pending)
 /* Indexes. */
 struct ic_router *route_router_find(const struct sync_route_state *,
                                     const struct nbrec_logical_router *);
+struct ic_router *route_router_find_uuid(const struct sync_route_state *,
+                                         const struct uuid *);
 uint32_t route_key_hash(const char *ts, const char *route_table,
                         const struct route_prefix *,
                         const struct in6_addr *nexthop);
 struct net_key *net_key_find(const struct hmap *keys, const char *route_table,
                              const struct route_prefix *);
+bool local_statics_hide(const struct ic_router *, const char *route_table,
+                        const struct route_prefix *,
+                        bool override_connected);
 void shadowing_add(struct ic_router *, const char *route_table,
                    const struct route_prefix *);
 struct local_static *local_static_find(const struct sync_route_state *,

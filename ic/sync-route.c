@@ -12,6 +12,7 @@
  *   ic/route-advertise.c    what this zone advertises in IC-SB;
  *   ic/route-learn.c        what its routers learn from IC-SB;
  *   ic/route-overlap.c      which learnable routes overlap;
+ *   ic/route-dynamic.c      routes from dynamic routing (SB Learned_Route);
  *   ic/route-incremental.c  the incremental path over tracked changes;
  *   lib/route-rules.c       the rules on plain values (unit-tested);
  *   lib/route-filter.c      prefixes, filters and the prefix index. */
@@ -28,6 +29,7 @@
 #include "lib/metrics.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
+#include "lib/ovn-sb-idl.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/vlog.h"
@@ -43,6 +45,7 @@ static const struct ic_table_ref incremental_tables[] = {
     { IC_DB_NB, &nbrec_table_nb_global },
     { IC_DB_NB, &nbrec_table_logical_router },
     { IC_DB_NB, &nbrec_table_logical_router_static_route },
+    { IC_DB_SB, &sbrec_table_learned_route },
     { IC_DB_ICSB, &icsbrec_table_route },
     { IC_DB_ICSB, &icsbrec_table_availability_zone },
 };
@@ -85,6 +88,7 @@ sync_route_run(struct ic_step_ctx *step)
         .az = ic_step_az(step),
         .nb_idl = ic_step_idl(step, IC_DB_NB),
         .nb_txn = ic_step_txn(step, IC_DB_NB),
+        .sb_idl = ic_step_idl(step, IC_DB_SB),
         .icsb_idl = ic_step_idl(step, IC_DB_ICSB),
         .icsb_txn = ic_step_txn(step, IC_DB_ICSB),
         .problems = ic_step_problems(step),
@@ -184,6 +188,8 @@ const struct ic_step sync_route_step = {
         { IC_DB_NB, &nbrec_table_logical_router_static_route },
         { IC_DB_NB, &nbrec_table_load_balancer },
         { IC_DB_NB, &nbrec_table_load_balancer_group },
+        { IC_DB_SB, &sbrec_table_datapath_binding },
+        { IC_DB_SB, &sbrec_table_learned_route },
         { IC_DB_ICSB, &icsbrec_table_port_binding },
         { IC_DB_ICSB, &icsbrec_table_route },
     },

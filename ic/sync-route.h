@@ -33,6 +33,20 @@
  * Route carries external_ids nb-id, lr-id and ic-route-tag.  Anything this
  * zone has in IC-SB that is not wanted is withdrawn.
  *
+ * Dynamic routing (ic/route-dynamic.c): a router also advertises the
+ * prefixes that SB Learned_Route holds for its datapath, as upstream 26.03
+ * does, and does not learn them.
+ *
+ * East-west routing, as upstream main has it, where IC-SB has Route.options
+ * (2.6.0): a static route's options:override-connected goes to IC-SB and
+ * back into the routes learned from it; a port with a route table also
+ * advertises the router's connected networks and dynamic-routing prefixes
+ * into it, as "connected" marked override-connected; and a local static
+ * route hides a learnable route marked so only if it has the same prefix
+ * as written, not merely the same network.  With the router's (or the
+ * port's) options:ic-route-ipv4-next-hop-ipv6, IPv4 prefixes take the
+ * port's IPv6 address as next hop, where it has a usable one.
+ *
  * Learn (ic-route-learn): for each transit switch port, every IC-SB route
  * on the same transit switch from another router (lr-id), or from another
  * zone when it has no lr-id (Debian's 23.03 writes none), in the main table
@@ -98,6 +112,7 @@ struct sync_route_ctx {
     const struct icsbrec_availability_zone *az;
     struct ovsdb_idl *nb_idl;
     struct ovsdb_idl_txn *nb_txn;
+    struct ovsdb_idl *sb_idl;           /* Read only. */
     struct ovsdb_idl *icsb_idl;
     struct ovsdb_idl_txn *icsb_txn;
     struct problem_set *problems;

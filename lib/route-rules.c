@@ -60,6 +60,23 @@ route_prefix_is_advertisable(const struct route_prefix *prefix,
            && route_policy_permits(adv, prefix);
 }
 
+/* Returns true if a port with addresses 'port_addrs' has a next hop to
+ * advertise 'prefix' with, in '*nexthop': route_select_nexthop()'s, except
+ * that with 'ipv4_over_ipv6' (upstream main's router or router port
+ * options:ic-route-ipv4-next-hop-ipv6) an IPv4 prefix takes the port's
+ * IPv6 address, if it has one that is usable, and its IPv4 address
+ * otherwise. */
+bool
+route_adv_nexthop(const struct route_prefix_list *port_addrs,
+                  const struct route_prefix *prefix, bool ipv4_over_ipv6,
+                  struct in6_addr *nexthop)
+{
+    bool ipv4 = route_prefix_is_ipv4(prefix);
+    return ((ipv4 && ipv4_over_ipv6
+             && route_select_nexthop(port_addrs, false, nexthop))
+            || route_select_nexthop(port_addrs, ipv4, nexthop));
+}
+
 /* Returns the source among the 'n' (at least one) in 'sources' that gives
  * an advertised route its external_ids. */
 const struct route_source *
@@ -140,6 +157,21 @@ route_offer_is_learnable(const struct route_learn_filter *f,
              || route_prefix_is_link_local(prefix)
              || !route_policy_permits(f->policy, prefix)
              || !route_networks_contain_addr(f->networks, nexthop));
+}
+
+/* Returns true if a local static route to 'local' keeps a learnable route
+ * to 'offer' in the same route table from being learned: the same network,
+ * or, for a route marked override-connected (upstream main's east-west
+ * routing, whose setups keep a local and a learned route to one network
+ * side by side), the same prefix as written, host bits included, as
+ * upstream compares them. */
+bool
+route_static_hides(const struct route_prefix *local,
+                   const struct route_prefix *offer, bool override_connected)
+{
+    return (override_connected
+            ? route_prefix_equals(local, offer)
+            : route_prefix_same_network(local, offer));
 }
 
 /* Overlaps. */

@@ -43,6 +43,9 @@ bool route_static_is_advertisable(const char *ip_prefix, const char *nexthop,
 bool route_prefix_is_advertisable(const struct route_prefix *,
                                   bool adv_default,
                                   const struct route_policy *adv);
+bool route_adv_nexthop(const struct route_prefix_list *port_addrs,
+                       const struct route_prefix *, bool ipv4_over_ipv6,
+                       struct in6_addr *nexthop);
 
 /* One of the things that want a route advertised. */
 struct route_source {
@@ -51,6 +54,7 @@ struct route_source {
     const char *origin;         /* "static", "connected", "loadbalancer". */
     struct uuid lr_id;          /* The router that advertises it. */
     const char *route_tag;      /* The port's options:ic-route-tag. */
+    bool override_connected;    /* options:override-connected. */
 };
 
 const struct route_source *route_sources_winner(const struct route_source *,
@@ -86,6 +90,9 @@ bool route_offer_is_learnable(const struct route_learn_filter *,
                               const struct route_offer *,
                               struct route_prefix *prefix,
                               struct in6_addr *nexthop);
+bool route_static_hides(const struct route_prefix *local,
+                        const struct route_prefix *offer,
+                        bool override_connected);
 
 /* Overlaps. */
 

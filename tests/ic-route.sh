@@ -12,9 +12,10 @@ lan() {
 }
 
 # route_zones ZONE...: IC databases, and per zone its databases, northd,
-# our daemon, a gateway, and route exchange switched on.
+# our daemon, a gateway, and route exchange switched on.  $ROUTE_IC_SCHEMAS,
+# if set, is the directory of the IC schemas (ours otherwise).
 route_zones() {
-    ic_dbs_start
+    ic_dbs_start "${ROUTE_IC_SCHEMAS:-}"
     local z i=1
     for z in "$@"; do
         zone_start "$z"
@@ -243,15 +244,17 @@ test_route_tables() {
     nbctl east --route-table=rtb1 lr-route-add router_east 10.20.0.0/16 \
         192.168.1.20
     route_sync
-    # Only rtb1's static route goes out; connected routes go to main.
-    check_eq "ts1:10.20.0.0/16>169.254.100.1:static@rtb1 $EAST_V4 $EAST_V6" \
+    # Only rtb1's static route goes out; connected routes go to main, and
+    # with upstream main's IC-SB schema (ours) to rtb1 too, marked
+    # override-connected (see test_override_connected).
+    check_eq "ts1:10.20.0.0/16>169.254.100.1:static@rtb1 ts1:192.168.1.1/24>169.254.100.1:connected ts1:192.168.1.1/24>169.254.100.1:connected@rtb1 ts1:2001:db8:1::1/64>2001:db8:100::1:connected ts1:2001:db8:1::1/64>2001:db8:100::1:connected@rtb1" \
         advertised east
     check_eq "192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
         learned west router_west
     nbctl west set Logical_Router_Port lrp-router_west-ts1 \
         options:route_table=rtb1
     route_sync
-    check_eq "10.20.0.0/16>169.254.100.1@rtb1 192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+    check_eq "10.20.0.0/16>169.254.100.1@rtb1 192.168.1.1/24>169.254.100.1 192.168.1.1/24>169.254.100.1@rtb1 2001:db8:1::1/64>2001:db8:100::1 2001:db8:1::1/64>2001:db8:100::1@rtb1" \
         learned west router_west
 }
 
@@ -881,4 +884,244 @@ test_port_step_skips_static_route_changes() {
     # The learning pass, and the pass that sees east's own write come back.
     wait_until test "$(step_runs east route)" -ge $((routes + 2))
     check_eq "$ports" step_runs east port
+}
+
+# bgp_router ZONE ROUTER: dynamic routing on, without which northd deletes
+# the router's Learned_Route rows.
+bgp_router() {
+    check nbctl "$1" set Logical_Router "$2" options:dynamic-routing=true
+}
+
+# bgp_route ZONE ROUTER PORT PREFIX NEXTHOP: an SB Learned_Route on the
+# router's datapath, as ovn-controller writes one for a route that dynamic
+# routing (BGP) learned through router port PORT.
+bgp_route() {
+    local z=$1 dp pb
+    check nbctl "$z" --wait=sb sync
+    dp=$(sbctl "$z" --bare --columns=_uuid find Datapath_Binding \
+         external_ids:name="$2")
+    pb=$(sbctl "$z" --bare --columns=_uuid find Port_Binding \
+         logical_port="$3")
+    [ -n "$dp" ] && [ -n "$pb" ] || fail "no SB datapath for $2 or port $3"
+    check sbctl "$z" create Learned_Route datapath="$dp" logical_port="$pb" \
+        ip_prefix="$4" nexthop="$5" > /dev/null
+}
+
+# bgp_route_del ZONE PREFIX NEXTHOP
+bgp_route_del() {
+    local row
+    row=$(sbctl "$1" --bare --columns=_uuid find Learned_Route \
+          ip_prefix="$2" nexthop="$3")
+    check sbctl "$1" destroy Learned_Route "$row"
+}
+
+# Routes from dynamic routing (SB Learned_Route, OVN 25.03+) are advertised
+# as the router's own, "connected-dynamic" where the IC-SB schema has that
+# origin, and a router never learns from IC-SB a prefix that its dynamic
+# routing has: as upstream's.  All of it in incremental runs, unless a
+# prefix stops hiding a learnable route.
+test_routes_from_dynamic_routing() {
+    needs_ovn 25.03
+    east_west
+    bgp_router east router_east
+    bgp_router west router_west
+    route_sync
+    local fulls
+    fulls=$(route_runs east full)/$(route_runs west full)
+
+    # Two BGP peers of west give one route to 10.20.0.0/16.
+    bgp_route west router_west lrp-west-lan 10.20.0.0/16 192.168.2.20
+    bgp_route west router_west lrp-west-lan 10.20.0.0/16 192.168.2.21
+    route_sync
+    check_eq "ts1:10.20.0.0/16>169.254.100.2:connected-dynamic $WEST_V4 $WEST_V6" \
+        advertised west
+    local lr isb
+    lr=$(nbctl west --bare --columns=_uuid find Logical_Router \
+         name=router_west)
+    isb=$(icsbctl --bare --columns=_uuid find Route ip_prefix=10.20.0.0/16)
+    check_eq "\"$lr\"" icsbctl get Route "$isb" external_ids:nb-id
+    check_eq "\"$lr\"" icsbctl get Route "$isb" external_ids:lr-id
+    check_eq "10.20.0.0/16>169.254.100.2 192.168.2.1/24>169.254.100.2 2001:db8:2::1/64>2001:db8:100::2" \
+        learned east router_east
+    bgp_route_del west 10.20.0.0/16 192.168.2.21
+    route_sync
+    check_eq "ts1:10.20.0.0/16>169.254.100.2:connected-dynamic $WEST_V4 $WEST_V6" \
+        advertised west
+    check_eq "$fulls" eval 'echo $(route_runs east full)/$(route_runs west full)'
+    agrees_with_full east west
+
+    # East has it from BGP too: east stops learning it from west, and
+    # advertises it, which west does not learn either.
+    bgp_route east router_east lrp-east-lan 10.20.0.0/16 192.168.1.20
+    route_sync
+    check_eq "192.168.2.1/24>169.254.100.2 2001:db8:2::1/64>2001:db8:100::2" \
+        learned east router_east
+    check_eq "ts1:10.20.0.0/16>169.254.100.1:connected-dynamic $EAST_V4 $EAST_V6" \
+        advertised east
+    check_eq "192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    agrees_with_full east west
+
+    # Gone from east: east learns it from west again.
+    bgp_route_del east 10.20.0.0/16 192.168.1.20
+    route_sync
+    check_eq "10.20.0.0/16>169.254.100.2 192.168.2.1/24>169.254.100.2 2001:db8:2::1/64>2001:db8:100::2" \
+        learned east router_east
+    check_eq "$EAST_V4 $EAST_V6" advertised east
+    agrees_with_full east west
+
+    # Gone from west: withdrawn, and unlearned.
+    bgp_route_del west 10.20.0.0/16 192.168.2.20
+    route_sync
+    check_eq "$WEST_V4 $WEST_V6" advertised west
+    check_eq "192.168.2.1/24>169.254.100.2 2001:db8:2::1/64>2001:db8:100::2" \
+        learned east router_east
+    agrees_with_full east west
+}
+
+# With an IC-SB schema older than upstream main's (26.03's), routes from
+# dynamic routing go as "connected", the origin that schema has.
+test_routes_from_dynamic_routing_older_ic_schema() {
+    needs_ovn 25.03
+    ROUTE_IC_SCHEMAS=$OVN_SCHEMAS east_west
+    bgp_router west router_west
+    bgp_route west router_west lrp-west-lan 10.20.0.0/16 192.168.2.20
+    route_sync
+    check_eq "ts1:10.20.0.0/16>169.254.100.2:connected $WEST_V4 $WEST_V6" \
+        advertised west
+    check_eq "10.20.0.0/16>169.254.100.2 192.168.2.1/24>169.254.100.2 2001:db8:2::1/64>2001:db8:100::2" \
+        learned east router_east
+}
+
+# An SB schema without Learned_Route (OVN before 25.03, Debian's 23.03):
+# routes work as before, and the daemon says so once.
+test_no_learned_route_table_logged_once() {
+    if [ "$TEST_OVN" = current ]; then
+        echo "skipped: needs an SB schema without Learned_Route (Debian's)"
+        exit 77
+    fi
+    east_west
+    route_sync
+    nbctl east lr-route-add router_east 10.10.0.0/16 192.168.1.10
+    ic_ctl east engine/recompute
+    route_sync
+    check_eq "10.10.0.0/16>169.254.100.1 192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    check_eq 1 grep -c "no Learned_Route table" "$T/east-ic.log"
+}
+
+# learned_override ZONE PREFIX TABLE: options:override-connected of the zone's
+# learned NB route to PREFIX in TABLE ("" if unset).
+learned_override() {
+    nbctl "$1" --bare --columns=options find Logical_Router_Static_Route \
+        ip_prefix="$2" route_table="$3" external_ids:ic-learned-route!='""' |
+        tr ' ' '\n' | sed -n 's/^override-connected=//p'
+}
+
+# isb_override PREFIX TABLE: options:override-connected of the IC-SB route.
+isb_override() {
+    icsbctl --bare --columns=options find Route ip_prefix="$1" \
+        route_table="$2" | tr ' ' '\n' | sed -n 's/^override-connected=//p'
+}
+
+# Upstream main's east-west routing (IC-SB 2.6.0, Route.options): a router
+# whose transit port has a route table also advertises its connected
+# networks there, marked override-connected; a static route's
+# options:override-connected goes to IC-SB and back into the learned
+# route; a local static route hides such a route only if it has the same
+# prefix as written.
+test_override_connected() {
+    east_west
+    nbctl east lrp-set-options lrp-router_east-ts1 route_table=rtb1
+    nbctl west lrp-set-options lrp-router_west-ts1 route_table=rtb1
+    nbctl east --route-table=rtb1 lr-route-add router_east 10.10.0.0/16 \
+        192.168.1.10
+    route_sync
+    check_eq "ts1:10.10.0.0/16>169.254.100.1:static@rtb1 ts1:192.168.1.1/24>169.254.100.1:connected ts1:192.168.1.1/24>169.254.100.1:connected@rtb1 ts1:2001:db8:1::1/64>2001:db8:100::1:connected ts1:2001:db8:1::1/64>2001:db8:100::1:connected@rtb1" \
+        advertised east
+    check_eq true isb_override 192.168.1.1/24 rtb1
+    check_eq "" isb_override 192.168.1.1/24 '""'
+    check_eq "" isb_override 10.10.0.0/16 rtb1
+    check_eq "10.10.0.0/16>169.254.100.1@rtb1 192.168.1.1/24>169.254.100.1 192.168.1.1/24>169.254.100.1@rtb1 2001:db8:1::1/64>2001:db8:100::1 2001:db8:1::1/64>2001:db8:100::1@rtb1" \
+        learned west router_west
+    check_eq true learned_override west 192.168.1.1/24 rtb1
+    check_eq "" learned_override west 192.168.1.1/24 '""'
+
+    # The static route's own option, there and back.
+    local sr
+    sr=$(nbctl east --bare --columns=_uuid find Logical_Router_Static_Route \
+         ip_prefix=10.10.0.0/16)
+    nbctl east set Logical_Router_Static_Route "$sr" \
+        options:override-connected=true
+    route_sync
+    check_eq true isb_override 10.10.0.0/16 rtb1
+    check_eq true learned_override west 10.10.0.0/16 rtb1
+    nbctl east remove Logical_Router_Static_Route "$sr" options \
+        override-connected
+    route_sync
+    check_eq "" isb_override 10.10.0.0/16 rtb1
+    check_eq "" learned_override west 10.10.0.0/16 rtb1
+
+    # A local route in rtb1 hides rtb1's override-connected route only if
+    # it is written as the same prefix.
+    nbctl west --ecmp --route-table=rtb1 lr-route-add router_west \
+        192.168.1.0/24 192.168.2.100
+    route_sync
+    check_eq "10.10.0.0/16>169.254.100.1@rtb1 192.168.1.1/24>169.254.100.1 192.168.1.1/24>169.254.100.1@rtb1 2001:db8:1::1/64>2001:db8:100::1 2001:db8:1::1/64>2001:db8:100::1@rtb1" \
+        learned west router_west
+    nbctl west -- --id=@r create Logical_Router_Static_Route \
+        ip_prefix=192.168.1.1/24 nexthop=192.168.2.101 route_table=rtb1 \
+        -- add Logical_Router router_west static_routes @r
+    route_sync
+    check_eq "10.10.0.0/16>169.254.100.1@rtb1 192.168.1.1/24>169.254.100.1 2001:db8:1::1/64>2001:db8:100::1 2001:db8:1::1/64>2001:db8:100::1@rtb1" \
+        learned west router_west
+    agrees_with_full east west
+}
+
+# With IC schemas older than upstream main's (Debian's, without the
+# nb_ic_cfg handshake either), none of that: no connected routes in the
+# route table, no options.
+test_override_connected_invisible_with_older_ic_schema() {
+    ROUTE_IC_SCHEMAS=$DEBIAN_OVN_SCHEMAS east_west
+    nbctl east lrp-set-options lrp-router_east-ts1 route_table=rtb1
+    nbctl east --route-table=rtb1 lr-route-add router_east 10.10.0.0/16 \
+        192.168.1.10
+    local sr
+    sr=$(nbctl east --bare --columns=_uuid find Logical_Router_Static_Route \
+         ip_prefix=10.10.0.0/16)
+    nbctl east set Logical_Router_Static_Route "$sr" \
+        options:override-connected=true
+    wait_eq "ts1:10.10.0.0/16>169.254.100.1:static@rtb1 $EAST_V4 $EAST_V6" \
+        advertised east
+}
+
+# Upstream main's ic-route-ipv4-next-hop-ipv6: a router advertises its IPv4
+# prefixes with its transit port's IPv6 address; the port's own option
+# wins over the router's; a port without IPv6 keeps its IPv4 next hop.
+test_ipv4_next_hop_ipv6() {
+    east_west
+    nbctl east lr-route-add router_east 10.10.0.0/16 192.168.1.10
+    nbctl east set Logical_Router router_east \
+        options:ic-route-ipv4-next-hop-ipv6=true
+    route_sync
+    check_eq "ts1:10.10.0.0/16>2001:db8:100::1:static ts1:192.168.1.1/24>2001:db8:100::1:connected $EAST_V6" \
+        advertised east
+    check_eq "10.10.0.0/16>2001:db8:100::1 192.168.1.1/24>2001:db8:100::1 2001:db8:1::1/64>2001:db8:100::1" \
+        learned west router_west
+    check_eq "$WEST_V4 $WEST_V6" advertised west
+    agrees_with_full east west
+
+    nbctl east set Logical_Router_Port lrp-router_east-ts1 \
+        options:ic-route-ipv4-next-hop-ipv6=false
+    route_sync
+    check_eq "ts1:10.10.0.0/16>169.254.100.1:static $EAST_V4 $EAST_V6" \
+        advertised east
+
+    # Without an IPv6 address on the port, IPv4 as before.
+    nbctl west set Logical_Router router_west \
+        options:ic-route-ipv4-next-hop-ipv6=true
+    nbctl west set Logical_Router_Port lrp-router_west-ts1 \
+        networks=169.254.100.2/24
+    route_sync
+    check_eq "$WEST_V4" advertised west
 }

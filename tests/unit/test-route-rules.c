@@ -108,6 +108,55 @@ test_prefix_advertisable(void)
     }
 }
 
+/* Which next hop a port advertises a prefix with. */
+struct nexthop_case {
+    const char *port_addrs;
+    const char *prefix;
+    bool ipv4_over_ipv6;
+    const char *expect;         /* NULL: none. */
+};
+
+static const struct nexthop_case nexthop_cases[] = {
+    { "169.254.100.1/24 2001:db8:1::1/64", "10.1.0.0/16", false,
+      "169.254.100.1" },
+    { "169.254.100.1/24 2001:db8:1::1/64", "10.1.0.0/16", true,
+      "2001:db8:1::1" },
+    { "169.254.100.1/24", "10.1.0.0/16", true, "169.254.100.1" },
+    { "169.254.100.1/24 fe80::1/64", "10.1.0.0/16", true,
+      "169.254.100.1" },                        /* No usable IPv6. */
+    { "169.254.100.1/24 2001:db8:1::1/64", "2001:db8:9::/48", true,
+      "2001:db8:1::1" },
+    { "169.254.100.1/24", "2001:db8:9::/48", false, NULL },
+    { "2001:db8:1::1/64", "10.1.0.0/16", false, NULL },
+    { "2001:db8:1::1/64", "10.1.0.0/16", true, "2001:db8:1::1" },
+};
+
+static void
+test_adv_nexthop(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(nexthop_cases); i++) {
+        const struct nexthop_case *c = &nexthop_cases[i];
+        struct route_prefix_list addrs;
+        struct route_prefix prefix;
+        struct in6_addr nexthop;
+        route_prefix_list_init(&addrs);
+        route_prefix_list_parse(&addrs, c->port_addrs);
+        bool ok = route_prefix_parse(c->prefix, &prefix);
+        if (ok && route_adv_nexthop(&addrs, &prefix, c->ipv4_over_ipv6,
+                                    &nexthop)) {
+            struct ds s = DS_EMPTY_INITIALIZER;
+            route_addr_format(&nexthop, &s);
+            ok = c->expect && !strcmp(ds_cstr(&s), c->expect);
+            ds_destroy(&s);
+        } else {
+            ok = ok && !c->expect;
+        }
+        tap_result(ok, "next hop: %s via %s%s", c->prefix, c->port_addrs,
+                   c->ipv4_over_ipv6 ? " (IPv4 over IPv6)" : "");
+        route_prefix_list_destroy(&addrs);
+    }
+}
+
 /* Which source of an advertised route wins, and what is left when one
  * goes.  Sources are given by the last part of their NB UUID. */
 struct sources_case {
@@ -358,6 +407,39 @@ test_checked_and_shadowed(void)
     route_prefix_list_destroy(&vips);
 }
 
+/* Which local static routes hide a learnable route in their table. */
+struct hides_case {
+    const char *local, *offer;
+    bool override_connected;
+    bool hides;
+};
+
+static const struct hides_case hides_cases[] = {
+    { "10.1.0.0/24", "10.1.0.0/24", false, true },
+    { "10.1.0.0/24", "10.1.0.1/24", false, true },  /* Same network. */
+    { "10.1.0.0/24", "10.1.0.0/25", false, false },
+    { "10.1.0.0/24", "10.1.0.0/24", true, true },
+    { "10.1.0.0/24", "10.1.0.1/24", true, false },  /* Not as written. */
+    { "2001:db8::/64", "2001:db8::1/64", false, true },
+    { "2001:db8::/64", "2001:db8::1/64", true, false },
+    { "2001:db8::/64", "2001:db8::/64", true, true },
+};
+
+static void
+test_static_hides(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(hides_cases); i++) {
+        const struct hides_case *c = &hides_cases[i];
+        struct route_prefix local, offer;
+        bool ok = route_prefix_parse(c->local, &local)
+                  && route_prefix_parse(c->offer, &offer)
+                  && route_static_hides(&local, &offer, c->override_connected)
+                     == c->hides;
+        tap_result(ok, "static hides: %s vs %s%s", c->local, c->offer,
+                   c->override_connected ? " (override-connected)" : "");
+    }
+}
+
 /* Ties between rows. */
 static void
 test_ties(void)
@@ -374,9 +456,11 @@ main(void)
     test_ties();
     test_static_advertisable();
     test_prefix_advertisable();
+    test_adv_nexthop();
     test_sources();
     test_from_router();
     test_learnable();
+    test_static_hides();
     test_overlaps();
     test_checked_and_shadowed();
     return tap_done();
