@@ -27,6 +27,7 @@
 VLOG_DEFINE_THIS_MODULE(controller);
 
 #define ZONE_LOCK "ovn_ic"          /* On the zone's SB. */
+#define COMMIT_OWNER "commit"       /* Problems: sessions backing off. */
 #define GLOBAL_LOCK "ovn_ic_sb"     /* On IC-SB. */
 
 struct ic_controller {
@@ -393,6 +394,25 @@ update_locks(struct ic_controller *c)
     c->was_paused = c->paused;
 }
 
+/* Lists in problems/show every session that backs off after commits that
+ * failed for the same reason (see lib/ic-db.h), so that a write that can
+ * never succeed is seen, and logged once, without spinning. */
+static void
+report_backoffs(struct ic_controller *c)
+{
+    problems_begin(&c->problems, COMMIT_OWNER);
+    for (int i = 0; i < IC_N_SESSIONS; i++) {
+        struct ic_db_backoff b;
+        if (ic_db_get_backoff(c->sessions[i], &b)) {
+            problems_report(&c->problems, COMMIT_OWNER, ic_session_name(i),
+                            "transactions keep failing (%s); retrying with "
+                            "back-off, at most every %d ms", b.reason,
+                            IC_DB_MAX_BACKOFF_MS);
+        }
+    }
+    problems_end(&c->problems, COMMIT_OWNER);
+}
+
 void
 ic_controller_run(struct ic_controller *c)
 {
@@ -415,6 +435,7 @@ ic_controller_run(struct ic_controller *c)
     } else {
         ic_engine_idle(c->engine);
     }
+    report_backoffs(c);
 }
 
 void
@@ -453,6 +474,14 @@ ic_controller_is_healthy(const struct ic_controller *c, struct ds *reason)
             return false;
         }
     }
+    for (int i = 0; i < IC_N_SESSIONS; i++) {
+        struct ic_db_backoff b;
+        if (ic_db_get_backoff(c->sessions[i], &b)) {
+            ds_put_format(reason, "transactions on %s keep failing: %s",
+                          ic_session_name(i), b.reason);
+            return false;
+        }
+    }
     if (c->was_active && !ic_engine_is_converged(c->engine)) {
         ds_put_cstr(reason, "not converged");
         return false;
@@ -483,6 +512,13 @@ db_failures(const struct ic_db *db)
 }
 
 static uint64_t
+db_backoff_ms(const struct ic_db *db)
+{
+    struct ic_db_backoff b;
+    return ic_db_get_backoff(db, &b) ? b.delay_ms : 0;
+}
+
+static uint64_t
 db_reconnects(const struct ic_db *db)
 {
     struct ic_db_counters counters;
@@ -505,6 +541,9 @@ static const struct {
       "Transactions that failed or had to be retried.", db_failures },
     { "ovn_ic_db_reconnects_total", METRIC_COUNTER,
       "Times the session connected again after a loss.", db_reconnects },
+    { "ovn_ic_db_commit_backoff_milliseconds", METRIC_GAUGE,
+      "Delay between tries while transactions keep failing for the same "
+      "reason, 0 if they do not.", db_backoff_ms },
 };
 
 /* Renders every metric into 'm'. */
@@ -557,6 +596,16 @@ ic_controller_render_metrics(const struct ic_controller *c,
                    "Bad input set aside, see problems/show.");
     metrics_sample(m, "ovn_ic_problems", NULL, NULL,
                    problems_count(&c->problems));
+
+    /* The steps that copy other zones' rows. */
+    static const char *const copiers[] = { "port", "gateway" };
+    metrics_family(m, "ovn_ic_remote_rows_refused", METRIC_GAUGE,
+                   "Rows of other zones refused as invalid or colliding "
+                   "with local names, see problems/show.");
+    for (size_t i = 0; i < ARRAY_SIZE(copiers); i++) {
+        metrics_sample(m, "ovn_ic_remote_rows_refused", "step", copiers[i],
+                       problems_count_refused(&c->problems, copiers[i]));
+    }
 }
 
 struct ic_engine *

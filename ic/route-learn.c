@@ -19,10 +19,12 @@
 #include "ic/route-log.h"
 #include "ic/route-overlap.h"
 #include "ic/route-state.h"
+#include "ic/sync-az.h"
 #include "ic/sync-route.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
 #include "lib/problems.h"
+#include "lib/remote-input.h"
 #include "openvswitch/dynamic-string.h"
 #include "hash.h"
 #include "smap.h"
@@ -135,6 +137,16 @@ route_learnable(const struct sync_route_state *st, struct ic_router *r,
     if (route_is_from_router(smap_get(&route->external_ids, "lr-id"),
                              &r->lr->header_.uuid, from_this_zone)
         || hmapx_contains(&st->withdrawn, route)) {
+        return false;
+    }
+    const char *bad = remote_input_check_route(route->ip_prefix,
+                                               route->nexthop);
+    if (bad) {
+        /* Upstream's words, then the zone and the reason. */
+        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 1);
+        VLOG_WARN_RL(&rl, "Bad route format in IC-SB: %s -> %s. Ignored. "
+                     "(availability zone %s: %s)", route->ip_prefix,
+                     route->nexthop, az_name(route->availability_zone), bad);
         return false;
     }
     const struct route_learn_filter filter = {

@@ -55,6 +55,42 @@ dp_is_transit_switch(const struct icsbrec_datapath_binding *dp)
     return !dp->type || !strcmp(dp->type, "transit-switch");
 }
 
+/* Fills 'keys' (transit switch name -> key, as a pointer-sized integer)
+ * with the key each transit switch's logical switch in this zone's NB uses
+ * now (its other_config:requested-tnl-key, which northd gives its SB
+ * datapath). */
+static void
+keys_in_use(struct ovsdb_idl *nb_idl, struct shash *keys)
+{
+    const struct nbrec_logical_switch *ls;
+    NBREC_LOGICAL_SWITCH_FOR_EACH (ls, nb_idl) {
+        const char *ts = smap_get(&ls->other_config, "interconn-ts");
+        uint32_t key;
+        if (ts && key_parse(smap_get(&ls->other_config,
+                                     "requested-tnl-key"), &key)) {
+            shash_add_once(keys, ts, (void *) (uintptr_t) key);
+        }
+    }
+}
+
+/* Of two bindings 'a' and 'b' of one transit switch, returns the one to
+ * keep: the one with the key that the switch uses now, 'in_use' (0 if
+ * none), if it is 'valid'; else the one with the lower key.  Every zone
+ * uses the switch's key, so a duplicate that another zone writes (two
+ * global writers raced, or a rogue zone) never moves a working switch to
+ * another key.  Upstream keeps the key in use too. */
+static const struct icsbrec_datapath_binding *
+binding_to_keep(const struct icsbrec_datapath_binding *a,
+                const struct icsbrec_datapath_binding *b,
+                uint32_t in_use, bool valid)
+{
+    if (in_use && valid && (a->tunnel_key == in_use)
+                            != (b->tunnel_key == in_use)) {
+        return a->tunnel_key == in_use ? a : b;
+    }
+    return a->tunnel_key <= b->tunnel_key ? a : b;
+}
+
 static int
 compare_dps_by_key(const void *a_, const void *b_)
 {
@@ -86,6 +122,7 @@ sync_datapath_vxlan_mode(struct ovsdb_idl *icnb_idl,
 }
 
 struct sync_datapath_keys_ctx {
+    struct ovsdb_idl *nb_idl;
     struct ovsdb_idl *icnb_idl;
     struct ovsdb_idl *icsb_idl;     /* The global writer's session. */
     struct ovsdb_idl_txn *icsb_txn;
@@ -211,6 +248,8 @@ sync_datapath_keys(const struct sync_datapath_keys_ctx *ctx)
     }
     qsort(dps, n_dps, sizeof *dps, compare_dps_by_key);
 
+    struct shash in_use = SHASH_INITIALIZER(&in_use);
+    keys_in_use(ctx->nb_idl, &in_use);
     struct shash by_switch = SHASH_INITIALIZER(&by_switch);
     for (size_t i = 0; i < n_dps; i++) {
         dp = dps[i];
@@ -218,15 +257,27 @@ sync_datapath_keys(const struct sync_datapath_keys_ctx *ctx)
         if (!dp_is_transit_switch(dp)) {
             continue;
         }
-        if (!shash_add_once(&by_switch, dp->transit_switch, dp)) {
-            VLOG_INFO("deleting duplicate datapath binding of transit switch "
-                      "%s (key %"PRId64")", dp->transit_switch,
-                      dp->tunnel_key);
-            icsbrec_datapath_binding_delete(dp);
-            key_space_release(&keys, dp->tunnel_key);
+        struct shash_node *node = shash_find(&by_switch, dp->transit_switch);
+        if (!node) {
+            shash_add(&by_switch, dp->transit_switch, dp);
+            continue;
         }
+        uint32_t key = (uintptr_t) shash_find_data(&in_use,
+                                                   dp->transit_switch);
+        const struct icsbrec_datapath_binding *keep
+            = binding_to_keep(node->data, dp, key,
+                              key_space_contains(&keys, key));
+        const struct icsbrec_datapath_binding *extra
+            = keep == dp ? node->data : dp;
+        VLOG_INFO("deleting duplicate datapath binding of transit switch "
+                  "%s (key %"PRId64"), keeping key %"PRId64,
+                  dp->transit_switch, extra->tunnel_key, keep->tunnel_key);
+        icsbrec_datapath_binding_delete(extra);
+        key_space_release(&keys, extra->tunnel_key);
+        node->data = CONST_CAST(struct icsbrec_datapath_binding *, keep);
     }
     free(dps);
+    shash_destroy(&in_use);
 
     /* Requested keys first, so that allocation never hands out a key that a
      * switch asked for. */
@@ -348,18 +399,24 @@ sync_datapath_switches(const struct sync_datapath_switches_ctx *ctx)
 {
     problems_begin(ctx->problems, SWITCHES_OWNER);
 
+    struct shash in_use = SHASH_INITIALIZER(&in_use);
+    keys_in_use(ctx->nb_idl, &in_use);
     struct shash keys = SHASH_INITIALIZER(&keys);
     const struct icsbrec_datapath_binding *dp;
     ICSBREC_DATAPATH_BINDING_FOR_EACH (dp, ctx->icsb_idl) {
         if (dp_is_transit_switch(dp)) {
-            /* With duplicates, the lowest key wins, as for the writer. */
+            /* With duplicates, the key in use wins, as for the writer,
+             * until the writer deletes the other. */
             const struct icsbrec_datapath_binding *old
                 = shash_find_data(&keys, dp->transit_switch);
-            if (!old || dp->tunnel_key < old->tunnel_key) {
+            uint32_t key = (uintptr_t) shash_find_data(&in_use,
+                                                       dp->transit_switch);
+            if (!old || binding_to_keep(old, dp, key, true) == dp) {
                 shash_replace(&keys, dp->transit_switch, dp);
             }
         }
     }
+    shash_destroy(&in_use);
 
     struct shash switches = SHASH_INITIALIZER(&switches);
     const struct nbrec_logical_switch *ls;
@@ -435,6 +492,7 @@ sync_datapath_keys_run(struct ic_step_ctx *step)
     struct ovsdb_idl *icnb_idl = ic_step_idl(step, IC_DB_ICNB);
     struct ovsdb_idl *icsb_idl = ic_step_idl(step, IC_DB_ICSB);
     struct sync_datapath_keys_ctx ctx = {
+        .nb_idl = ic_step_idl(step, IC_DB_NB),
         .icnb_idl = icnb_idl,
         .icsb_idl = icsb_idl,
         .icsb_txn = ic_step_txn(step, IC_DB_ICSB),
@@ -473,6 +531,10 @@ const struct ic_step sync_datapath_keys_step = {
     .global_writer = true,
     .reads = {
         { IC_DB_ICNB, &icnbrec_table_transit_switch },
+        /* For the keys the switches use now; their ports change all day
+         * and mean nothing here. */
+        { IC_DB_NB, &nbrec_table_logical_switch,
+          .ignore = { &nbrec_logical_switch_col_ports } },
         { IC_DB_ICNB, &icnbrec_table_transit_router,
           .ignore = { &icnbrec_transit_router_col_ports,
                       &icnbrec_transit_router_col_other_config,

@@ -15,6 +15,7 @@
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-sb-idl.h"
 #include "lib/problems.h"
+#include "lib/remote-input.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "smap.h"
@@ -209,6 +210,22 @@ mirror_gateway(const struct sync_gateway_ctx *ctx,
     free(encaps);
 }
 
+/* Returns why another zone's gateway 'gw' must not be mirrored here (see
+ * lib/remote-input.h), or NULL. */
+static const char *
+remote_gateway_refusal(const struct icsbrec_gateway *gw)
+{
+    const char *error = remote_input_check_name(gw->name);
+    if (!error && gw->hostname[0]) {
+        error = remote_input_check_name(gw->hostname);
+    }
+    for (size_t i = 0; !error && i < gw->n_encaps; i++) {
+        error = remote_input_check_encap(gw->encaps[i]->type,
+                                         gw->encaps[i]->ip);
+    }
+    return error;
+}
+
 static void
 sync_remote_gateways(const struct sync_gateway_ctx *ctx)
 {
@@ -227,13 +244,22 @@ sync_remote_gateways(const struct sync_gateway_ctx *ctx)
         }
         const struct sbrec_chassis *mirror
             = shash_find_and_delete(&remote, gw->name);
-        if (mirror) {
+        const char *refusal = remote_gateway_refusal(gw);
+        if (refusal) {
+            /* Refused: its mirror, if any, stays as it was. */
+            char *object = remote_input_row_name(gw->name, "Gateway",
+                                                 &gw->header_.uuid);
+            problems_refuse(ctx->problems, OWNER, object,
+                            "gateway of availability zone %s refused: %s",
+                            az_name(gw->availability_zone), refusal);
+            free(object);
+        } else if (mirror) {
             if (!sb_chassis_matches(mirror, gw)) {
                 VLOG_INFO("updating remote gateway %s", gw->name);
                 mirror_gateway(ctx, mirror, gw);
             }
         } else if (shash_find(&local, gw->name)) {
-            problems_report(ctx->problems, OWNER, gw->name,
+            problems_refuse(ctx->problems, OWNER, gw->name,
                             "gateway of availability zone %s has the name "
                             "of a local chassis; not mirrored",
                             az_name(gw->availability_zone));

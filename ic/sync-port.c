@@ -19,6 +19,7 @@
 #include "lib/ovn-nb-idl.h"
 #include "lib/ovn-sb-idl.h"
 #include "lib/problems.h"
+#include "lib/remote-input.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -55,7 +56,8 @@ struct port_view {
     struct shash isb_ports;        /* logical_port -> IC-SB Port_Binding. */
     struct shash ts_keys;          /* TS name -> struct key_space *. */
     struct shash tsps;             /* IC-NB Transit_Switch_Port by name. */
-    struct shash nb_ports;         /* NB ports by name, if there are tsps. */
+    struct shash nb_ports;         /* NB switch ports by name. */
+    struct shash nb_switches;      /* NB logical switches by name. */
     bool has_pb_type;              /* IC-SB Port_Binding has 'type'. */
     bool has_lsp_peer;             /* NB Logical_Switch_Port has 'peer'
                                     * (OVN 25.03 and later). */
@@ -74,6 +76,7 @@ port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
     shash_init(&v->ts_keys);
     shash_init(&v->tsps);
     shash_init(&v->nb_ports);
+    shash_init(&v->nb_switches);
     v->has_pb_type
         = icsbrec_server_has_port_binding_table_col_type(ctx->icsb_idl);
     v->has_lsp_peer
@@ -85,6 +88,7 @@ port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
         if (ts) {
             shash_add_once(&v->transit_switches, ts, ls);
         }
+        shash_add_once(&v->nb_switches, ls->name, ls);
     }
     const struct icnbrec_transit_switch *ts;
     ICNBREC_TRANSIT_SWITCH_FOR_EACH (ts, ctx->icnb_idl) {
@@ -92,12 +96,10 @@ port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
             shash_add_once(&v->tsps, ts->ports[i]->name, ts->ports[i]);
         }
     }
-    if (!shash_is_empty(&v->tsps)) {
-        /* Port names are unique in NB: a mirror needs its name free. */
-        const struct nbrec_logical_switch_port *lsp;
-        NBREC_LOGICAL_SWITCH_PORT_FOR_EACH (lsp, ctx->nb_idl) {
-            shash_add_once(&v->nb_ports, lsp->name, lsp);
-        }
+    /* Port names are unique in NB: a mirror needs its name free. */
+    const struct nbrec_logical_switch_port *lsp;
+    NBREC_LOGICAL_SWITCH_PORT_FOR_EACH (lsp, ctx->nb_idl) {
+        shash_add_once(&v->nb_ports, lsp->name, lsp);
     }
     const struct sbrec_port_binding *pb;
     SBREC_PORT_BINDING_FOR_EACH (pb, ctx->sb_idl) {
@@ -142,6 +144,7 @@ port_view_destroy(struct port_view *v)
     shash_destroy(&v->ts_keys);
     shash_destroy(&v->tsps);
     shash_destroy(&v->nb_ports);
+    shash_destroy(&v->nb_switches);
     shash_destroy(&v->isb_ports);
     shash_destroy(&v->router_of_port);
     shash_destroy(&v->switch_of_port);
@@ -401,6 +404,83 @@ sync_local_ports(struct port_view *v)
 
 /* Other zones' ports -> NB remote switch ports and SB bindings. */
 
+static bool
+chassis_is_remote(const struct sbrec_chassis *ch)
+{
+    return smap_get_bool(&ch->other_config, "is-remote", false);
+}
+
+/* Returns true if 'pb' is the SB binding of a remote port on a transit
+ * switch, on transit switch 'ts' if it is nonnull: of type "remote", on
+ * the datapath that northd made for the transit switch (its
+ * external_ids:interconn-ts names it). */
+static bool
+sb_binding_is_remote_on(const struct sbrec_port_binding *pb, const char *ts)
+{
+    const char *dp_ts = (pb->datapath
+                         ? smap_get(&pb->datapath->external_ids,
+                                    "interconn-ts")
+                         : NULL);
+    return (!strcmp(pb->type, "remote") && dp_ts
+            && (!ts || !strcmp(dp_ts, ts)));
+}
+
+/* Returns why the other zone's binding 'isb' must not be mirrored here, or
+ * NULL.  'mirror' is the remote port this step already made for it, if
+ * any, on this transit switch or (it moved) on another.  A binding is refused if a field this zone would copy is malformed
+ * (see lib/remote-input.h), or if its name is taken by anything of this
+ * zone that is not such a mirror: a switch port, a router port, a switch,
+ * a chassis, or an SB binding that is not a remote port of a transit
+ * switch.  Mirroring it would rename nothing and bind the local port to
+ * the other zone's gateway. */
+static const char *
+remote_port_refusal(const struct port_view *v,
+                    const struct icsbrec_port_binding *isb,
+                    const struct nbrec_logical_switch_port *mirror)
+{
+    const char *error = remote_input_check_name(isb->logical_port);
+    if (!error && isb->gateway[0]) {
+        error = remote_input_check_name(isb->gateway);
+    }
+    if (!error) {
+        error = remote_input_check_port_address(isb->address);
+    }
+    if (!error) {
+        error = remote_input_check_tunnel_key(isb->tunnel_key,
+                                              IC_PORT_KEY_MIN,
+                                              IC_PORT_KEY_MAX);
+    }
+    if (error) {
+        return error;
+    }
+    const struct sbrec_chassis *gw = shash_find_data(&v->chassis,
+                                                     isb->gateway);
+    if (gw && !chassis_is_remote(gw)) {
+        return "its gateway is a chassis of this zone";
+    }
+
+    const char *name = isb->logical_port;
+    const struct nbrec_logical_switch_port *lsp
+        = shash_find_data(&v->nb_ports, name);
+    if (lsp && lsp != mirror) {
+        return "its name is a local switch port's";
+    }
+    if (shash_find(&v->router_of_port, name)) {
+        return "its name is a local router port's";
+    }
+    if (shash_find(&v->nb_switches, name)) {
+        return "its name is a local logical switch's";
+    }
+    if (shash_find(&v->chassis, name)) {
+        return "its name is a chassis'";
+    }
+    const struct sbrec_port_binding *pb = shash_find_data(&v->sb_ports, name);
+    if (pb && !sb_binding_is_remote_on(pb, NULL)) {
+        return "its name is a local port binding's";
+    }
+    return NULL;
+}
+
 static void
 bind_remote_port(struct port_view *v,
                  const struct nbrec_logical_switch_port *lsp,
@@ -411,11 +491,17 @@ bind_remote_port(struct port_view *v,
     }
     const struct sbrec_port_binding *pb
         = shash_find_data(&v->sb_ports, lsp->name);
-    if (!pb) {
-        return;                 /* northd has not created it yet. */
+    if (!pb || !sb_binding_is_remote_on(pb, isb->transit_switch)) {
+        /* northd has not created it yet, or the name is another port's:
+         * a binding that is not a remote port of the transit switch is
+         * never this step's to bind. */
+        return;
     }
     const struct sbrec_chassis *chassis
         = isb->gateway[0] ? shash_find_data(&v->chassis, isb->gateway) : NULL;
+    if (chassis && !chassis_is_remote(chassis)) {
+        return;                 /* A remote port is bound to a remote one. */
+    }
     if (pb->chassis != chassis) {
         sbrec_port_binding_set_chassis(pb, chassis);
     }
@@ -495,18 +581,7 @@ sync_remote_ports(struct port_view *v)
     /* Remote ports present now, by name; those not matched are stale. */
     struct shash stale = SHASH_INITIALIZER(&stale);
     switch_ports_collect(v, &stale, is_legacy_remote_port);
-    struct shash local = SHASH_INITIALIZER(&local);
     struct shash_node *node;
-    SHASH_FOR_EACH (node, &v->transit_switches) {
-        const struct nbrec_logical_switch *ls = node->data;
-        for (size_t i = 0; i < ls->n_ports; i++) {
-            const struct nbrec_logical_switch_port *lsp = ls->ports[i];
-            if (!is_tsp_port(lsp) && strcmp(lsp->type, "remote")) {
-                shash_add_once(&local, lsp->name, lsp);
-            }
-        }
-    }
-
     SHASH_FOR_EACH (node, &v->isb_ports) {
         const struct icsbrec_port_binding *isb = node->data;
         if (isb->availability_zone == ctx->az
@@ -519,18 +594,28 @@ sync_remote_ports(struct port_view *v)
         if (!ls) {
             continue;
         }
-        if (shash_find(&local, isb->logical_port)) {
-            problems_report(ctx->problems, OWNER, isb->logical_port,
-                            "availability zone %s publishes a port with the "
-                            "name of a local port; not mirrored",
-                            az_name(isb->availability_zone));
-            continue;
-        }
 
         /* A remote port that moved to another transit switch is recreated
          * on the right one. */
         const struct nbrec_logical_switch_port *lsp
             = switch_ports_take(&stale, isb->logical_port, ls);
+        const struct ts_lsp *moved = shash_find_data(&stale,
+                                                     isb->logical_port);
+        const char *refusal = remote_port_refusal(
+            v, isb, lsp ? lsp : moved ? moved->lsp : NULL);
+        if (refusal) {
+            /* Refused: its mirror, if any, stays as it was. */
+            char *object = remote_input_row_name(isb->logical_port,
+                                                 "Port_Binding",
+                                                 &isb->header_.uuid);
+            problems_refuse(ctx->problems, OWNER, object,
+                            "port of availability zone %s on transit "
+                            "switch %s refused: %s",
+                            az_name(isb->availability_zone),
+                            isb->transit_switch, refusal);
+            free(object);
+            continue;
+        }
         if (!lsp) {
             VLOG_INFO("adding remote port %s on transit switch %s",
                       isb->logical_port, isb->transit_switch);
@@ -552,7 +637,6 @@ sync_remote_ports(struct port_view *v)
     }
 
     switch_ports_delete(&stale, "its zone withdrew it");
-    shash_destroy(&local);
 }
 
 /* Transit switch ports managed in IC-NB. */
@@ -581,8 +665,7 @@ tsp_owner(const struct port_view *v,
         return isb && isb->availability_zone == v->ctx->az
                ? TSP_LOCAL : TSP_REMOTE;
     }
-    return smap_get_bool(&ch->other_config, "is-remote", false)
-           ? TSP_REMOTE : TSP_LOCAL;
+    return chassis_is_remote(ch) ? TSP_REMOTE : TSP_LOCAL;
 }
 
 /* Publishes 'tsp' of 'ts' in IC-SB, owned by 'owner', or brings its
@@ -871,6 +954,8 @@ const struct ic_step sync_port_step = {
           .ignore = { &nbrec_logical_router_col_static_routes } },
         { IC_DB_NB, &nbrec_table_logical_router_port },
         { IC_DB_SB, &sbrec_table_port_binding },
+        /* For the transit switch that a binding's datapath belongs to. */
+        { IC_DB_SB, &sbrec_table_datapath_binding },
         { IC_DB_SB, &sbrec_table_chassis },
         { IC_DB_ICSB, &icsbrec_table_port_binding },
         { IC_DB_ICNB, &icnbrec_table_transit_switch },

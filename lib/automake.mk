@@ -6,6 +6,7 @@ lib_libovnic_la_SOURCES = \
 	lib/metrics.c lib/metrics.h \
 	lib/metrics-http.c lib/metrics-http.h \
 	lib/problems.c lib/problems.h \
+	lib/remote-input.c lib/remote-input.h \
 	lib/route-filter.c lib/route-filter.h \
 	lib/route-rules.c lib/route-rules.h
 

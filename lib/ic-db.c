@@ -8,6 +8,7 @@
 
 #include "lib/ic-db.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "openvswitch/dynamic-string.h"
@@ -15,7 +16,9 @@
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "ovsdb-idl-provider.h"
+#include "timeval.h"
 #include "util.h"
+#include "uuid.h"
 
 VLOG_DEFINE_THIS_MODULE(ic_db);
 
@@ -35,6 +38,15 @@ struct ic_db {
 
     struct ic_db_counters counters;
     char *last_error;           /* Last transaction error, or NULL. */
+
+    /* Back-off (see ic_db_commit()).  'fail_reason' is the normalized
+     * reason of the last failed commit, 'n_same_failures' how many commits
+     * in a row failed for it.  From the second, no transaction opens
+     * before 'retry_at'. */
+    char *fail_reason;
+    unsigned int n_same_failures;
+    int backoff_ms;             /* Current delay, 0 if not backing off. */
+    long long int retry_at;     /* time_msec() of the next try, or 0. */
 
     /* Rows inserted, updated or deleted by this daemon's transactions, per
      * table, indexed like the IDL class's 'tables'.  Counted only while
@@ -83,6 +95,7 @@ ic_db_destroy(struct ic_db *db)
         }
         ovsdb_idl_destroy(db->idl);
         free(db->last_error);
+        free(db->fail_reason);
         free(db->rows_written);
         free(db->pending_writes);
         free(db->tables);
@@ -91,6 +104,8 @@ ic_db_destroy(struct ic_db *db)
         free(db);
     }
 }
+
+static void commit_succeeded(struct ic_db *);
 
 /* Processes updates from the database and polls the commit in flight. */
 void
@@ -114,6 +129,7 @@ ic_db_run(struct ic_db *db)
             db->counters.n_reconnects++;
         }
         VLOG_INFO("%s: connected to %s", db->label, db->remote);
+        commit_succeeded(db);   /* A new connection, a fresh start. */
         db->needs_recompute = true;
         db->awaiting_data = true;
         db->connect_seqno = ovsdb_idl_get_seqno(db->idl);
@@ -136,7 +152,8 @@ ic_db_begin(struct ic_db *db)
     if (!db->open_txn && !db->committing_txn
         && ovsdb_idl_is_connected(db->idl)
         && ovsdb_idl_has_ever_connected(db->idl)
-        && ovsdb_idl_get_seqno(db->idl) != db->skip_seqno) {
+        && ovsdb_idl_get_seqno(db->idl) != db->skip_seqno
+        && time_msec() >= db->retry_at) {
         db->open_txn = ovsdb_idl_txn_create(db->idl);
     }
     return db->open_txn;
@@ -253,6 +270,81 @@ ic_db_set_error(struct ic_db *db, const char *error)
     db->last_error = error ? xstrdup(error) : NULL;
 }
 
+/* Copies 'reason' with every UUID in it replaced by "*": an error about a
+ * row this daemon inserts names a fresh UUID each time, and is still the
+ * same error. */
+static char *
+normalize_reason(const char *reason)
+{
+    struct ds out = DS_EMPTY_INITIALIZER;
+    const char *p = reason;
+    while (*p) {
+        struct uuid uuid;
+        if (isxdigit((unsigned char) *p)
+            && (p == reason || !isxdigit((unsigned char) p[-1]))
+            && uuid_from_string_prefix(&uuid, p)) {
+            ds_put_char(&out, '*');
+            p += UUID_LEN;
+        } else {
+            ds_put_char(&out, *p++);
+        }
+    }
+    return ds_steal_cstr(&out);
+}
+
+/* Records a commit that failed for 'reason'.  The first failure for a
+ * reason is retried at once, as a race or a transient error deserves.  A
+ * second one in a row for the same reason will fail again: the session
+ * backs off, opening no transaction for 100 ms, then twice as long after
+ * each further failure, up to IC_DB_MAX_BACKOFF_MS; the controller lists
+ * it in problems/show, which logs it once.
+ * Returns true if the session backs off.  (A transaction that failed to
+ * verify, or lost its lock, is not retried with back-off: it can fail
+ * again only after the database or the lock changed.) */
+static bool
+commit_failed(struct ic_db *db, const char *reason_)
+{
+    char *reason = normalize_reason(reason_);
+    if (db->fail_reason && !strcmp(db->fail_reason, reason)) {
+        db->n_same_failures++;
+        free(reason);
+    } else {
+        free(db->fail_reason);
+        db->fail_reason = reason;
+        db->n_same_failures = 1;
+        db->backoff_ms = 0;
+    }
+    if (db->n_same_failures < 2) {
+        db->retry_at = 0;
+        return false;
+    }
+    if (!db->backoff_ms) {
+        VLOG_DBG("%s: transactions keep failing (%s); retrying with "
+                 "back-off, at most every %d ms, until one succeeds",
+                 db->label, reason_, IC_DB_MAX_BACKOFF_MS);
+    }
+    db->backoff_ms = (db->backoff_ms
+                      ? MIN(db->backoff_ms * 2, IC_DB_MAX_BACKOFF_MS)
+                      : IC_DB_MIN_BACKOFF_MS);
+    db->retry_at = time_msec() + db->backoff_ms;
+    return true;
+}
+
+/* Records a commit that did not fail: any back-off ends. */
+static void
+commit_succeeded(struct ic_db *db)
+{
+    if (db->backoff_ms) {
+        VLOG_DBG("%s: transactions succeed again after %u failures",
+                 db->label, db->n_same_failures);
+    }
+    free(db->fail_reason);
+    db->fail_reason = NULL;
+    db->n_same_failures = 0;
+    db->backoff_ms = 0;
+    db->retry_at = 0;
+}
+
 /* Commits the open transaction, or polls the one in flight.  If 'count' is
  * true, the rows the transaction writes are counted per table first (see
  * count_writes()); callers pass false when they know nothing was written,
@@ -287,6 +379,8 @@ ic_db_commit(struct ic_db *db, bool count)
         return wrote;
 
     case TXN_UNCHANGED:
+        /* Whatever failed before is no longer wanted. */
+        commit_succeeded(db);
         break;
 
     case TXN_SUCCESS:
@@ -295,6 +389,7 @@ ic_db_commit(struct ic_db *db, bool count)
             db->rows_written[i] += db->pending_writes[i];
         }
         ic_db_set_error(db, NULL);
+        commit_succeeded(db);
         /* The database echoes the change back; wake up to see it. */
         poll_immediate_wake();
         break;
@@ -313,19 +408,29 @@ ic_db_commit(struct ic_db *db, bool count)
     case TXN_NOT_LOCKED:
     case TXN_ERROR:
     default: {
-        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
         const char *error = ovsdb_idl_txn_get_error(db->committing_txn);
-        VLOG_WARN_RL(&rl, "%s: transaction failed (%s): %s", db->label,
-                     ovsdb_idl_txn_status_to_string(status),
-                     error ? error : "no details");
         db->counters.n_failures++;
         ic_db_set_error(db, error ? error
                         : ovsdb_idl_txn_status_to_string(status));
+        char *reason = xasprintf("%s: %s",
+                                 ovsdb_idl_txn_status_to_string(status),
+                                 error ? error : "no details");
+        /* A transaction that lost its lock on the way is not retried
+         * with back-off: the controller sees the lock go and stops
+         * writing. */
+        if (status == TXN_NOT_LOCKED || !commit_failed(db, reason)) {
+            static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
+            VLOG_WARN_RL(&rl, "%s: transaction failed (%s): %s", db->label,
+                         ovsdb_idl_txn_status_to_string(status),
+                         error ? error : "no details");
+            poll_immediate_wake();
+        }
+        free(reason);
         db->needs_recompute = true;
-        poll_immediate_wake();
         break;
     }
     }
+
     ovsdb_idl_txn_destroy(db->committing_txn);
     db->committing_txn = NULL;
     return wrote;
@@ -337,6 +442,9 @@ ic_db_wait(const struct ic_db *db)
     ovsdb_idl_wait(db->idl);
     if (db->committing_txn) {
         ovsdb_idl_txn_wait(db->committing_txn);
+    }
+    if (db->retry_at && !db->open_txn) {
+        poll_timer_wait_until(db->retry_at);
     }
 }
 
@@ -391,6 +499,20 @@ const char *
 ic_db_last_error(const struct ic_db *db)
 {
     return db->last_error;
+}
+
+/* Returns true if the session backs off after commits that failed for the
+ * same reason, and then stores in '*b' how. */
+bool
+ic_db_get_backoff(const struct ic_db *db, struct ic_db_backoff *b)
+{
+    if (!db->backoff_ms) {
+        return false;
+    }
+    b->reason = db->fail_reason;
+    b->n_failures = db->n_same_failures;
+    b->delay_ms = db->backoff_ms;
+    return true;
 }
 
 /* Appends "commits=N failures=N reconnects=N" and the last error. */

@@ -29,6 +29,12 @@
  *
  *   - ic_db_wait() arranges for poll_block() to wake up for this session.
  *
+ * A commit that fails is retried at once, but one that fails twice in a row
+ * for the same reason would only fail again: the session then backs off,
+ * opening no transaction for a growing delay (100 ms, doubling, at most
+ * IC_DB_MAX_BACKOFF_MS), logs it once and reports it through
+ * ic_db_get_backoff(), until a commit succeeds or nothing fails any more.
+ *
  * A session never blocks and never gives up: a database that goes away is
  * retried by the IDL with back-off, and the daemon keeps running. */
 
@@ -79,6 +85,16 @@ struct ic_db_counters {
 };
 void ic_db_get_counters(const struct ic_db *, struct ic_db_counters *);
 const char *ic_db_last_error(const struct ic_db *);
+
+#define IC_DB_MIN_BACKOFF_MS 100
+#define IC_DB_MAX_BACKOFF_MS 5000
+
+struct ic_db_backoff {
+    const char *reason;         /* Why the commits fail. */
+    unsigned int n_failures;    /* Commits in a row that failed for it. */
+    int delay_ms;               /* The current delay between tries. */
+};
+bool ic_db_get_backoff(const struct ic_db *, struct ic_db_backoff *);
 
 /* Rows this session's transactions wrote, per table ('n' of the IDL
  * class's tables), counted since ic_db_count_rows(). */

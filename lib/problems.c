@@ -25,6 +25,7 @@ struct problem {
     char *object;               /* What it is about, e.g. "ts1". */
     char *text;
     bool seen;                  /* Reported since problems_begin(). */
+    bool refused;               /* A refused row of another zone. */
 };
 
 static uint32_t
@@ -87,16 +88,12 @@ problems_begin(struct problem_set *set, const char *owner)
     }
 }
 
-/* Reports that 'owner' has a problem with 'object', described by 'format'.
- * Logs it if it is new or its description changed. */
-void
-problems_report(struct problem_set *set, const char *owner,
-                const char *object, const char *format, ...)
+static void
+problems_report_valist(struct problem_set *set, const char *owner,
+                       const char *object, bool refused, const char *format,
+                       va_list args)
 {
-    va_list args;
-    va_start(args, format);
     char *text = xvasprintf(format, args);
-    va_end(args);
 
     struct problem *p = problem_lookup(set, owner, object);
     if (!p) {
@@ -113,6 +110,31 @@ problems_report(struct problem_set *set, const char *owner,
         free(text);
     }
     p->seen = true;
+    p->refused = refused;
+}
+
+/* Reports that 'owner' has a problem with 'object', described by 'format'.
+ * Logs it if it is new or its description changed. */
+void
+problems_report(struct problem_set *set, const char *owner,
+                const char *object, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    problems_report_valist(set, owner, object, false, format, args);
+    va_end(args);
+}
+
+/* Like problems_report(), for a row that another zone wrote into IC-SB and
+ * that 'owner' refuses to copy: problems_count_refused() counts them. */
+void
+problems_refuse(struct problem_set *set, const char *owner,
+                const char *object, const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    problems_report_valist(set, owner, object, true, format, args);
+    va_end(args);
 }
 
 /* Ends a run of 'owner', dropping its problems that were not reported again.
@@ -141,6 +163,18 @@ size_t
 problems_count(const struct problem_set *set)
 {
     return hmap_count(&set->problems);
+}
+
+/* Returns the number of rows of other zones that 'owner' refuses now. */
+size_t
+problems_count_refused(const struct problem_set *set, const char *owner)
+{
+    size_t n = 0;
+    const struct problem *p;
+    HMAP_FOR_EACH (p, node, &set->problems) {
+        n += p->refused && !strcmp(p->owner, owner);
+    }
+    return n;
 }
 
 /* Returns the description of 'owner''s problem with 'object', or NULL. */

@@ -15,7 +15,11 @@
  * it still sees with problems_report().  A problem is logged once, when it
  * appears or its text changes, and once more when it goes away, so a stuck
  * problem does not flood the log however often the step runs.  The current
- * list is what "ovn-appctl -t ovn-ic status" and the metrics show. */
+ * list is what "ovn-appctl -t ovn-ic status" and the metrics show.
+ *
+ * A row that another zone wrote into IC-SB and that a step refuses to copy
+ * (see lib/remote-input.h) is reported with problems_refuse() instead, so
+ * that the metrics count refused rows per step. */
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -36,9 +40,13 @@ void problems_begin(struct problem_set *, const char *owner);
 void problems_report(struct problem_set *, const char *owner,
                      const char *object, const char *format, ...)
     OVS_PRINTF_FORMAT(4, 5);
+void problems_refuse(struct problem_set *, const char *owner,
+                     const char *object, const char *format, ...)
+    OVS_PRINTF_FORMAT(4, 5);
 size_t problems_end(struct problem_set *, const char *owner);
 
 size_t problems_count(const struct problem_set *);
+size_t problems_count_refused(const struct problem_set *, const char *owner);
 const char *problems_find(const struct problem_set *, const char *owner,
                           const char *object);
 void problems_format(const struct problem_set *, struct ds *);

@@ -1,6 +1,7 @@
 # Tests.  "make check" builds the unit tests and runs the whole suite.
 check_PROGRAMS = tests/unit/test-key-alloc tests/unit/test-problems \
-	tests/unit/test-route-filter tests/unit/test-route-rules
+	tests/unit/test-route-filter tests/unit/test-route-rules \
+	tests/unit/test-remote-input
 tests_unit_test_key_alloc_SOURCES = tests/unit/test-key-alloc.c \
 	tests/unit/tap.h
 tests_unit_test_key_alloc_LDADD = lib/libovnic.la $(OVS_LIB)
@@ -13,6 +14,9 @@ tests_unit_test_route_filter_LDADD = lib/libovnic.la $(OVS_LIB)
 tests_unit_test_route_rules_SOURCES = tests/unit/test-route-rules.c \
 	tests/unit/tap.h
 tests_unit_test_route_rules_LDADD = lib/libovnic.la $(OVS_LIB)
+tests_unit_test_remote_input_SOURCES = tests/unit/test-remote-input.c \
+	tests/unit/tap.h
+tests_unit_test_remote_input_LDADD = lib/libovnic.la $(OVS_LIB)
 
 EXTRA_DIST += tests/run-tests.sh tests/lib.sh $(wildcard $(srcdir)/tests/*.sh)
 

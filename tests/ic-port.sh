@@ -268,6 +268,10 @@ test_port_moved_to_another_transit_switch() {
     wait_until eval 'nbctl west show ts2 | grep -q lsp-ts1-router_east'
     check_eq remote nbctl west get Logical_Switch_Port lsp-ts1-router_east \
         type
+    # West's remote port moved with it, and was never taken for a local
+    # port of the same name.
+    ! grep -q "refused" "$T/west-ic.log" ||
+        fail "$(grep refused "$T/west-ic.log")"
 }
 
 # A "switch" port on a transit switch (upstream 25.03+, spine-leaf) joins

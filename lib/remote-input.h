@@ -1,0 +1,63 @@
+/* Copyright (c) 2026 The ovn-interconnect authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License"); you may
+ * not use this file except in compliance with the License.  You may obtain
+ * a copy of the License at http://www.apache.org/licenses/LICENSE-2.0 */
+
+#ifndef REMOTE_INPUT_H
+#define REMOTE_INPUT_H 1
+
+/* Checks of what other zones write into IC-SB before any of it is copied
+ * into this zone's databases.
+ *
+ * Every row of IC-SB that another availability zone wrote is input from
+ * outside the zone, to be treated like network input: a port address, a
+ * gateway's encapsulation, a tunnel key or a route that this zone would
+ * mirror must be well formed, or the row is refused (and only that row:
+ * never a neighbour).  Each check returns NULL if the value is fine, else a
+ * short, static description of what is wrong with it, for a log line and
+ * problems/show.  Nothing here talks to a database. */
+
+#include <stdint.h>
+
+struct uuid;
+
+/* The longest name or address string accepted from another zone.  Real
+ * ones are far shorter; the limits keep a hostile zone from filling NB and
+ * SB with megabytes. */
+#define REMOTE_NAME_MAX 1024
+#define REMOTE_ADDRESS_MAX 2048
+
+/* A port, gateway or chassis name: not empty, at most REMOTE_NAME_MAX
+ * bytes, no control characters. */
+const char *remote_input_check_name(const char *name);
+
+/* A transit switch port's address, as a zone publishes it: empty (no
+ * address yet), "unknown", or a unicast MAC followed by any number of IPv4
+ * or IPv6 addresses, each with an optional prefix length, separated by
+ * single spaces: "aa:aa:aa:aa:aa:01 169.254.100.1/24 2001:db8::1/64". */
+const char *remote_input_check_port_address(const char *address);
+
+/* A gateway's encapsulation: type "geneve", "vxlan" or "stt" (what SB's
+ * Encap accepts) and an IPv4 or IPv6 address. */
+const char *remote_input_check_encap(const char *type, const char *ip);
+
+/* A tunnel key: in min..max. */
+const char *remote_input_check_tunnel_key(int64_t key, int64_t min,
+                                          int64_t max);
+
+/* A route: a valid IPv4 or IPv6 prefix and a next hop address (an optional
+ * prefix length is allowed, as upstream parses them).  An IPv6 prefix needs
+ * an IPv6 next hop; an IPv4 prefix may have an IPv6 next hop ("IPv4 over
+ * IPv6", which upstream's ic-route-ipv4-next-hop-ipv6 advertises). */
+const char *remote_input_check_route(const char *ip_prefix,
+                                     const char *nexthop);
+
+/* Returns the name to list a refused row under, which the caller frees:
+ * 'name' if it passes remote_input_check_name(), else 'table' and the
+ * row's 'uuid', since a name that is empty, huge or full of control
+ * characters would garble problems/show and the log. */
+char *remote_input_row_name(const char *name, const char *table,
+                            const struct uuid *uuid);
+
+#endif /* lib/remote-input.h */
