@@ -327,18 +327,30 @@ lsp_peer() {
         sed -n "s/^$2,//p"
 }
 
-# nb_schema_with_peer: Debian's NB schema plus Logical_Switch_Port.peer,
-# which OVN 25.03 added (NB 7.11.0); northd 23.03 ignores the column.
+# nb_schema_with_peer: schemas for a zone whose NB has
+# Logical_Switch_Port.peer in $T/schemas, and for one whose NB lacks it in
+# $T/schemas-nopeer; either northd ignores what it does not know.
 nb_schema_with_peer() {
-    mkdir -p "$T/schemas"
-    cp "$OVN_SCHEMAS/ovn-sb.ovsschema" "$T/schemas/"
-    python3 - "$OVN_SCHEMAS/ovn-nb.ovsschema" \
-        "$T/schemas/ovn-nb.ovsschema" <<'PY'
+    nb_schema_peer "$T/schemas" add
+    nb_schema_peer "$T/schemas-nopeer" remove
+}
+
+# nb_schema_peer DIR add|remove: this OVN's NB and SB schemas in DIR, with
+# Logical_Switch_Port.peer added (as NB 7.11.0, OVN 25.03, has it) or taken
+# away (as Debian's 23.03 lacks it), whichever OVN the test runs.
+nb_schema_peer() {
+    mkdir -p "$1"
+    cp "$OVN_SCHEMAS/ovn-sb.ovsschema" "$1/"
+    python3 - "$OVN_SCHEMAS/ovn-nb.ovsschema" "$1/ovn-nb.ovsschema" "$2" \
+        <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-s["version"] = "7.11.0"
-s["tables"]["Logical_Switch_Port"]["columns"]["peer"] = {
-    "type": {"key": "string", "min": 0, "max": 1}}
+cols = s["tables"]["Logical_Switch_Port"]["columns"]
+if sys.argv[3] == "add" and "peer" not in cols:
+    s["version"] = "7.11.0"
+    cols["peer"] = {"type": {"key": "string", "min": 0, "max": 1}}
+elif sys.argv[3] == "remove":
+    cols.pop("peer", None)
 json.dump(s, open(sys.argv[2], "w"), indent=4)
 PY
 }
@@ -351,7 +363,7 @@ test_transit_switch_port_peer() {
     nb_schema_with_peer
     ic_dbs_start
     OVN_SCHEMAS=$T/schemas zone_start east
-    zone_start west
+    OVN_SCHEMAS=$T/schemas-nopeer zone_start west
     ic_start east
     ic_start west
     fake_gateway east gw_east 192.168.0.1
