@@ -196,8 +196,9 @@ stage ovs do_ovs
 stage ovn do_ovn
 stage tests do_tests
 
-[ -x "$ovn_dir/tests/testsuite" ] && [ -x "$ovn_dir/ic/ovn-ic" ] ||
+if [ ! -x "$ovn_dir/tests/testsuite" ] || [ ! -x "$ovn_dir/ic/ovn-ic" ]; then
     die "the build left no tests/testsuite or ic/ovn-ic in $ovn_dir"
+fi
 cp "$CACHE/.sources" "$STAMP.tmp"
 echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$STAMP.tmp"
 mv "$STAMP.tmp" "$STAMP"
