@@ -1,6 +1,8 @@
 #!/bin/bash
 # Run upstream OVN's own interconnection suite (tests/ovn-ic.at of the release
-# that build-ovn.sh built) with a chosen ovn-ic daemon.
+# that build-ovn.sh built, or of upstream main that build-ovn-main.sh built:
+# OVN_CURRENT_CACHE=/var/cache/ovn-interconnect/ovn-main) with a chosen ovn-ic
+# daemon.
 #
 #   tests/upstream/run-ovn-ic-at.sh ours      [TESTSUITE-ARGS...]   # our daemon swapped in
 #   tests/upstream/run-ovn-ic-at.sh upstream  [TESTSUITE-ARGS...]   # the build's own ovn-ic
