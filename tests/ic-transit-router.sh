@@ -224,7 +224,7 @@ test_transit_router_keys_in_vxlan_mode() {
 }
 
 test_transit_routers_off_with_debians_ic_schemas() {
-    ic_dbs_start "$OVN_SCHEMAS"
+    ic_dbs_start "$DEBIAN_OVN_SCHEMAS"
     zone_start east
     ic_start east
     check nbctl east create Logical_Router name=tr1 options:interconn-tr=tr1
