@@ -194,7 +194,19 @@ mirror_gateway(const struct sync_gateway_ctx *ctx,
                const struct icsbrec_gateway *gw)
 {
     sbrec_chassis_set_hostname(ch, gw->hostname);
-    sbrec_chassis_update_other_config_setkey(ch, "is-remote", "true");
+    if (!chassis_is_remote(ch)) {
+        /* The whole column, not a setkey mutation: the IDL shows a written
+         * column at once, so that the steps after this one in the same
+         * pass (ports, transit routers) already see the chassis as
+         * remote.  A mutation would show only after the commit, and a
+         * transit router port on a chassis created in this pass would be
+         * taken for a local one and published twice. */
+        struct smap other_config;
+        smap_clone(&other_config, &ch->other_config);
+        smap_replace(&other_config, "is-remote", "true");
+        sbrec_chassis_set_other_config(ch, &other_config);
+        smap_destroy(&other_config);
+    }
 
     struct sbrec_encap **encaps = xmalloc((gw->n_encaps + 1)
                                           * sizeof *encaps);
