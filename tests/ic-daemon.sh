@@ -496,3 +496,20 @@ test_newer_ssl_options_are_accepted() {
     "$IC_DAEMON" --help | grep -q -- --ssl-server-name ||
         fail "--help does not list --ssl-server-name"
 }
+
+# --dump-inc-proc-graph, as upstream 26.03 has it: a digraph of the steps
+# and the tables that make them run, or one node's part; an unknown node
+# is an error.
+test_dump_inc_proc_graph() {
+    "$IC_DAEMON" --dump-inc-proc-graph > "$T/all.dot" ||
+        fail "the whole graph failed"
+    check grep -q '^digraph ' "$T/all.dot"
+    check grep -q '"NB_Logical_Switch_Port" -> "port";' "$T/all.dot"
+    check grep -q '"IC-SB_Route" -> "route";' "$T/all.dot"
+    "$IC_DAEMON" --dump-inc-proc-graph=gateway > "$T/gw.dot" ||
+        fail "the gateway step's graph failed"
+    check grep -q '"SB_Chassis" -> "gateway";' "$T/gw.dot"
+    ! grep -q '"route"' "$T/gw.dot" || fail "another step in a node's graph"
+    ! "$IC_DAEMON" --dump-inc-proc-graph=no-such-step > /dev/null 2>&1 ||
+        fail "an unknown node was accepted"
+}
