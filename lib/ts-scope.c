@@ -75,7 +75,8 @@ void
 ts_scopes_destroy(struct ts_scopes *s)
 {
     for (size_t i = 0; i < s->n_scoped; i++) {
-        ts_scope_destroy(&s->scoped[i]);
+        ts_scope_destroy(s->scoped[i]);
+        free(s->scoped[i]);
     }
     free(s->scoped);
 }
@@ -90,7 +91,9 @@ ts_scopes_add(struct ts_scopes *s, const char *value)
     if (s->n_scoped >= s->allocated) {
         s->scoped = x2nrealloc(s->scoped, &s->allocated, sizeof *s->scoped);
     }
-    ts_scope_parse(&s->scoped[s->n_scoped++], value);
+    struct ts_scope *scope = xmalloc(sizeof *scope);
+    ts_scope_parse(scope, value);
+    s->scoped[s->n_scoped++] = scope;
 }
 
 bool
@@ -100,8 +103,8 @@ ts_scopes_share(const struct ts_scopes *s, const char *a, const char *b)
         return true;
     }
     for (size_t i = 0; i < s->n_scoped; i++) {
-        if (ts_scope_includes(&s->scoped[i], a)
-            && ts_scope_includes(&s->scoped[i], b)) {
+        if (ts_scope_includes(s->scoped[i], a)
+            && ts_scope_includes(s->scoped[i], b)) {
             return true;
         }
     }

@@ -47,7 +47,7 @@ bool ts_scope_includes(const struct ts_scope *, const char *zone);
 /* Every transit switch's scope, to tell which zones share one. */
 struct ts_scopes {
     size_t n_unscoped;          /* Switches (and routers) in every zone. */
-    struct ts_scope *scoped;
+    struct ts_scope **scoped;   /* Pointers: an sset cannot move. */
     size_t n_scoped, allocated;
 };
 
