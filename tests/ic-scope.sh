@@ -215,3 +215,27 @@ test_remote_chassis_only_for_sharing_zones() {
     wait_eq 1 has_chassis east gw_north
     wait_eq 1 has_chassis north gw_east
 }
+
+# A zone that runs Debian's daemon knows nothing of scopes: it creates the
+# switch and publishes its port, and the zones inside the scope refuse the
+# port while they mirror each other's.
+test_upstream_zone_outside_scope_refused() {
+    IC_KIND_north=upstream gateway_zones east west north
+    scoped_ts_add ts1 east,west
+    wait_ts ts1 east west north
+    ts_zone_routers ts1 east west north
+    wait_eq '["aa:aa:aa:aa:aa:02 169.254.100.2/24"]' \
+        nbctl east get Logical_Switch_Port lsp-ts1-r_west addresses
+    wait_until test -n "$(isb_pb lsp-ts1-r_north _uuid)"
+    for z in east west; do
+        wait_until sh -c "ovn-appctl -t '$T/$z-ic.ctl' problems/show |
+            grep -q '^port: lsp-ts1-r_north: port of availability zone north on transit switch ts1 refused'"
+        check_eq 0 count_rows nbctl "$z" find Logical_Switch_Port \
+            name=lsp-ts1-r_north
+        check_eq 0 has_chassis "$z" gw_north
+    done
+    check_eq 1 has_chassis west gw_east
+    # Debian's daemon mirrors every port and every gateway.
+    wait_eq '["aa:aa:aa:aa:aa:01 169.254.100.1/24"]' \
+        nbctl north get Logical_Switch_Port lsp-ts1-r_east addresses
+}
