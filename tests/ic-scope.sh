@@ -239,3 +239,39 @@ test_upstream_zone_outside_scope_refused() {
     wait_eq '["aa:aa:aa:aa:aa:01 169.254.100.1/24"]' \
         nbctl north get Logical_Switch_Port lsp-ts1-r_east addresses
 }
+
+# Transit switch ports managed in IC-NB on a scoped switch: one without a
+# chassis is published (by the global writer, whichever zone it is in) and
+# mirrored in the zones of the scope; one whose chassis is in a zone
+# outside the scope is not published, and that zone lists it.
+test_transit_switch_ports_on_scoped_switch() {
+    # North starts first, so that its daemon is likely the global writer.
+    gateway_zones north east west
+    scoped_ts_add ts1 east,west
+    wait_ts ts1 east west
+    icnbctl tsp-add ts1 tsp0 type=router
+    icnbctl tsp-add ts1 tspe type=router chassis=gw_east
+    icnbctl tsp-add ts1 tspn type=router chassis=gw_north
+    wait_eq transit-switch-port isb_pb tsp0 type
+    wait_eq gw_east isb_pb tspe gateway
+    local z
+    for z in east west; do
+        wait_eq tsp0 lsp_option "$z" tsp0 interconn-tsp
+    done
+    wait_eq remote nbctl west get Logical_Switch_Port tspe type
+    wait_until sh -c "ovn-appctl -t '$T/north-ic.ctl' problems/show |
+        grep -q '^port: tspn: its chassis gw_north is in this zone, which the scope of transit switch ts1 does not include'"
+    ic_sync
+    check_eq "" isb_pb tspn _uuid
+    check_eq 0 has_ls north ts1
+    check_eq 0 count_rows nbctl north list Logical_Switch_Port
+    # In scope again, north publishes it.
+    ts_scope ts1 east,west,north
+    wait_eq gw_north isb_pb tspn gateway
+    wait_eq remote nbctl east get Logical_Switch_Port tspn type
+    # Out again, north withdraws it.
+    ts_scope ts1 east,west
+    wait_eq "" isb_pb tspn _uuid
+    wait_eq 0 count_rows nbctl east find Logical_Switch_Port name=tspn
+    ic_sync
+}
