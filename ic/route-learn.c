@@ -292,6 +292,10 @@ for_each_learning_port(struct sync_route_state *st,
 {
     const struct ptr_array *ports
         = shash_find_data(&st->ports_by_ts, route->transit_switch);
+    if (ports && !route_ts_in_scope(st, route->transit_switch,
+                                    az_name(route->availability_zone))) {
+        return true;            /* From a zone out of the switch's scope. */
+    }
     for (size_t i = 0; ports && i < ports->n; i++) {
         const struct ts_port *p = ports->p[i];
         struct route_prefix prefix;

@@ -19,7 +19,9 @@
 #include "ic/route-learn.h"
 #include "ic/sync-route.h"
 #include "lib/ovn-ic-sb-idl.h"
+#include "lib/ovn-ic-nb-idl.h"
 #include "lib/ovn-nb-idl.h"
+#include "lib/ts-scope.h"
 #include "smap.h"
 
 static bool
@@ -293,8 +295,11 @@ add_ts_port(struct sync_route_state *st, const char *ts,
         = peer ? shash_find_data(&st->lrps, peer) : NULL;
     const struct nbrec_logical_router *lr
         = peer ? shash_find_data(&st->lr_of_lrp, peer) : NULL;
-    if (!pb || strcmp(pb->transit_switch, ts) || !lrp || !lr) {
-        return;                 /* Not published (yet), or no router. */
+    if (!pb || strcmp(pb->transit_switch, ts) || !lrp || !lr
+        || !route_ts_in_scope(st, ts, st->ctx->az->name)) {
+        /* Not published (yet), no router, or the switch is scoped to
+         * other zones (its logical switch is on its way out). */
+        return;
     }
 
     struct ts_port *p = xzalloc(sizeof *p);
@@ -336,10 +341,31 @@ add_ts_port(struct sync_route_state *st, const char *ts,
     ptr_array_push(&r->ports, p);
 }
 
+/* True if transit switch 'ts' is in zone 'zone' (lib/ts-scope.h): routes
+ * are neither learned from nor advertised to a zone out of a switch's
+ * scope. */
+bool
+route_ts_in_scope(const struct sync_route_state *st, const char *ts,
+                  const char *zone)
+{
+    const struct ts_scope *scope = shash_find_data(&st->scopes, ts);
+    return !scope || ts_scope_includes(scope, zone);
+}
+
 void
 route_state_build(struct sync_route_state *st,
                   const struct sync_route_ctx *ctx)
 {
+    const struct icnbrec_transit_switch *its;
+    ICNBREC_TRANSIT_SWITCH_FOR_EACH (its, ctx->icnb_idl) {
+        if (smap_get(&its->other_config, TS_SCOPE_KEY)
+            && !shash_find(&st->scopes, its->name)) {
+            struct ts_scope *scope = xmalloc(sizeof *scope);
+            ts_scope_from_config(scope, &its->other_config);
+            shash_add(&st->scopes, its->name, scope);
+        }
+    }
+
     const struct nbrec_nb_global *nb = nbrec_nb_global_first(ctx->nb_idl);
     static struct smap empty = SMAP_INITIALIZER(&empty);
     const struct smap *options = nb ? &nb->options : &empty;
@@ -419,6 +445,7 @@ route_state_init(struct sync_route_state *st)
     sset_init(&st->ts_lrps);
     shash_init(&st->local_pbs);
     shash_init(&st->ports_by_ts);
+    shash_init(&st->scopes);
     hmap_init(&st->routers);
     hmap_init(&st->routers_by_dp);
     hmap_init(&st->dyn_rows);
@@ -455,6 +482,11 @@ route_state_destroy(struct sync_route_state *st)
         free(a);
     }
     shash_destroy(&st->ports_by_ts);
+    SHASH_FOR_EACH (node, &st->scopes) {
+        ts_scope_destroy(node->data);
+        free(node->data);
+    }
+    shash_destroy(&st->scopes);
 
     struct local_static *ls;
     HMAP_FOR_EACH_POP (ls, by_uuid.node, &st->statics) {

@@ -265,6 +265,8 @@ struct sync_route_state {
     struct ptr_array ports;             /* Every struct ts_port. */
     struct shash ports_by_ts;           /* TS -> struct ptr_array of ports. */
     struct hmap routers;                /* struct ic_router, by LR uuid. */
+    struct shash scopes;                /* TS name -> struct ts_scope *, of
+                                         * scoped transit switches. */
 
     /* Dynamic routing (ic/route-dynamic.c). */
     bool dyn_ok;                        /* SB has Learned_Route. */
@@ -318,6 +320,8 @@ void route_state_reset(struct sync_route_state *);
 void route_state_build(struct sync_route_state *,
                        const struct sync_route_ctx *);
 void route_state_end_run(struct sync_route_state *);
+bool route_ts_in_scope(const struct sync_route_state *, const char *ts,
+                       const char *zone);
 
 /* Notes that a row the state marked '*pending' (inserted, not yet seen
  * back) is seen back. */

@@ -18,6 +18,7 @@
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
 #include "lib/problems.h"
+#include "lib/ts-scope.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "smap.h"
@@ -44,6 +45,17 @@ transit_switch_name_is_valid(const char *name)
         }
     }
     return true;
+}
+
+bool
+transit_switch_in_zone(const struct icnbrec_transit_switch *ts,
+                       const char *zone)
+{
+    struct ts_scope scope;
+    ts_scope_from_config(&scope, &ts->other_config);
+    bool in = ts_scope_includes(&scope, zone);
+    ts_scope_destroy(&scope);
+    return in;
 }
 
 /* Returns true if 'dp' belongs to a transit switch rather than a transit
@@ -385,6 +397,7 @@ sync_datapath_keys(const struct sync_datapath_keys_ctx *ctx)
 }
 
 struct sync_datapath_switches_ctx {
+    const char *zone;           /* This zone's name. */
     bool vxlan_mode;
     struct ovsdb_idl *icnb_idl;
     struct ovsdb_idl *icsb_idl;
@@ -437,6 +450,27 @@ sync_datapath_switches(const struct sync_datapath_switches_ctx *ctx)
                             "invalid transit switch name (empty, or with "
                             "white space, quotes or control characters); "
                             "not created");
+            continue;
+        }
+        struct ts_scope scope;
+        bool names_zones = ts_scope_from_config(&scope, &ts->other_config);
+        bool in_zone = ts_scope_includes(&scope, ctx->zone);
+        ts_scope_destroy(&scope);
+        if (!names_zones) {
+            problems_report(ctx->problems, SWITCHES_OWNER, ts->name,
+                            "other_config:%s names no availability zone; "
+                            "the transit switch is in none", TS_SCOPE_KEY);
+        }
+        if (!in_zone) {
+            /* Out of this zone's scope: a logical switch made for it
+             * before is deleted below, with the leftovers. */
+            ls = shash_find_data(&switches, ts->name);
+            if (ls) {
+                VLOG_INFO("transit switch %s is scoped to other availability "
+                          "zones: deleting its logical switch", ts->name);
+                nbrec_logical_switch_delete(ls);
+                shash_find_and_delete(&switches, ts->name);
+            }
             continue;
         }
         const char *vxlan_mode = ctx->vxlan_mode ? "true" : "false";
@@ -508,6 +542,7 @@ sync_transit_switch_run(struct ic_step_ctx *step)
     struct ovsdb_idl *icnb_idl = ic_step_idl(step, IC_DB_ICNB);
     struct ovsdb_idl *icsb_idl = ic_step_idl(step, IC_DB_ICSB);
     struct sync_datapath_switches_ctx ctx = {
+        .zone = ic_step_az(step)->name,
         .vxlan_mode = sync_datapath_vxlan_mode(icnb_idl, icsb_idl),
         .icnb_idl = icnb_idl,
         .icsb_idl = icsb_idl,
@@ -555,6 +590,9 @@ const struct ic_step sync_transit_switch_step = {
     .needs_az = true,
     .reads = {
         { IC_DB_ICNB, &icnbrec_table_transit_switch },
+        /* The zone's name, which scopes name. */
+        { IC_DB_ICSB, &icsbrec_table_availability_zone,
+          .ignore = { &icsbrec_availability_zone_col_nb_ic_cfg } },
         { IC_DB_ICSB, &icsbrec_table_datapath_binding },
         { IC_DB_NB, &nbrec_table_logical_switch },
         IC_NB_GLOBAL_READ,

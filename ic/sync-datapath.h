@@ -41,13 +41,24 @@
  *   later then keep the zone's own keys below the transit switches').  The
  *   key is set to "false" when the mode goes off, and never written while
  *   it is off, as 23.03's daemon does not write it.
- *   Marked switches whose transit switch is gone are deleted. */
+ *   Marked switches whose transit switch is gone are deleted.
+ *   Scopes (lib/ts-scope.h): a transit switch whose
+ *   other_config:availability-zones does not name this zone is not
+ *   created here, and the logical switch made for it before is deleted
+ *   (its ports go with it). */
 
 #include <stdbool.h>
 
 struct ovsdb_idl;
 
+struct icnbrec_transit_switch;
+
 bool transit_switch_name_is_valid(const char *name);
+
+/* True if 'ts' exists in zone 'zone': it is unscoped, or its scope names
+ * the zone (lib/ts-scope.h). */
+bool transit_switch_in_zone(const struct icnbrec_transit_switch *ts,
+                            const char *zone);
 
 /* Reads:  IC-NB IC_NB_Global.options; IC-SB Encap. */
 bool sync_datapath_vxlan_mode(struct ovsdb_idl *icnb_idl,

@@ -12,10 +12,12 @@
 
 #include "ic/step.h"
 #include "ic/sync-az.h"
+#include "lib/ovn-ic-nb-idl.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-sb-idl.h"
 #include "lib/problems.h"
 #include "lib/remote-input.h"
+#include "lib/ts-scope.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "smap.h"
@@ -25,6 +27,7 @@ VLOG_DEFINE_THIS_MODULE(sync_gateway);
 
 struct sync_gateway_ctx {
     const struct icsbrec_availability_zone *az;
+    struct ovsdb_idl *icnb_idl;
     struct ovsdb_idl *sb_idl;
     struct ovsdb_idl_txn *sb_txn;
     struct ovsdb_idl *icsb_idl;
@@ -238,9 +241,28 @@ remote_gateway_refusal(const struct icsbrec_gateway *gw)
     return error;
 }
 
+/* Fills 'scopes' with every transit switch's scope.  A transit router is
+ * in every zone, so it counts as an unscoped switch. */
+static void
+collect_scopes(const struct sync_gateway_ctx *ctx, struct ts_scopes *scopes)
+{
+    ts_scopes_init(scopes);
+    const struct icnbrec_transit_switch *ts;
+    ICNBREC_TRANSIT_SWITCH_FOR_EACH (ts, ctx->icnb_idl) {
+        ts_scopes_add(scopes, smap_get(&ts->other_config, TS_SCOPE_KEY));
+    }
+    if (icnbrec_transit_router_first(ctx->icnb_idl)) {
+        ts_scopes_add(scopes, NULL);
+    }
+}
+
+/* Mirrors the gateways of the zones that share a transit switch with this
+ * one (lib/ts-scope.h): all of them, unless some switch is scoped. */
 static void
 sync_remote_gateways(const struct sync_gateway_ctx *ctx)
 {
+    struct ts_scopes scopes;
+    collect_scopes(ctx, &scopes);
     struct shash remote = SHASH_INITIALIZER(&remote);
     struct shash local = SHASH_INITIALIZER(&local);
     const struct sbrec_chassis *ch;
@@ -251,8 +273,11 @@ sync_remote_gateways(const struct sync_gateway_ctx *ctx)
 
     const struct icsbrec_gateway *gw;
     ICSBREC_GATEWAY_FOR_EACH (gw, ctx->icsb_idl) {
-        if (gw->availability_zone == ctx->az) {
-            continue;
+        if (gw->availability_zone == ctx->az
+            || !ts_scopes_share(&scopes, ctx->az->name,
+                                az_name(gw->availability_zone))) {
+            continue;           /* Ours, or of a zone we share nothing
+                                 * with: a mirror, if any, goes. */
         }
         const struct sbrec_chassis *mirror
             = shash_find_and_delete(&remote, gw->name);
@@ -290,6 +315,7 @@ sync_remote_gateways(const struct sync_gateway_ctx *ctx)
     }
     shash_destroy(&remote);
     shash_destroy(&local);
+    ts_scopes_destroy(&scopes);
 }
 
 static bool
@@ -297,6 +323,7 @@ sync_gateway_run(struct ic_step_ctx *step)
 {
     struct sync_gateway_ctx ctx = {
         .az = ic_step_az(step),
+        .icnb_idl = ic_step_idl(step, IC_DB_ICNB),
         .sb_idl = ic_step_idl(step, IC_DB_SB),
         .sb_txn = ic_step_txn(step, IC_DB_SB),
         .icsb_idl = ic_step_idl(step, IC_DB_ICSB),
@@ -321,6 +348,15 @@ const struct ic_step sync_gateway_step = {
           .ignore = { &icsbrec_availability_zone_col_nb_ic_cfg } },
         { IC_DB_ICSB, &icsbrec_table_gateway },
         { IC_DB_ICSB, &icsbrec_table_encap },
+        /* For their scopes (lib/ts-scope.h): which zones share a transit
+         * switch with this one. */
+        { IC_DB_ICNB, &icnbrec_table_transit_switch,
+          .ignore = { &icnbrec_transit_switch_col_ports,
+                      &icnbrec_transit_switch_col_external_ids } },
+        { IC_DB_ICNB, &icnbrec_table_transit_router,
+          .ignore = { &icnbrec_transit_router_col_ports,
+                      &icnbrec_transit_router_col_other_config,
+                      &icnbrec_transit_router_col_external_ids } },
     },
     .writes = {
         { IC_DB_SB, &sbrec_table_chassis },

@@ -14,7 +14,11 @@
  * other zone's gateway appears in the local SB as a Chassis marked
  * other_config:is-remote=true with the same encapsulations, which is what
  * ovn-controller needs to build tunnels to it.  The step deletes only rows
- * it owns: IC-SB gateways of this zone and SB chassis marked is-remote. */
+ * it owns: IC-SB gateways of this zone and SB chassis marked is-remote.
+ *
+ * While some transit switch is scoped to zones (lib/ts-scope.h), only the
+ * gateways of zones that share a transit switch with this one are
+ * mirrored; an unscoped switch or a transit router is shared by all. */
 
 /* The step: sync_gateway_step (see ic/steps.def). */
 

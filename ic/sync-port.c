@@ -20,6 +20,7 @@
 #include "lib/ovn-sb-idl.h"
 #include "lib/problems.h"
 #include "lib/remote-input.h"
+#include "lib/ts-scope.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
@@ -47,6 +48,8 @@ struct sync_port_ctx {
 /* What one pass knows about the world, indexed once. */
 struct port_view {
     const struct sync_port_ctx *ctx;
+    struct shash scopes;           /* TS name -> struct ts_scope *, for
+                                    * scoped transit switches only. */
     struct shash transit_switches; /* TS name -> NB Logical_Switch. */
     struct shash sb_ports;         /* logical_port -> SB Port_Binding. */
     struct shash chassis;          /* name -> SB Chassis. */
@@ -63,10 +66,19 @@ struct port_view {
                                     * (OVN 25.03 and later). */
 };
 
+/* True if transit switch 'ts' is in zone 'zone' (lib/ts-scope.h). */
+static bool
+ts_in_scope(const struct port_view *v, const char *ts, const char *zone)
+{
+    const struct ts_scope *scope = shash_find_data(&v->scopes, ts);
+    return !scope || ts_scope_includes(scope, zone);
+}
+
 static void
 port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
 {
     v->ctx = ctx;
+    shash_init(&v->scopes);
     shash_init(&v->transit_switches);
     shash_init(&v->sb_ports);
     shash_init(&v->chassis);
@@ -82,19 +94,28 @@ port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
     v->has_lsp_peer
         = nbrec_server_has_logical_switch_port_table_col_peer(ctx->nb_idl);
 
-    const struct nbrec_logical_switch *ls;
-    NBREC_LOGICAL_SWITCH_FOR_EACH (ls, ctx->nb_idl) {
-        const char *ts = smap_get(&ls->other_config, "interconn-ts");
-        if (ts) {
-            shash_add_once(&v->transit_switches, ts, ls);
-        }
-        shash_add_once(&v->nb_switches, ls->name, ls);
-    }
     const struct icnbrec_transit_switch *ts;
     ICNBREC_TRANSIT_SWITCH_FOR_EACH (ts, ctx->icnb_idl) {
         for (size_t i = 0; i < ts->n_ports; i++) {
             shash_add_once(&v->tsps, ts->ports[i]->name, ts->ports[i]);
         }
+        if (smap_get(&ts->other_config, TS_SCOPE_KEY)
+            && !shash_find(&v->scopes, ts->name)) {
+            struct ts_scope *scope = xmalloc(sizeof *scope);
+            ts_scope_from_config(scope, &ts->other_config);
+            shash_add(&v->scopes, ts->name, scope);
+        }
+    }
+    /* A transit switch out of this zone's scope is not here, even while
+     * the transit-switch step's deletion of its logical switch is in
+     * flight. */
+    const struct nbrec_logical_switch *ls;
+    NBREC_LOGICAL_SWITCH_FOR_EACH (ls, ctx->nb_idl) {
+        const char *ts_name = smap_get(&ls->other_config, "interconn-ts");
+        if (ts_name && ts_in_scope(v, ts_name, ctx->az->name)) {
+            shash_add_once(&v->transit_switches, ts_name, ls);
+        }
+        shash_add_once(&v->nb_switches, ls->name, ls);
     }
     /* Port names are unique in NB: a mirror needs its name free. */
     const struct nbrec_logical_switch_port *lsp;
@@ -141,6 +162,11 @@ port_view_destroy(struct port_view *v)
         key_space_destroy(node->data);
         free(node->data);
     }
+    SHASH_FOR_EACH (node, &v->scopes) {
+        ts_scope_destroy(node->data);
+        free(node->data);
+    }
+    shash_destroy(&v->scopes);
     shash_destroy(&v->ts_keys);
     shash_destroy(&v->tsps);
     shash_destroy(&v->nb_ports);
@@ -481,6 +507,23 @@ remote_port_refusal(const struct port_view *v,
     return NULL;
 }
 
+/* Reports that 'isb', another zone's binding on a scoped transit switch
+ * whose scope does not name its zone, is refused. */
+static void
+refuse_out_of_scope(const struct port_view *v,
+                    const struct icsbrec_port_binding *isb)
+{
+    char *object = remote_input_row_name(isb->logical_port, "Port_Binding",
+                                         &isb->header_.uuid);
+    problems_refuse(v->ctx->problems, OWNER, object,
+                    "port of availability zone %s on transit switch %s "
+                    "refused: the switch's scope (other_config:%s) does "
+                    "not include that zone",
+                    az_name(isb->availability_zone), isb->transit_switch,
+                    TS_SCOPE_KEY);
+    free(object);
+}
+
 static void
 bind_remote_port(struct port_view *v,
                  const struct nbrec_logical_switch_port *lsp,
@@ -592,6 +635,13 @@ sync_remote_ports(struct port_view *v)
         const struct nbrec_logical_switch *ls
             = shash_find_data(&v->transit_switches, isb->transit_switch);
         if (!ls) {
+            continue;
+        }
+        if (!ts_in_scope(v, isb->transit_switch,
+                         az_name(isb->availability_zone))) {
+            /* Refused, and its mirror, if any, goes with the stale ones:
+             * the zone is not (or no longer) on the switch. */
+            refuse_out_of_scope(v, isb);
             continue;
         }
 
@@ -807,6 +857,47 @@ mirror_tsp(struct port_view *v, const struct icnbrec_transit_switch_port *tsp,
     }
 }
 
+/* The ports of transit switch 'ts', which is out of this zone's scope: the
+ * global writer publishes those without a chassis all the same (in-scope
+ * zones mirror them), and this zone withdraws any other binding it
+ * published.  Nothing is mirrored here.  Returns false if a port waits
+ * for a key. */
+static bool
+sync_tsp_out_of_scope(struct port_view *v,
+                      const struct icnbrec_transit_switch *ts)
+{
+    const struct sync_port_ctx *ctx = v->ctx;
+    bool complete = true;
+    for (size_t i = 0; i < ts->n_ports; i++) {
+        const struct icnbrec_transit_switch_port *tsp = ts->ports[i];
+        const struct icsbrec_port_binding *isb
+            = shash_find_data(&v->isb_ports, tsp->name);
+        if (isb && strcmp(isb->transit_switch, ts->name)) {
+            continue;           /* Moving: the in-scope zones see to it. */
+        }
+        enum tsp_owner owner = tsp_owner(v, tsp, isb);
+        if (owner == TSP_GLOBAL && ctx->global_writer) {
+            complete = publish_tsp(v, ts, tsp, owner, isb) && complete;
+            continue;
+        }
+        if (owner == TSP_LOCAL) {
+            problems_report(ctx->problems, OWNER, tsp->name,
+                            "its chassis %s is in this zone, which the "
+                            "scope of transit switch %s does not include; "
+                            "not published", tsp->chassis, ts->name);
+        }
+        if (isb && isb->availability_zone == ctx->az
+            && owner != TSP_GLOBAL) {
+            VLOG_INFO("withdrawing transit switch port %s: transit switch "
+                      "%s is scoped to other availability zones",
+                      tsp->name, ts->name);
+            icsbrec_port_binding_delete(isb);
+            shash_find_and_delete(&v->isb_ports, tsp->name);
+        }
+    }
+    return complete;
+}
+
 /* IC-NB Transit_Switch_Port -> IC-SB Port_Binding and NB switch ports
  * marked options:interconn-tsp.  Returns false if some port waits. */
 static bool
@@ -823,7 +914,10 @@ sync_tsp_ports(struct port_view *v)
     ICNBREC_TRANSIT_SWITCH_FOR_EACH (ts, ctx->icnb_idl) {
         const struct nbrec_logical_switch *ls
             = shash_find_data(&v->transit_switches, ts->name);
-        if (!ls) {
+        if (!ls && !ts_in_scope(v, ts->name, ctx->az->name)) {
+            complete = sync_tsp_out_of_scope(v, ts) && complete;
+            continue;
+        } else if (!ls) {
             complete = complete && !ts->n_ports;
             continue;
         }
@@ -871,6 +965,12 @@ sync_tsp_ports(struct port_view *v)
             }
             if (!isb) {
                 continue;       /* Until its owner publishes it. */
+            }
+            if (owner == TSP_REMOTE
+                && !ts_in_scope(v, ts->name,
+                                az_name(isb->availability_zone))) {
+                refuse_out_of_scope(v, isb);
+                continue;       /* Its mirror, if any, goes. */
             }
 
             const struct nbrec_logical_switch_port *lsp

@@ -34,7 +34,13 @@
  * switch ports above coexist on one transit switch.  A chassis is another
  * zone's if the local SB knows it as a remote gateway; one it does not know
  * at all (its ovn-controller stopped) leaves the port where it is, so the
- * chassis of such a port should be an interconnection gateway. */
+ * chassis of such a port should be an interconnection gateway.
+ *
+ * Scopes (lib/ts-scope.h): a transit switch whose scope does not name this
+ * zone is not here: no port is published or mirrored on it, and this
+ * zone's bindings on it are withdrawn, except the global writer's of ports
+ * without a chassis.  Another zone's binding on a switch whose scope does
+ * not name that zone is refused (problems/show), and its mirror goes. */
 
 /* The step: sync_port_step (see ic/steps.def).
  *

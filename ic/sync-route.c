@@ -27,6 +27,7 @@
 #include "ic/route-state.h"
 #include "ic/step.h"
 #include "lib/metrics.h"
+#include "lib/ovn-ic-nb-idl.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
 #include "lib/ovn-sb-idl.h"
@@ -89,6 +90,7 @@ sync_route_run(struct ic_step_ctx *step)
         .nb_idl = ic_step_idl(step, IC_DB_NB),
         .nb_txn = ic_step_txn(step, IC_DB_NB),
         .sb_idl = ic_step_idl(step, IC_DB_SB),
+        .icnb_idl = ic_step_idl(step, IC_DB_ICNB),
         .icsb_idl = ic_step_idl(step, IC_DB_ICSB),
         .icsb_txn = ic_step_txn(step, IC_DB_ICSB),
         .problems = ic_step_problems(step),
@@ -192,6 +194,10 @@ const struct ic_step sync_route_step = {
         { IC_DB_SB, &sbrec_table_learned_route },
         { IC_DB_ICSB, &icsbrec_table_port_binding },
         { IC_DB_ICSB, &icsbrec_table_route },
+        /* Scopes (lib/ts-scope.h); a change makes a full run. */
+        { IC_DB_ICNB, &icnbrec_table_transit_switch,
+          .ignore = { &icnbrec_transit_switch_col_ports,
+                      &icnbrec_transit_switch_col_external_ids } },
     },
     .writes = {
         { IC_DB_NB, &nbrec_table_logical_router_static_route },

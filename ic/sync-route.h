@@ -113,6 +113,7 @@ struct sync_route_ctx {
     struct ovsdb_idl *nb_idl;
     struct ovsdb_idl_txn *nb_txn;
     struct ovsdb_idl *sb_idl;           /* Read only. */
+    struct ovsdb_idl *icnb_idl;         /* Read only: switches' scopes. */
     struct ovsdb_idl *icsb_idl;
     struct ovsdb_idl_txn *icsb_txn;
     struct problem_set *problems;

@@ -8,7 +8,8 @@ lib_libovnic_la_SOURCES = \
 	lib/problems.c lib/problems.h \
 	lib/remote-input.c lib/remote-input.h \
 	lib/route-filter.c lib/route-filter.h \
-	lib/route-rules.c lib/route-rules.h
+	lib/route-rules.c lib/route-rules.h \
+	lib/ts-scope.c lib/ts-scope.h
 
 IDL_SOURCES = \
 	lib/ovn-ic-nb-idl.c lib/ovn-ic-nb-idl.h \

@@ -1,7 +1,7 @@
 # Tests.  "make check" builds the unit tests and runs the whole suite.
 check_PROGRAMS = tests/unit/test-key-alloc tests/unit/test-problems \
 	tests/unit/test-route-filter tests/unit/test-route-rules \
-	tests/unit/test-remote-input
+	tests/unit/test-remote-input tests/unit/test-ts-scope
 tests_unit_test_key_alloc_SOURCES = tests/unit/test-key-alloc.c \
 	tests/unit/tap.h
 tests_unit_test_key_alloc_LDADD = lib/libovnic.la $(OVS_LIB)
@@ -17,6 +17,9 @@ tests_unit_test_route_rules_LDADD = lib/libovnic.la $(OVS_LIB)
 tests_unit_test_remote_input_SOURCES = tests/unit/test-remote-input.c \
 	tests/unit/tap.h
 tests_unit_test_remote_input_LDADD = lib/libovnic.la $(OVS_LIB)
+tests_unit_test_ts_scope_SOURCES = tests/unit/test-ts-scope.c \
+	tests/unit/tap.h
+tests_unit_test_ts_scope_LDADD = lib/libovnic.la $(OVS_LIB)
 
 EXTRA_DIST += tests/run-tests.sh tests/lib.sh $(wildcard $(srcdir)/tests/*.sh)
 
