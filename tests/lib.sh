@@ -372,6 +372,11 @@ wait_reference_ports() {
         nbctl west get Logical_Switch_Port lsp-ts1-router_east addresses
 }
 
+# free_port: prints a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
 # lsp_option ZONE PORT KEY: an option of a switch port, unquoted.
 lsp_option() {
     nbctl "$1" get Logical_Switch_Port "$2" options:"$3" | tr -d '"'
