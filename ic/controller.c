@@ -599,7 +599,8 @@ ic_controller_render_metrics(const struct ic_controller *c,
 
     /* The steps that copy other zones' rows. */
     static const char *const copiers[] = { "port", "gateway",
-                                           "service-monitor" };
+                                           "service-monitor",
+                                           "address-set" };
     metrics_family(m, "ovn_ic_remote_rows_refused", METRIC_GAUGE,
                    "Rows of other zones refused as invalid or colliding "
                    "with local names, see problems/show.");

@@ -377,6 +377,35 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
+# cpu_ticks PIDFILE: the CPU time (user + system, in clock ticks) used so
+# far by the daemon whose pid PIDFILE holds.
+cpu_ticks() {
+    awk '{print $14 + $15}' "/proc/$(cat "$1")/stat"
+}
+
+# check_cpu_bounded PIDFILE: fails if the daemon uses more than 10% of a
+# core over 3 s.  It measures a bound on spinning, not speed: a daemon
+# that retries a failing write at once uses a whole core.
+check_cpu_bounded() {
+    local hz before after used
+    hz=$(getconf CLK_TCK)
+    before=$(cpu_ticks "$1")
+    sleep 3
+    after=$(cpu_ticks "$1")
+    used=$((after - before))
+    echo "CPU over 3 s: $used ticks of $((3 * hz))"
+    [ $((used * 10)) -lt $((3 * hz)) ] ||
+        fail "the daemon used $used of $((3 * hz)) clock ticks in 3 s"
+}
+
+# sb_chassis_of ZONE PORT: the name of the chassis PORT is bound to.
+sb_chassis_of() {
+    local ch
+    ch=$(sbctl "$1" --bare --columns=chassis find Port_Binding \
+         logical_port="$2")
+    [ -z "$ch" ] || sbctl "$1" --bare --columns=name list Chassis "$ch"
+}
+
 # lsp_option ZONE PORT KEY: an option of a switch port, unquoted.
 lsp_option() {
     nbctl "$1" get Logical_Switch_Port "$2" options:"$3" | tr -d '"'
