@@ -214,17 +214,24 @@ ic_ctl_inst() {
     ovn-appctl -t "$T/$z-ic$inst.ctl" "$@"
 }
 
-# ic_sync: bumps IC_NB_Global.nb_ic_cfg and waits until every zone has
-# caught up (IC_NB_Global.sb_ic_cfg reaches the new value), the handshake
-# that ovn-ic-nbctl --wait=sb uses.
-ic_sync() {
-    local out cfg
+# bump_nb_ic_cfg: increments IC_NB_Global.nb_ic_cfg and prints its new
+# value.
+bump_nb_ic_cfg() {
+    local out
     out=$(ovsdb-client transact "$OVN_IC_NB_DB" '["OVN_IC_Northbound",
         {"op": "mutate", "table": "IC_NB_Global", "where": [],
          "mutations": [["nb_ic_cfg", "+=", 1]]},
         {"op": "select", "table": "IC_NB_Global", "where": [],
          "columns": ["nb_ic_cfg"]}]') || fail "cannot bump nb_ic_cfg"
-    cfg=$(echo "$out" | sed 's/.*"nb_ic_cfg":\([0-9]*\).*/\1/')
+    echo "$out" | sed 's/.*"nb_ic_cfg":\([0-9]*\).*/\1/'
+}
+
+# ic_sync: bumps IC_NB_Global.nb_ic_cfg and waits until every zone has
+# caught up (IC_NB_Global.sb_ic_cfg reaches the new value), the handshake
+# that ovn-ic-nbctl --wait=sb uses.
+ic_sync() {
+    local cfg
+    cfg=$(bump_nb_ic_cfg)
     ovsdb-client transact "$OVN_IC_NB_DB" '["OVN_IC_Northbound",
         {"op": "wait", "table": "IC_NB_Global", "timeout": '$((WAIT_SECONDS * 1000))',
          "where": [["sb_ic_cfg", ">=", '"$cfg"']], "columns": ["sb_ic_cfg"],
