@@ -320,18 +320,10 @@ pullable(const struct svcmon_view *v,
     }
     /* Named as pushable() names a monitor, unless its fields would garble
      * the name. */
-    char *object = NULL;
-    if (!remote_input_check_name(isb->logical_port)
-        && !remote_input_check_name(isb->ip)) {
-        char *name = xasprintf("%s %s:%"PRId64, isb->logical_port, isb->ip,
-                               isb->port);
-        object = remote_input_row_name(name, "Service_Monitor",
-                                       &isb->header_.uuid);
-        free(name);
-    } else {
-        object = remote_input_row_name("", "Service_Monitor",
-                                       &isb->header_.uuid);
-    }
+    char *object = remote_input_row_namef("Service_Monitor",
+                                          &isb->header_.uuid, "%s %s:%"PRId64,
+                                          isb->logical_port, isb->ip,
+                                          isb->port);
     const char *zone = (remote_input_check_name(
                             isb->source_availability_zone)
                         ? "(bad name)" : isb->source_availability_zone);

@@ -9,6 +9,7 @@
 #include "lib/remote-input.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "lib/route-filter.h"
@@ -289,4 +290,17 @@ remote_input_row_name(const char *name, const char *table,
 {
     return (!remote_input_check_name(name) ? xstrdup(name)
             : xasprintf("%s "UUID_FMT, table, UUID_ARGS(uuid)));
+}
+
+char *
+remote_input_row_namef(const char *table, const struct uuid *uuid,
+                       const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    char *name = xvasprintf(format, args);
+    va_end(args);
+    char *row_name = remote_input_row_name(name, table, uuid);
+    free(name);
+    return row_name;
 }

@@ -20,6 +20,8 @@
 
 #include <stdint.h>
 
+#include "openvswitch/compiler.h"
+
 struct smap;
 struct uuid;
 
@@ -90,5 +92,12 @@ const char *remote_input_check_route(const char *ip_prefix,
  * characters would garble problems/show and the log. */
 char *remote_input_row_name(const char *name, const char *table,
                             const struct uuid *uuid);
+
+/* Like remote_input_row_name(), for a name made of several of the row's
+ * fields with 'format' (printf-like), e.g. "%s via %s" for a route: the
+ * whole name must pass remote_input_check_name(). */
+char *remote_input_row_namef(const char *table, const struct uuid *uuid,
+                             const char *format, ...)
+    OVS_PRINTF_FORMAT(3, 4);
 
 #endif /* lib/remote-input.h */

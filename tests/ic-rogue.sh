@@ -287,11 +287,20 @@ test_rogue_garbage_refused_row_by_row() {
     check_eq 0 count_rows sbctl east find Encap ip=not-an-ip
     wait_until grep -q "Bad route format in IC-SB: 2001:db8::/32 -> 169.254.100.66. Ignored. (availability zone rogue: IPv6 prefix with an IPv4 next hop)" \
         "$T/east-ic.log"
+    # Listed too, and gone with its row.
+    local bad_route="^route: 2001:db8::/32 via 169.254.100.66: route of availability zone rogue on transit switch ts1 refused: IPv6 prefix with an IPv4 next hop$"
+    ic_ctl east problems/show | grep -q "$bad_route" ||
+        fail "bad route: $(ic_ctl east problems/show)"
     check_eq "10.66.0.0/16" learned_prefixes east router_east
 
     # West refuses them too, and the zones still see each other.
     wait_until refused west rogue_zzz
     wait_reference_ports
+
+    icsbctl destroy Route "$(icsbctl --bare --columns=_uuid find Route \
+                             ip_prefix='"2001:db8::/32"')"
+    wait_until sh -c "! ovn-appctl -t '$T/east-ic.ctl' problems/show |
+                      grep -q '$bad_route'"
 }
 
 # rogue_gateway_options AZ NAME IP OPTION...: publishes a gateway of zone

@@ -384,6 +384,23 @@ test_row_names(void)
                        "00000001-0000-0002-0000-000300000004"),
                "an invalid name is replaced by the row's UUID: %s", name);
     free(name);
+    name = remote_input_row_namef("Route", &uuid, "%s via %s",
+                                  "10.0.0.0/8", "169.254.100.1");
+    tap_result(!strcmp(name, "10.0.0.0/8 via 169.254.100.1"),
+               "fields make a name: %s", name);
+    free(name);
+    char *long_field = repeat('x', REMOTE_NAME_MAX);
+    name = remote_input_row_namef("Route", &uuid, "%s via %s", long_field,
+                                  "169.254.100.1");
+    tap_result(!strcmp(name, "Route 00000001-0000-0002-0000-000300000004"),
+               "fields too long for a name: the row's UUID: %s", name);
+    free(name);
+    free(long_field);
+    name = remote_input_row_namef("Route", &uuid, "%s via %s", "10.0.0.0/8",
+                                  "a\tb");
+    tap_result(!strcmp(name, "Route 00000001-0000-0002-0000-000300000004"),
+               "a control character in a field: the row's UUID: %s", name);
+    free(name);
 }
 
 int
