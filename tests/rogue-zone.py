@@ -371,6 +371,24 @@ class Storm:
         return name, "Address_Set", self.address_set(name, ["10.0.0.1"]), \
             "refuse"
 
+    # Rows that were valid and go bad: a later update.  Each returns, as a
+    # fifth element, which inserted row to update (an index into the
+    # operations), its table and the new values.
+    def k_pb_turns_bad(self):
+        name = self.uniq("rg-port")
+        return name, "Port_Binding", self.port(name), "refuse", \
+            (0, "Port_Binding", {"address": "zzz"})
+
+    def k_gw_turns_bad(self):
+        name = self.uniq("rg-gw")
+        return name, "Gateway", self.gateway(name), "refuse", \
+            (0, "Encap", {"options": omap({"dst_port": "0"})})
+
+    def k_route_turns_bad(self):
+        name, table, ops, _ = self.k_route_valid()
+        return name, table, ops, "unlearned", \
+            (0, "Route", {"nexthop": "not-an-ip"})
+
     # Another zone's name.
     def k_az_impersonate(self):
         z = self.rng.choice(self.zones)
@@ -405,19 +423,29 @@ def cmd_storm(sock, manifest, seed, nrows, seconds, locals_args, svcmon):
     start = time.time()
     for i in range(nrows):
         kind = rng.choice(KINDS)
-        name, table, ops, expect = getattr(storm, "k_" + kind)()
+        name, table, ops, expect, *then = getattr(storm, "k_" + kind)()
         if isinstance(expect, str):
             expect = (expect, storm.zones)
         res = conn.call("transact", [ICSB] + ops)
         err = next(("%s: %s" % (r["error"], r.get("details", ""))
                     for r in res if r is not None and "error" in r), None)
         uuid = None
+        row = dict(ops[-1]["row"])
         if not err:
             uuid = res[-1]["uuid"][1]
+        if not err and then:
+            # Let the zones copy the valid row first, now and then.
+            if rng.random() < 0.5:
+                time.sleep(seconds / nrows)
+            index, utable, update = then[0]
+            err = transact(conn, ICSB, [
+                {"op": "update", "table": utable, "row": update,
+                 "where": [["_uuid", "==", res[index]["uuid"]]]}])
+            if utable == table:
+                row.update(update)
         rows.append({"kind": kind, "table": table, "name": name,
                      "uuid": uuid, "expect": expect[0],
-                     "zones": expect[1], "row": ops[-1]["row"],
-                     "rejected": err})
+                     "zones": expect[1], "row": row, "rejected": err})
         # Spread the rows over the time allowed.
         pause = start + seconds * (i + 1) / nrows - time.time()
         if pause > 0:
