@@ -515,13 +515,17 @@ ic_db_get_backoff(const struct ic_db *db, struct ic_db_backoff *b)
     return true;
 }
 
-/* Appends "commits=N failures=N reconnects=N" and the last error. */
+/* Appends "commits=N failures=N reconnects=N in-flight=yes|no" and the last
+ * error.  "in-flight=yes" means that a transaction has been sent and its
+ * reply has not come yet. */
 void
 ic_db_format_counters(const struct ic_db *db, struct ds *out)
 {
     ds_put_format(out, "commits=%"PRIu64" failures=%"PRIu64
-                  " reconnects=%"PRIu64, db->counters.n_commits,
-                  db->counters.n_failures, db->counters.n_reconnects);
+                  " reconnects=%"PRIu64" in-flight=%s",
+                  db->counters.n_commits, db->counters.n_failures,
+                  db->counters.n_reconnects,
+                  db->committing_txn ? "yes" : "no");
     if (db->last_error) {
         ds_put_format(out, ", last error: %s", db->last_error);
     }

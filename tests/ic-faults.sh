@@ -1,0 +1,413 @@
+# Faults (issue #10): daemons killed, databases restarted, stopped and
+# clustered, in the middle of bulk changes.  After each fault the test waits
+# until the IC-SB, NB and SB contents are exactly what a clean run of the
+# same changes gives (tests/faults_state.py: every row once, none lost,
+# none duplicated, none extra) and prints the time that took as
+#
+#     reconverge: <test> <seconds> s
+#
+# and prints what it found when it fails.
+#
+# counted from the fault (or from its end, where it says so).  The
+# workload: zones east (1) and west (2), each with a gateway, route
+# exchange, a router router_Z on transit switch ts0 with a LAN
+# 192.168.Z.0/24; each "round" adds, each in one transaction, transit
+# switches rR-tsK, static routes 10.R.K.0/24 (west: 10.R+100.K.0/24) on
+# router_Z, and ports of a router pr_Z on the first switches of the round
+# (their networks 100.64+R.K.Z/24 are on the zones' ic-route-denylist, so
+# that they add ports and no routes).
+
+FAULTS_STATE=$TOP_SRCDIR/tests/faults_state.py
+FAULT_ZONES="east west"
+
+# fault_now: the current Unix time, in seconds with a fraction.
+fault_now() {
+    date +%s.%N
+}
+
+# fault_zone_args: the zones' database sockets, as faults_state.py takes
+# them.
+fault_zone_args() {
+    local z
+    for z in $FAULT_ZONES; do
+        printf '%s=%s,%s ' "$z" "$T/$z-nb.sock" "$T/$z-sb.sock"
+    done
+}
+
+# fault_icsb_sock: the unix socket through which the test reads IC-SB
+# ($FAULT_ICSB_SOCK, for a cluster member, or the plain server's).
+fault_icsb_sock() {
+    echo "${FAULT_ICSB_SOCK:-$T/icsb.sock}"
+}
+
+# converged NAME SINCE: waits until the databases hold exactly what a clean
+# run of the workload gives, prints "reconverge: NAME SECONDS s" (seconds
+# since SINCE), and fails with what is lost or duplicated if that takes
+# more than $WAIT_SECONDS.
+converged() {
+    local name=$1 since=$2 secs
+    # shellcheck disable=SC2046
+    secs=$(python3 "$FAULTS_STATE" wait "$T/workload" "$since" \
+           "${WAIT_SECONDS}" "$(fault_icsb_sock)" $(fault_zone_args)) ||
+        fail "$name: not converged"
+    echo "reconverge: $name $secs s"
+}
+
+# fault_start_daemons ZONE N: starts N daemons for ZONE (instances "", 2,
+# ...), the first of which takes the zone's lock.
+fault_start_daemons() {
+    local z=$1 n=$2 i
+    ic_start "$z" ours ""
+    wait_eq "Status: active" ic_ctl_inst "$z" "" status
+    for i in $(seq 2 "$n"); do
+        ic_start "$z" ours "$i"
+        wait_eq "Status: standby" ic_ctl_inst "$z" "$i" status
+    done
+}
+
+# fault_zones [DAEMONS]: the IC databases (unless $OVN_IC_NB_DB is set
+# already), and for each zone its databases, northd, DAEMONS daemons (1 by
+# default), gateway, route exchange and router on ts0; waits until the
+# zones have converged.
+fault_zones() {
+    local n=${1:-1} z i=1
+    [ -n "${OVN_IC_NB_DB:-}" ] || ic_dbs_start
+    : > "$T/workload"
+    for z in $FAULT_ZONES; do
+        zone_start "$z"
+        fake_gateway "$z" "gw_$z" "192.168.0.$i"
+        nbctl "$z" set NB_Global . options:ic-route-adv=true \
+            options:ic-route-learn=true \
+            options:ic-route-denylist=100.64.0.0/10
+        fault_start_daemons "$z" "$n"
+        echo "zone $z $i" >> "$T/workload"
+        i=$((i + 1))
+    done
+    icnbctl ts-add ts0
+    i=1
+    for z in $FAULT_ZONES; do
+        wait_until nbctl "$z" get Logical_Switch ts0 \
+            other_config:requested-tnl-key
+        ts_router_port "$z" "router_$z" "aa:aa:aa:aa:aa:0$i" ts0 "gw_$z" \
+            "169.254.100.$i/24"
+        nbctl "$z" lrp-add "router_$z" "lrp-$z-lan" "aa:aa:aa:aa:bb:0$i" \
+            "192.168.$i.1/24"
+        i=$((i + 1))
+    done
+    converged setup "$(fault_now)" > /dev/null
+}
+
+# bulk_switches R N: adds transit switches rR-ts1..N in one transaction.
+bulk_switches() {
+    local r=$1 n=$2 k args=()
+    for k in $(seq 1 "$n"); do
+        args+=(-- ts-add "r$r-ts$k")
+    done
+    icnbctl "${args[@]}"
+}
+
+# bulk_routes ZONE R N: adds N static routes to router_ZONE in one
+# transaction.
+bulk_routes() {
+    local z=$1 r=$2 n=$3 i k args=()
+    i=$(zone_index "$z")
+    [ "$i" = 1 ] || r=$((r + 100))
+    for k in $(seq 1 "$n"); do
+        args+=(-- lr-route-add "router_$z" "10.$r.$k.0/24" "192.168.$i.10")
+    done
+    nbctl "$z" "${args[@]}"
+}
+
+# zone_index ZONE: the zone's number in the workload.
+zone_index() {
+    awk -v z="$1" '$1 == "zone" && $2 == z {print $3}' "$T/workload"
+}
+
+# bulk_ports ZONE R N: gives router pr_ZONE a port on each of the switches
+# rR-ts1..N (which must exist in the zone) in one transaction, and binds
+# their chassis-redirect ports to the zone's gateway in another, as
+# ovn-controller would.
+bulk_ports() {
+    local z=$1 r=$2 n=$3 i k ts lrp mac net args=()
+    i=$(zone_index "$z")
+    args=(--may-exist lr-add "pr_$z")
+    for k in $(seq 1 "$n"); do
+        ts=r$r-ts$k
+        lrp=lrp-$ts-pr_$z
+        mac=$(printf 'aa:bb:%02x:%02x:%02x:%02x' "$r" $((k >> 8)) \
+              $((k & 255)) "$i")
+        net=100.$((64 + r)).$k.$i/24
+        args+=(-- lrp-add "pr_$z" "$lrp" "$mac" "$net"
+               -- lrp-set-gateway-chassis "$lrp" "gw_$z"
+               -- lsp-add "$ts" "lsp-$ts-pr_$z"
+               -- lsp-set-type "lsp-$ts-pr_$z" router
+               -- lsp-set-addresses "lsp-$ts-pr_$z" router
+               -- lsp-set-options "lsp-$ts-pr_$z" router-port="$lrp")
+    done
+    nbctl "$z" "${args[@]}"
+    bind_crs "$z" "$r" "$n"
+}
+
+# bind_crs ZONE R N: once northd has made the chassis-redirect ports of
+# bulk_ports, binds them in one transaction.
+bind_crs() {
+    local z=$1 r=$2 n=$3 k args=()
+    for k in $(seq 1 "$n"); do
+        args+=(-- lsp-bind "cr-lrp-r$r-ts$k-pr_$z" "gw_$z")
+    done
+    wait_eq "$n" cr_ports "$z" "$r"
+    sbctl "$z" "${args[@]}"
+}
+
+# cr_ports ZONE R: how many chassis-redirect ports of round R the zone's SB
+# has.
+cr_ports() {
+    sbctl "$1" --bare --columns=logical_port find Port_Binding \
+        type=chassisredirect | grep -c "^cr-lrp-r$2-ts.*-pr_$1$"
+}
+
+# zone_has_switches ZONE R N: true once the zone's NB has rR-ts1..N.
+zone_has_switches() {
+    [ "$(nbctl "$1" --bare --columns=name list Logical_Switch |
+         grep -c "^r$2-ts")" = "$3" ]
+}
+
+# workload_round R SWITCHES PORTS ROUTES: records (or updates) what round R
+# has added so far.
+workload_round() {
+    sed -i "/^round $1 /d" "$T/workload"
+    echo "round $*" >> "$T/workload"
+}
+
+# round R SWITCHES PORTS ROUTES: a bulk change in every zone: switches,
+# routes, and, once the zones have the switches, ports; recorded in the
+# workload.
+round() {
+    local r=$1 nts=$2 nports=$3 nroutes=$4 z
+    workload_round "$r" "$nts" "$nports" "$nroutes"
+    bulk_switches "$r" "$nts"
+    for z in $FAULT_ZONES; do
+        bulk_routes "$z" "$r" "$nroutes"
+    done
+    for z in $FAULT_ZONES; do
+        wait_until zone_has_switches "$z" "$r" "$nts"
+        bulk_ports "$z" "$r" "$nports"
+    done
+}
+
+# active_instance ZONE: the instance ("" or 2) of the zone's active daemon.
+active_instance() {
+    local i
+    for i in "" 2; do
+        [ "$(ic_ctl_inst "$1" "$i" status 2>/dev/null)" = "Status: active" ] &&
+            { echo "$i"; return 0; }
+    done
+    return 1
+}
+
+# kill9 PIDFILE: kills the daemon at once, as a crash would.
+kill9() {
+    local pid
+    pid=$(cat "$1")
+    kill -9 "$pid"
+    wait_until test ! -d "/proc/$pid"
+    rm -f "$1"
+}
+
+# in_flight ZONE INSTANCE SESSION: true while the daemon has a transaction
+# on SESSION ("NB", "IC-SB", ...) sent and not yet answered.
+in_flight() {
+    ic_ctl_inst "$1" "$2" engine/show | grep -q "^$3: .* in-flight=yes"
+}
+
+# A bulk change: 200 switches, 200 routes a zone and then 200 ports a zone,
+# each in one transaction.  East's active daemon is killed with SIGKILL
+# while its transaction is on the way: east's NB (then IC-SB) is stopped
+# before the change, the daemon sends its transaction into it, dies, and
+# only then the database goes on, and may still apply what the dead daemon
+# sent.  Each time the standby takes over and finishes the job, with
+# nothing lost and nothing written twice.  The second time it is the
+# daemon that took over first that dies, and the first one, restarted,
+# takes over.
+test_kill_active_daemon_during_bulk_change() {
+    fault_zones 2
+    local t active other=2
+    active=$(active_instance east)
+    [ -z "$active" ] || other=
+
+    workload_round 1 200 0 200
+    kill -STOP "$(cat "$T/east-nb.pid")"
+    bulk_switches 1 200
+    wait_until in_flight east "$active" NB
+    t=$(fault_now)
+    kill9 "$T/east-ic$active.pid"
+    kill -CONT "$(cat "$T/east-nb.pid")"
+    bulk_routes east 1 200
+    bulk_routes west 1 200
+    wait_eq "Status: active" ic_ctl_inst east "$other" status
+    ic_start east ours "$active"
+    wait_eq "Status: standby" ic_ctl_inst east "$active" status
+    converged kill-9-bulk-switches-routes "$t"
+
+    workload_round 1 200 200 200
+    bulk_ports west 1 200
+    kill -STOP "$(cat "$T/icsb.pid")"
+    bulk_ports east 1 200
+    wait_until in_flight east "$other" IC-SB
+    t=$(fault_now)
+    kill9 "$T/east-ic$other.pid"
+    kill -CONT "$(cat "$T/icsb.pid")"
+    wait_eq "Status: active" ic_ctl_inst east "$active" status
+    converged kill-9-bulk-ports "$t"
+}
+
+# switches_everywhere R N: waits until every zone has switches rR-ts1..N.
+switches_everywhere() {
+    local z
+    for z in $FAULT_ZONES; do
+        wait_until zone_has_switches "$z" "$1" "$2"
+    done
+}
+
+# restart_db NAME: stops the ovsdb-server of $T/NAME.db and starts it again
+# on the same file and socket.
+restart_db() {
+    stop_pidfile "$T/$1.pid"
+    serve_db "$1"
+}
+
+# restart_in_round R DB STATUS NAME: commits 50 switches of round R, stops
+# the database DB right after, adds 50 routes in each zone while it is
+# down, waits until west's daemon says (ovn-appctl STATUS) that it is not
+# connected, starts DB again, and waits for convergence.
+restart_in_round() {
+    local r=$1 db=$2 status=$3 name=$4 t
+    workload_round "$r" 50 0 50
+    bulk_switches "$r" 50
+    stop_pidfile "$T/$db.pid"
+    bulk_routes east "$r" 50
+    bulk_routes west "$r" 50
+    wait_eq "not connected" ic_ctl west "$status"
+    serve_db "$db"
+    t=$(fault_now)
+    switches_everywhere "$r" 50
+    converged "$name" "$t"
+}
+
+# IC-SB and then IC-NB restarted, each in the middle of a bulk change, with
+# more changes made while it is down; then IC-SB again while ports are
+# published.
+test_ic_databases_restarted() {
+    fault_zones
+    local t
+    restart_in_round 1 icsb ic-sb-connection-status ic-sb-restart
+    restart_in_round 2 icnb ic-nb-connection-status ic-nb-restart
+
+    # IC-SB goes again while the zones publish 50 ports each.
+    workload_round 1 50 50 50
+    bulk_ports east 1 50
+    stop_pidfile "$T/icsb.pid"
+    bulk_ports west 1 50
+    serve_db icsb
+    t=$(fault_now)
+    converged ic-sb-restart-ports "$t"
+}
+
+# A zone's NB and then a zone's SB restarted in the middle of bulk
+# changes.
+test_zone_databases_restarted() {
+    fault_zones
+    local t
+    # East's NB goes right after 50 switches are committed in IC-NB, so
+    # that east's daemon cannot create them; routes come meanwhile in west.
+    workload_round 1 50 0 50
+    bulk_switches 1 50
+    stop_pidfile "$T/east-nb.pid"
+    bulk_routes west 1 50
+    wait_eq "not connected" ic_ctl east nb-connection-status
+    serve_db east-nb
+    t=$(fault_now)
+    bulk_routes east 1 50
+    switches_everywhere 1 50
+    converged zone-nb-restart "$t"
+
+    # West's SB goes right after west's 50 ports are bound; east adds its
+    # ports meanwhile.  West's daemon loses its lock with it.
+    workload_round 1 50 50 50
+    bulk_ports west 1 50
+    stop_pidfile "$T/west-sb.pid"
+    bulk_ports east 1 50
+    wait_eq "not connected" ic_ctl west sb-connection-status
+    serve_db west-sb
+    t=$(fault_now)
+    wait_eq "Status: active" ic_ctl west status
+    converged zone-sb-restart "$t"
+}
+
+# cpu_ticks_of PIDFILE: the CPU time (user + system, clock ticks) that the
+# daemon whose pid PIDFILE holds has used so far.
+cpu_ticks_of() {
+    awk '{print $14 + $15}' "/proc/$(cat "$1")/stat"
+}
+
+# stop_icsb_for SECONDS LABEL: stops IC-SB (SIGSTOP) for SECONDS, the
+# length of the fault, once both daemons are waiting on it with a
+# transaction, and checks that neither used more than 5% of a core
+# meanwhile.
+stop_icsb_for() {
+    local secs=$1 label=$2 z before=() after used hz i=0
+    hz=$(getconf CLK_TCK)
+    for z in $FAULT_ZONES; do
+        wait_until in_flight "$z" "" IC-SB
+        before+=("$(cpu_ticks_of "$T/$z-ic.pid")")
+    done
+    sleep "$secs"
+    for z in $FAULT_ZONES; do
+        after=$(cpu_ticks_of "$T/$z-ic.pid")
+        used=$((after - before[i]))
+        i=$((i + 1))
+        echo "cpu: $label $z $used of $((secs * hz)) ticks while IC-SB was stopped"
+        [ $((used * 20)) -le $((secs * hz)) ] ||
+            fail "$z's daemon used $used ticks in $secs s with IC-SB stopped"
+    done
+}
+
+# IC-SB stopped (SIGSTOP) for a while, as a hung server or host would be,
+# while the zones change: the daemons wait without spinning, and catch up
+# when it goes on.  First with unix sockets and no inactivity probes (the
+# daemons simply wait), then with IC_NB_Global options:ic_probe_interval
+# at 1 s, so that the daemons drop the silent connection and try again
+# and again.
+test_ic_sb_stopped() {
+    fault_zones
+    local t pid
+    pid=$(cat "$T/icsb.pid")
+    workload_round 1 50 0 50
+    kill -STOP "$pid"
+    bulk_switches 1 50
+    bulk_routes east 1 50
+    bulk_routes west 1 50
+    stop_icsb_for 3 sigstop
+    kill -CONT "$pid"
+    t=$(fault_now)
+    converged sigstop-ic-sb "$t"
+
+    icnbctl set IC_NB_Global . options:ic_probe_interval=1000
+    local reconnects
+    reconnects=$(ic_ctl east engine/show |
+                 sed -n 's/^IC-SB: .*reconnects=\([0-9]*\).*/\1/p')
+    workload_round 2 50 0 50
+    kill -STOP "$pid"
+    bulk_switches 2 50
+    bulk_routes east 2 50
+    bulk_routes west 2 50
+    stop_icsb_for 5 sigstop-probed
+    kill -CONT "$pid"
+    t=$(fault_now)
+    converged sigstop-ic-sb-probed "$t"
+    local now
+    now=$(ic_ctl east engine/show |
+          sed -n 's/^IC-SB: .*reconnects=\([0-9]*\).*/\1/p')
+    echo "east's IC-SB reconnects while stopped with probes: $((now - reconnects))"
+    [ "$now" -gt "$reconnects" ] || fail "east never dropped the connection"
+}
