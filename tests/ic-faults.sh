@@ -411,3 +411,137 @@ test_ic_sb_stopped() {
     echo "east's IC-SB reconnects while stopped with probes: $((now - reconnects))"
     [ "$now" -gt "$reconnects" ] || fail "east never dropped the connection"
 }
+
+# raft_member_sock NAME N: the unix socket of cluster member N.
+raft_member_sock() {
+    echo "$T/$1$2.sock"
+}
+
+# in_cluster NAME DB N: true if member N is up and in the cluster (a leader
+# or follower).
+in_cluster() {
+    [ -f "$T/$1$3.pid" ] &&
+        ovs-appctl -t "$T/$1$3.ctl" cluster/status "$2" 2>/dev/null |
+        grep -q "^Role: \(leader\|follower\)"
+}
+
+# raft_other NAME DB N: a member of the cluster, other than N, that is up
+# and in the cluster.
+raft_other() {
+    local i
+    for i in 1 2 3; do
+        [ "$i" != "$3" ] && in_cluster "$1" "$2" "$i" &&
+            { echo "$i"; return 0; }
+    done
+    return 1
+}
+
+# one_leader NAME DB: true if exactly one member of the cluster leads.
+one_leader() {
+    local i n=0
+    for i in 1 2 3; do
+        ovs-appctl -t "$T/$1$i.ctl" cluster/status "$2" 2>/dev/null |
+            grep -q "^Role: leader" && n=$((n + 1))
+    done
+    [ $n = 1 ]
+}
+
+# raft_restart NAME N: starts member N again on its own file.
+raft_restart() {
+    ovsdb-server --detach --no-chdir --pidfile="$T/$1$2.pid" \
+        --log-file="$T/$1$2.log" --unixctl="$T/$1$2.ctl" \
+        --remote=punix:"$T/$1$2.sock" "$T/$1$2.db" ||
+        fail "cannot restart cluster member $2"
+}
+
+# raft_ic_dbs [nb]: IC-SB as a three-member Raft cluster (and IC-NB too,
+# with "nb"), with their global rows, and an inactivity probe of 1 s on
+# the daemons' IC sessions (IC_NB_Global options:ic_probe_interval), so
+# that a daemon whose member hangs moves to another one within seconds.
+raft_ic_dbs() {
+    if [ "${1:-}" = nb ]; then
+        OVN_IC_NB_DB=$(start_cluster icnb "$SCHEMAS/ovn-ic-nb.ovsschema")
+        wait_until cluster_leader icnb OVN_IC_Northbound
+    else
+        start_db icnb "$SCHEMAS/ovn-ic-nb.ovsschema"
+        OVN_IC_NB_DB=unix:$T/icnb.sock
+    fi
+    OVN_IC_SB_DB=$(start_cluster icsb "$SCHEMAS/ovn-ic-sb.ovsschema")
+    export OVN_IC_NB_DB OVN_IC_SB_DB
+    FAULT_ICSB_SOCK=$(raft_member_sock icsb 1)
+    wait_until cluster_leader icsb OVN_IC_Southbound
+    check icnbctl init
+    check icsbctl init
+    icnbctl set IC_NB_Global . options:ic_probe_interval=1000
+}
+
+# ic_sb_member ZONE: the cluster member through which the zone's daemon
+# reaches IC-SB now.
+ic_sb_member() {
+    grep "|IC-SB: connected to" "$T/$1-ic.log" | tail -1 |
+        sed 's/.*icsb\([123]\)\.sock$/\1/'
+}
+
+# IC-SB as a three-member Raft cluster.  Its leader is killed (SIGKILL)
+# right after a bulk change is committed: the daemons go on with the other
+# two members.  Then the member east's daemon uses is cut off (SIGSTOP,
+# as a partition would leave it: it neither answers nor steps down) while
+# the zones change: the two others (electing a leader if it led) keep
+# working, the daemon moves to one of them, and everything converges; once
+# the member comes back, it catches up, and there is one leader.
+test_raft_ic_sb_leader_killed_and_partitioned() {
+    raft_ic_dbs
+    fault_zones
+    local t leader
+    leader=$(cluster_leader icsb OVN_IC_Southbound)
+    workload_round 1 100 0 100
+    bulk_switches 1 100
+    bulk_routes east 1 100
+    bulk_routes west 1 100
+    t=$(fault_now)
+    kill9 "$T/icsb$leader.pid"
+    FAULT_ICSB_SOCK=$(raft_member_sock icsb \
+                      "$(raft_other icsb OVN_IC_Southbound "$leader")")
+    switches_everywhere 1 100
+    converged raft-ic-sb-leader-killed "$t"
+    raft_restart icsb "$leader"
+    wait_until in_cluster icsb OVN_IC_Southbound "$leader"
+
+    local pid member role
+    member=$(ic_sb_member east)
+    role=$(ovs-appctl -t "$T/icsb$member.ctl" cluster/status \
+           OVN_IC_Southbound | sed -n 's/^Role: //p')
+    echo "cutting off member $member, a $role, which east's daemon uses"
+    pid=$(cat "$T/icsb$member.pid")
+    workload_round 2 50 0 50
+    kill -STOP "$pid"
+    t=$(fault_now)
+    bulk_switches 2 50
+    bulk_routes east 2 50
+    bulk_routes west 2 50
+    FAULT_ICSB_SOCK=$(raft_member_sock icsb \
+                      "$(raft_other icsb OVN_IC_Southbound "$member")")
+    switches_everywhere 2 50
+    converged raft-ic-sb-member-partitioned "$t"
+    kill -CONT "$pid"
+    t=$(fault_now)
+    wait_until one_leader icsb OVN_IC_Southbound
+    FAULT_ICSB_SOCK=$(raft_member_sock icsb "$member")
+    converged raft-ic-sb-partition-healed "$t"
+}
+
+# IC-NB as a Raft cluster too: its leader killed right after a bulk change.
+test_raft_ic_nb_leader_killed() {
+    raft_ic_dbs nb
+    fault_zones
+    local t leader
+    leader=$(cluster_leader icnb OVN_IC_Northbound)
+    workload_round 1 100 0 100
+    bulk_switches 1 100
+    t=$(fault_now)
+    kill9 "$T/icnb$leader.pid"
+    bulk_routes east 1 100
+    bulk_routes west 1 100
+    switches_everywhere 1 100
+    converged raft-ic-nb-leader-killed "$t"
+}
