@@ -6,7 +6,8 @@
 #
 #     reconverge: <test> <seconds> s
 #
-# and prints what it found when it fails.
+# (also appended to tests/results/reconverge.log, which outlives the logs
+# of tests that pass), and prints what it found when it fails.
 #
 # counted from the fault (or from its end, where it says so).  The
 # workload: zones east (1) and west (2), each with a gateway, route
@@ -51,6 +52,8 @@ converged() {
            "${WAIT_SECONDS}" "$(fault_icsb_sock)" $(fault_zone_args)) ||
         fail "$name: not converged"
     echo "reconverge: $name $secs s"
+    [ "$name" = setup ] || echo "reconverge: $name $secs s (TEST_OVN=$TEST_OVN)" \
+        >> "$TOP_BUILDDIR/tests/results/reconverge.log"
 }
 
 # fault_start_daemons ZONE N: starts N daemons for ZONE (instances "", 2,
