@@ -6,7 +6,8 @@
     faults_state.py wait WORKLOAD SINCE TIMEOUT ICSB ZONE=NB,SB...
 
 WORKLOAD is the file in which the test records what it built: lines
-"zone NAME INDEX" and "round R SWITCHES PORTS ROUTES".  "expected" prints
+"zone NAME INDEX", "round R SWITCHES PORTS ROUTES" and "gone R" (round R
+deleted again).  "expected" prints
 the state that a clean run of that workload gives, "snapshot" the state
 that the databases hold (ICSB and each zone's NB and SB are unix socket
 paths), one fact a line, sorted, so that a lost row is a missing line and
@@ -170,6 +171,8 @@ def expected(workload):
                 zones.append((w[1], int(w[2])))
             elif w and w[0] == "round":
                 rounds.append(tuple(int(x) for x in w[1:5]))
+            elif w and w[0] == "gone":
+                rounds = [x for x in rounds if x[0] != int(w[1])]
     lines = []
     # Per zone: its ports, "(ts, port, address)", and its routes on ts0.
     ports = {}

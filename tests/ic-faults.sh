@@ -217,10 +217,77 @@ kill9() {
     rm -f "$1"
 }
 
+# The same bulk changes as below without a fault, to compare the times
+# with: from the commit of the switches to convergence, and from the
+# binding of east's ports (after west's) to convergence.
+test_bulk_change_without_faults() {
+    fault_zones 2
+    local t
+    workload_round 1 200 0 200
+    t=$(fault_now)
+    bulk_switches 1 200
+    bulk_routes east 1 200
+    bulk_routes west 1 200
+    converged baseline-bulk-switches-routes "$t"
+    workload_round 1 200 200 200
+    bulk_ports west 1 200
+    bulk_ports east 1 200
+    t=$(fault_now)
+    converged baseline-bulk-ports "$t"
+    t=$(fault_now)
+    delete_round 1 200
+    converged baseline-bulk-delete "$t"
+}
+
 # in_flight ZONE INSTANCE SESSION: true while the daemon has a transaction
 # on SESSION ("NB", "IC-SB", ...) sent and not yet answered.
 in_flight() {
     ic_ctl_inst "$1" "$2" engine/show | grep -q "^$3: .* in-flight=yes"
+}
+
+# delete_round R N: deletes round R's N switches, N routes a zone and
+# router pr_ZONE, each in one transaction.
+delete_round() {
+    local r=$1 n=$2 k z i rr args=()
+    echo "gone $r" >> "$T/workload"
+    for k in $(seq 1 "$n"); do
+        args+=(-- ts-del "r$r-ts$k")
+    done
+    icnbctl "${args[@]}"
+    for z in $FAULT_ZONES; do
+        i=$(zone_index "$z")
+        rr=$r
+        [ "$i" = 1 ] || rr=$((r + 100))
+        args=(-- --if-exists lr-del "pr_$z")
+        for k in $(seq 1 "$n"); do
+            args+=(-- lr-route-del "router_$z" "10.$rr.$k.0/24")
+        done
+        nbctl "$z" "${args[@]}"
+    done
+}
+
+# kill_in_flight DB SESSION VICTIM HEIR COMMAND...: stops the database DB
+# (SIGSTOP), runs COMMAND (a bulk change), waits until east's daemon
+# VICTIM (an instance, "" or 2) has a transaction on SESSION on its way,
+# kills it (SIGKILL), lets DB go on, and waits until east's daemon HEIR
+# is active.  $FAULT_T is the time of the kill.
+kill_in_flight() {
+    local db=$1 session=$2 victim=$3 heir=$4
+    shift 4
+    kill -STOP "$(cat "$T/$db.pid")"
+    "$@"
+    wait_until in_flight east "$victim" "$session"
+    FAULT_T=$(fault_now)
+    kill9 "$T/east-ic$victim.pid"
+    kill -CONT "$(cat "$T/$db.pid")"
+    wait_eq "Status: active" ic_ctl_inst east "$heir" status
+}
+
+# standby_again INSTANCE: starts east's daemon INSTANCE again, as the
+# standby.
+standby_again() {
+    ic_start east ours "$1"
+    wait_eq "Status: standby" ic_ctl_inst east "$1" status
 }
 
 # A bulk change: 200 switches, 200 routes a zone and then 200 ports a zone,
@@ -231,37 +298,30 @@ in_flight() {
 # sent.  Each time the standby takes over and finishes the job, with
 # nothing lost and nothing written twice.  The second time it is the
 # daemon that took over first that dies, and the first one, restarted,
-# takes over.
+# takes over.  The third time everything goes again in one bulk delete,
+# and nothing must be left behind.
 test_kill_active_daemon_during_bulk_change() {
     fault_zones 2
-    local t active other=2
-    active=$(active_instance east)
-    [ -z "$active" ] || other=
+    local a b
+    a=$(active_instance east)
+    b=2
+    [ -z "$a" ] || b=
 
     workload_round 1 200 0 200
-    kill -STOP "$(cat "$T/east-nb.pid")"
-    bulk_switches 1 200
-    wait_until in_flight east "$active" NB
-    t=$(fault_now)
-    kill9 "$T/east-ic$active.pid"
-    kill -CONT "$(cat "$T/east-nb.pid")"
+    kill_in_flight east-nb NB "$a" "$b" bulk_switches 1 200
     bulk_routes east 1 200
     bulk_routes west 1 200
-    wait_eq "Status: active" ic_ctl_inst east "$other" status
-    ic_start east ours "$active"
-    wait_eq "Status: standby" ic_ctl_inst east "$active" status
-    converged kill-9-bulk-switches-routes "$t"
+    converged kill-9-bulk-switches-routes "$FAULT_T"
+    standby_again "$a"
 
     workload_round 1 200 200 200
     bulk_ports west 1 200
-    kill -STOP "$(cat "$T/icsb.pid")"
-    bulk_ports east 1 200
-    wait_until in_flight east "$other" IC-SB
-    t=$(fault_now)
-    kill9 "$T/east-ic$other.pid"
-    kill -CONT "$(cat "$T/icsb.pid")"
-    wait_eq "Status: active" ic_ctl_inst east "$active" status
-    converged kill-9-bulk-ports "$t"
+    kill_in_flight icsb IC-SB "$b" "$a" bulk_ports east 1 200
+    converged kill-9-bulk-ports "$FAULT_T"
+    standby_again "$b"
+
+    kill_in_flight icsb IC-SB "$a" "$b" delete_round 1 200
+    converged kill-9-bulk-delete "$FAULT_T"
 }
 
 # switches_everywhere R N: waits until every zone has switches rR-ts1..N.
@@ -478,16 +538,9 @@ raft_ic_dbs() {
     icnbctl set IC_NB_Global . options:ic_probe_interval=1000
 }
 
-# ic_sb_member ZONE: the cluster member through which the zone's daemon
-# reaches IC-SB now.
-ic_sb_member() {
-    grep "|IC-SB: connected to" "$T/$1-ic.log" | tail -1 |
-        sed 's/.*icsb\([123]\)\.sock$/\1/'
-}
-
 # IC-SB as a three-member Raft cluster.  Its leader is killed (SIGKILL)
-# right after a bulk change is committed: the daemons go on with the other
-# two members.  Then the member east's daemon uses is cut off (SIGSTOP,
+# while east's daemon has a transaction of a bulk change on its way: the
+# daemons go on with the other two members.  Then the member east's daemon uses is cut off (SIGSTOP,
 # as a partition would leave it: it neither answers nor steps down) while
 # the zones change: the two others (electing a leader if it led) keep
 # working, the daemon moves to one of them, and everything converges; once
@@ -498,9 +551,13 @@ test_raft_ic_sb_leader_killed_and_partitioned() {
     local t leader
     leader=$(cluster_leader icsb OVN_IC_Southbound)
     workload_round 1 100 0 100
+    # The leader hangs first, so that the daemons' transactions are on
+    # their way to it when it dies.
+    kill -STOP "$(cat "$T/icsb$leader.pid")"
     bulk_switches 1 100
     bulk_routes east 1 100
     bulk_routes west 1 100
+    wait_until in_flight east "" IC-SB
     t=$(fault_now)
     kill9 "$T/icsb$leader.pid"
     FAULT_ICSB_SOCK=$(raft_member_sock icsb \
@@ -510,11 +567,9 @@ test_raft_ic_sb_leader_killed_and_partitioned() {
     raft_restart icsb "$leader"
     wait_until in_cluster icsb OVN_IC_Southbound "$leader"
 
-    local pid member role
-    member=$(ic_sb_member east)
-    role=$(ovs-appctl -t "$T/icsb$member.ctl" cluster/status \
-           OVN_IC_Southbound | sed -n 's/^Role: //p')
-    echo "cutting off member $member, a $role, which east's daemon uses"
+    # The daemons talk to the leader: it is the member to cut off.
+    local pid member
+    member=$(cluster_leader icsb OVN_IC_Southbound)
     pid=$(cat "$T/icsb$member.pid")
     workload_round 2 50 0 50
     kill -STOP "$pid"
@@ -547,4 +602,61 @@ test_raft_ic_nb_leader_killed() {
     bulk_routes west 1 100
     switches_everywhere 1 100
     converged raft-ic-nb-leader-killed "$t"
+}
+
+# actives ZONE: how many of the zone's two daemons say they are active.
+actives() {
+    local i n=0
+    for i in "" 2; do
+        [ "$(ic_ctl_inst "$1" "$i" status)" = "Status: active" ] &&
+            n=$((n + 1))
+    done
+    echo $n
+}
+
+# global_writers: how many daemons (two a zone) say they are the global
+# writer.
+global_writers() {
+    local z i
+    for z in $FAULT_ZONES; do
+        for i in "" 2; do
+            ic_ctl_inst "$z" "$i" engine/show
+        done
+    done | grep -c "^global writer: yes"
+}
+
+# OVSDB locks are kept by each server of a Raft cluster on its own: two
+# clients connected to two members can both hold "the" lock.  So the
+# daemons must talk to the leader (as upstream's do, by default), or a
+# zone whose SB is clustered has two active daemons, and a clustered IC-SB
+# two global writers.  East's SB and IC-SB are clustered here, with two
+# daemons a zone, restarted five times (each daemon picks a member at
+# random): always exactly one active daemon in east and one global writer.
+test_raft_locks_keep_one_writer() {
+    raft_ic_dbs
+    local sb round i
+    start_db east-nb "$OVN_SCHEMAS/ovn-nb.ovsschema"
+    sb=$(start_cluster east-sb "$OVN_SCHEMAS/ovn-sb.ovsschema")
+    wait_until cluster_leader east-sb OVN_Southbound
+    nbctl east init
+    nbctl east set NB_Global . name=east
+    ovn-sbctl --db="$sb" init
+    zone_start west
+    ic_start west ours ""
+    ic_start west ours 2
+    for round in 1 2 3 4 5; do
+        for i in "" 2; do
+            IC_EXTRA_ARGS="--ovnsb-db=$sb" ic_start east ours "$i"
+        done
+        wait_until test "$(actives east)" -ge 1
+        icnbctl ts-add "ts$round"
+        ic_sync
+        check_eq 1 actives east
+        check_eq 1 global_writers
+        check_eq 1 count_rows icsbctl find Datapath_Binding \
+            transit_switch="ts$round"
+        for i in "" 2; do
+            stop_pidfile "$T/east-ic$i.pid"
+        done
+    done
 }
