@@ -546,6 +546,9 @@ raft_ic_dbs() {
 # working, the daemon moves to one of them, and everything converges; once
 # the member comes back, it catches up, and there is one leader.
 test_raft_ic_sb_leader_killed_and_partitioned() {
+    # After a leader change the daemons find the new leader with the IDL's
+    # reconnect back-off (1 s doubling to 8 s), which may take a while.
+    local WAIT_SECONDS=60
     raft_ic_dbs
     fault_zones
     local t leader
@@ -590,6 +593,9 @@ test_raft_ic_sb_leader_killed_and_partitioned() {
 
 # IC-NB as a Raft cluster too: its leader killed right after a bulk change.
 test_raft_ic_nb_leader_killed() {
+    # After a leader change the daemons find the new leader with the IDL's
+    # reconnect back-off (1 s doubling to 8 s), which may take a while.
+    local WAIT_SECONDS=60
     raft_ic_dbs nb
     fault_zones
     local t leader
