@@ -666,3 +666,120 @@ test_raft_locks_keep_one_writer() {
         done
     done
 }
+
+# Network namespaces made by a test go with its daemons.
+if declare -f teardown > /dev/null; then
+    eval "lib_teardown() $(declare -f teardown | sed 1d)"
+    teardown() {
+        lib_teardown
+        local ns
+        if [ -f "$T/netns" ]; then
+            while read -r ns; do
+                ip netns del "$ns" 2>/dev/null
+            done < "$T/netns"
+            ip link del "$(netns_prefix)br" 2>/dev/null
+        fi
+        return 0
+    }
+fi
+
+# netns_prefix: a prefix for this test's namespaces and links, unique on
+# the machine (from $T).
+netns_prefix() {
+    echo "icf${T##*.}"
+}
+
+# raft_netns_cluster: IC-SB as a three-member Raft cluster whose members
+# run in network namespaces of their own, joined by veth links to a bridge,
+# and talk Raft over TCP (10.255.0.N:6648); clients reach them through unix
+# sockets in $T as always, which no link cut touches.  Cutting member N's
+# link (netns_cut N) thus partitions it from the other members only.
+raft_netns_cluster() {
+    local p i db=OVN_IC_Southbound schema=$SCHEMAS/ovn-ic-sb.ovsschema
+    p=$(netns_prefix)
+    ip link add "${p}br" type bridge || fail "cannot add a bridge"
+    ip link set "${p}br" up
+    for i in 1 2 3; do
+        ip netns add "${p}n$i" || fail "cannot add a namespace"
+        echo "${p}n$i" >> "$T/netns"
+        ip link add "${p}v$i" type veth peer name eth0 netns "${p}n$i" ||
+            fail "cannot add a veth pair"
+        ip link set "${p}v$i" master "${p}br" up
+        ip -n "${p}n$i" addr add "10.255.0.$i/24" dev eth0
+        ip -n "${p}n$i" link set eth0 up
+        ip -n "${p}n$i" link set lo up
+    done
+    ovsdb-tool create-cluster "$T/icsb1.db" "$schema" tcp:10.255.0.1:6648 ||
+        fail "create-cluster"
+    for i in 2 3; do
+        ovsdb-tool join-cluster "$T/icsb$i.db" $db tcp:10.255.0.$i:6648 \
+            tcp:10.255.0.1:6648 || fail "join-cluster"
+    done
+    for i in 1 2 3; do
+        ip netns exec "${p}n$i" ovsdb-server --detach --no-chdir \
+            --pidfile="$T/icsb$i.pid" --log-file="$T/icsb$i.log" \
+            --unixctl="$T/icsb$i.ctl" --remote=punix:"$T/icsb$i.sock" \
+            "$T/icsb$i.db" || fail "cannot start cluster member $i"
+    done
+    start_db icnb "$SCHEMAS/ovn-ic-nb.ovsschema"
+    OVN_IC_NB_DB=unix:$T/icnb.sock
+    OVN_IC_SB_DB=unix:$T/icsb1.sock,unix:$T/icsb2.sock,unix:$T/icsb3.sock
+    export OVN_IC_NB_DB OVN_IC_SB_DB
+    FAULT_ICSB_SOCK=$(raft_member_sock icsb 1)
+    wait_until cluster_leader icsb $db
+    wait_until one_leader_of_three icsb $db
+    check icnbctl init
+    check icsbctl init
+}
+
+# one_leader_of_three NAME DB: true if one member leads and the two others
+# follow it.
+one_leader_of_three() {
+    one_leader "$1" "$2" && in_cluster "$1" "$2" 1 &&
+        in_cluster "$1" "$2" 2 && in_cluster "$1" "$2" 3
+}
+
+# netns_cut N, netns_heal N: takes member N's link down, or up again.
+netns_cut() {
+    ip link set "$(netns_prefix)v$1" down
+}
+netns_heal() {
+    ip link set "$(netns_prefix)v$1" up
+}
+
+# A real partition of the Raft IC-SB: the leader's link to the other
+# members is cut while the daemons still reach it (through its unix
+# socket) and the zones change.  The leader, cut off from the majority,
+# steps down; the other two elect a leader; the daemons move to it and
+# converge.  Healed, the old leader follows again and catches up.
+test_raft_ic_sb_network_partition() {
+    if [ "$(id -u)" != 0 ]; then
+        echo "skipped: network namespaces need root"
+        exit 77
+    fi
+    local WAIT_SECONDS=60
+    raft_netns_cluster
+    fault_zones
+    local t leader other
+    leader=$(cluster_leader icsb OVN_IC_Southbound)
+    workload_round 1 50 0 50
+    t=$(fault_now)
+    netns_cut "$leader"
+    bulk_switches 1 50
+    bulk_routes east 1 50
+    bulk_routes west 1 50
+    wait_until sh -c "[ \"\$(ovs-appctl -t $T/icsb$leader.ctl cluster/status \
+        OVN_IC_Southbound | sed -n 's/^Role: //p')\" != leader ]"
+    echo "the cut-off leader stepped down after" \
+        "$(awk -v a="$t" -v b="$(fault_now)" 'BEGIN {printf "%.2f", b - a}') s"
+    other=$(cluster_leader icsb OVN_IC_Southbound)
+    [ "$other" != "$leader" ] || fail "no new leader"
+    FAULT_ICSB_SOCK=$(raft_member_sock icsb "$other")
+    switches_everywhere 1 50
+    converged raft-ic-sb-network-partition "$t"
+    netns_heal "$leader"
+    t=$(fault_now)
+    wait_until one_leader_of_three icsb OVN_IC_Southbound
+    FAULT_ICSB_SOCK=$(raft_member_sock icsb "$leader")
+    converged raft-ic-sb-network-partition-healed "$t"
+}
