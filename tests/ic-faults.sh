@@ -45,7 +45,8 @@ fault_icsb_sock() {
 # run of the workload gives, prints "reconverge: NAME SECONDS s" (seconds
 # since SINCE), and fails with what is lost or duplicated if that takes
 # more than $WAIT_SECONDS, or 60 s (bulk changes on a busy machine take
-# their time).
+# their time).  Then every zone's daemon must answer the nb_ic_cfg
+# handshake.
 converged() {
     local name=$1 since=$2 secs limit=$WAIT_SECONDS
     [ "$limit" -ge 60 ] || limit=60
@@ -54,6 +55,8 @@ converged() {
            "$limit" "$(fault_icsb_sock)" $(fault_zone_args)) ||
         fail "$name: not converged"
     echo "reconverge: $name $secs s"
+    # And no daemon is stuck: every zone answers the handshake.
+    ic_sync
     [ "$name" = setup ] || echo "reconverge: $name $secs s (TEST_OVN=$TEST_OVN)" \
         >> "$TOP_BUILDDIR/tests/results/reconverge.log"
 }
