@@ -62,9 +62,10 @@ struct ic_db {
 /* Creates a session labelled 'label' with the database at 'remote'
  * described by 'class'.  If 'monitor_everything' is false, the caller must
  * register the columns it wants with ovsdb_idl_add_column() and friends on
- * 'idl' before the first ic_db_run().  Sessions may talk to any member of a
- * Raft cluster: the daemon's own writes are serialized by locks, not by
- * talking to the leader. */
+ * 'idl' before the first ic_db_run().  With a Raft cluster, sessions talk to
+ * its leader only (the IDL's default, as upstream's daemon has it): each
+ * member keeps its own OVSDB locks, so two daemons connected to two members
+ * could both hold the zone's lock or the global writer's. */
 struct ic_db *
 ic_db_create(const char *label, const char *remote,
              const struct ovsdb_idl_class *class, bool monitor_everything)
@@ -73,7 +74,6 @@ ic_db_create(const char *label, const char *remote,
     db->label = xstrdup(label);
     db->remote = xstrdup(remote);
     db->idl = ovsdb_idl_create(remote, class, monitor_everything, true);
-    ovsdb_idl_set_leader_only(db->idl, false);
     db->class = class;
     db->rows_written = xcalloc(class->n_tables, sizeof *db->rows_written);
     db->pending_writes = xcalloc(class->n_tables,
@@ -515,13 +515,17 @@ ic_db_get_backoff(const struct ic_db *db, struct ic_db_backoff *b)
     return true;
 }
 
-/* Appends "commits=N failures=N reconnects=N" and the last error. */
+/* Appends "commits=N failures=N reconnects=N in-flight=yes|no" and the last
+ * error.  "in-flight=yes" means that a transaction has been sent and its
+ * reply has not come yet. */
 void
 ic_db_format_counters(const struct ic_db *db, struct ds *out)
 {
     ds_put_format(out, "commits=%"PRIu64" failures=%"PRIu64
-                  " reconnects=%"PRIu64, db->counters.n_commits,
-                  db->counters.n_failures, db->counters.n_reconnects);
+                  " reconnects=%"PRIu64" in-flight=%s",
+                  db->counters.n_commits, db->counters.n_failures,
+                  db->counters.n_reconnects,
+                  db->committing_txn ? "yes" : "no");
     if (db->last_error) {
         ds_put_format(out, ", last error: %s", db->last_error);
     }

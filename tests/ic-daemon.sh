@@ -256,36 +256,6 @@ test_default_paths_reach_ovn_appctl() {
     return 0
 }
 
-# start_cluster NAME SCHEMA: starts a three-member Raft cluster for one
-# database on unix:$T/NAME1.sock .. NAME3.sock and prints the remote list.
-start_cluster() {
-    local name=$1 schema=$2 i db
-    db=$(python3 -c "import json, sys; print(json.load(open(sys.argv[1]))['name'])" "$schema")
-    ovsdb-tool create-cluster "$T/${name}1.db" "$schema" \
-        unix:"$T/${name}1.raft" || fail "create-cluster"
-    for i in 2 3; do
-        ovsdb-tool join-cluster "$T/$name$i.db" "$db" unix:"$T/$name$i.raft" \
-            unix:"$T/${name}1.raft" || fail "join-cluster"
-    done
-    for i in 1 2 3; do
-        ovsdb-server --detach --no-chdir --pidfile="$T/$name$i.pid" \
-            --log-file="$T/$name$i.log" --unixctl="$T/$name$i.ctl" \
-            --remote=punix:"$T/$name$i.sock" "$T/$name$i.db" ||
-            fail "cannot start cluster member $i"
-    done
-    echo "unix:$T/${name}1.sock,unix:$T/${name}2.sock,unix:$T/${name}3.sock"
-}
-
-# cluster_leader NAME DB: prints the member number (1-3) that leads.
-cluster_leader() {
-    local i
-    for i in 1 2 3; do
-        ovs-appctl -t "$T/$1$i.ctl" cluster/status "$2" 2>/dev/null |
-            grep -q "^Role: leader" && { echo $i; return 0; }
-    done
-    return 1
-}
-
 test_raft_clustered_ic_databases() {
     local nb sb
     nb=$(start_cluster icnb "$SCHEMAS/ovn-ic-nb.ovsschema")
