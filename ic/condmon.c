@@ -21,6 +21,7 @@
 #include "ovsdb-idl.h"
 #include "smap.h"
 #include "sset.h"
+#include "timeval.h"
 #include "util.h"
 #include "uuid.h"
 
@@ -69,6 +70,7 @@ static const struct {
 /* What the conditions are computed from: when none of it moved and every
  * session is settled, there is nothing to do. */
 struct condmon_inputs {
+    bool loaded;                /* NB, IC-NB and IC-SB replicas arrived. */
     unsigned int seqnos[5];
     struct uuid az;
     bool global_writer;
@@ -83,6 +85,8 @@ struct ic_condmon {
     unsigned int expected[IC_N_SESSIONS]; /* Condition seqno to reach. */
     char *desc[N_CONDS];                /* For replica/show, or NULL. */
     uint64_t n_changes;                 /* Rounds that changed a condition. */
+    long long int unsettled_since;      /* time_msec(), or 0. */
+    bool warned;                        /* About this long wait. */
 };
 
 struct ic_condmon *
@@ -195,6 +199,18 @@ update_zone(struct ic_condmon *cm, struct ic_db *sessions[],
     struct ovsdb_idl *nb = ic_db_idl(sessions[IC_DB_NB]);
     struct ovsdb_idl *icnb = ic_db_idl(sessions[IC_DB_ICNB]);
     struct ovsdb_idl *icsb = ic_db_idl(sessions[IC_DB_ICSB]);
+    if (!cm->inputs.loaded) {
+        /* Until the zone's name, the scopes and the zones are known, ask
+         * for nothing rather than for everything: the first rows come once
+         * the real conditions are known. */
+        for (int id = C_PORT_BINDING; id <= C_ENCAP; id++) {
+            struct ovsdb_idl_condition none;
+            ovsdb_idl_condition_init(&none);
+            set_cond(cm, sessions, id, &none);
+        }
+        return;
+    }
+
     struct zone_view z;
     zone_view_init(&z, nb, icsb, az);
 
@@ -355,6 +371,9 @@ get_inputs(struct condmon_inputs *in, struct ic_db *sessions[],
     struct ovsdb_idl *icsb = ic_db_idl(sessions[IC_DB_ICSB]);
 
     memset(in, 0, sizeof *in);
+    in->loaded = (ic_db_has_ever_connected(sessions[IC_DB_NB])
+                  && ic_db_has_ever_connected(sessions[IC_DB_ICNB])
+                  && ic_db_has_ever_connected(sessions[IC_DB_ICSB]));
     in->seqnos[0] = ovsdb_idl_table_get_seqno(nb, &nbrec_table_nb_global);
     in->seqnos[1] = ovsdb_idl_table_get_seqno(icnb,
                                               &icnbrec_table_transit_switch);
@@ -411,6 +430,16 @@ ic_condmon_run(struct ic_condmon *cm, struct ic_db *sessions[],
     }
     if (unsettled && !cm->unsettled) {
         cm->n_changes++;
+        cm->unsettled_since = time_msec();
+        cm->warned = false;
+    } else if (unsettled && !cm->warned
+               && time_msec() - cm->unsettled_since >= 10000) {
+        /* A server that cannot apply conditions never acknowledges them:
+         * say why nothing moves. */
+        VLOG_WARN("IC-SB has not applied new monitor conditions for 10 s; "
+                  "the sync steps that use it wait for it (--ic-monitor-all "
+                  "does without conditions)");
+        cm->warned = true;
     }
     cm->unsettled = unsettled;
     return unsettled;

@@ -52,6 +52,12 @@
  * example deleting rows as stale while the rows that replace them are
  * still on their way.
  *
+ * Until the NB, IC-NB and IC-SB replicas have arrived (the zone's name, the
+ * scopes, the zones), the conditioned tables replicate nothing rather than
+ * everything, so that a daemon never holds the whole federation, not even
+ * while it starts.  A server that keeps a session unsettled for 10 s is
+ * logged.
+ *
  * With 'monitor_all' (--ic-monitor-all) no condition is ever set. */
 
 #include <stdbool.h>
