@@ -12,6 +12,7 @@
 
 #include "ic/engine.h"
 #include "lib/ic-db.h"
+#include "lib/metrics.h"
 #include "lib/ovn-ic-nb-idl.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
@@ -169,8 +170,8 @@ describe(const struct ovsdb_idl_condition *cond)
 /* Sends 'cond' (if it changed) as the condition 'id', and takes its
  * expected condition seqno into account. */
 static void
-set_cond(struct ic_condmon *cm, struct ic_db *sessions[], enum cond_id id,
-         struct ovsdb_idl_condition *cond)
+set_cond(struct ic_condmon *cm, struct ic_db *const sessions[],
+         enum cond_id id, struct ovsdb_idl_condition *cond)
 {
     struct ovsdb_idl *idl = ic_db_idl(sessions[conds[id].session]);
     unsigned int before = ovsdb_idl_get_condition_seqno(idl);
@@ -193,7 +194,7 @@ set_cond(struct ic_condmon *cm, struct ic_db *sessions[], enum cond_id id,
 
 /* The conditions of the zone's IC-SB session (see ic/condmon.h). */
 static void
-update_zone(struct ic_condmon *cm, struct ic_db *sessions[],
+update_zone(struct ic_condmon *cm, struct ic_db *const sessions[],
             const struct icsbrec_availability_zone *az)
 {
     struct ovsdb_idl *nb = ic_db_idl(sessions[IC_DB_NB]);
@@ -349,7 +350,7 @@ update_zone(struct ic_condmon *cm, struct ic_db *sessions[],
 /* The global writer's session: everything while this daemon holds the
  * lock, nothing otherwise. */
 static void
-update_global(struct ic_condmon *cm, struct ic_db *sessions[],
+update_global(struct ic_condmon *cm, struct ic_db *const sessions[],
               bool global_writer)
 {
     for (int id = C_GLOBAL_SB_GLOBAL; id <= C_GLOBAL_ENCAP; id++) {
@@ -363,7 +364,7 @@ update_global(struct ic_condmon *cm, struct ic_db *sessions[],
 }
 
 static void
-get_inputs(struct condmon_inputs *in, struct ic_db *sessions[],
+get_inputs(struct condmon_inputs *in, struct ic_db *const sessions[],
            const struct icsbrec_availability_zone *az, bool global_writer)
 {
     struct ovsdb_idl *nb = ic_db_idl(sessions[IC_DB_NB]);
@@ -394,7 +395,7 @@ get_inputs(struct condmon_inputs *in, struct ic_db *sessions[],
 }
 
 uint32_t
-ic_condmon_run(struct ic_condmon *cm, struct ic_db *sessions[],
+ic_condmon_run(struct ic_condmon *cm, struct ic_db *const sessions[],
                const struct icsbrec_availability_zone *az,
                bool global_writer)
 {
@@ -468,8 +469,36 @@ cond_desc(const struct ic_condmon *cm, int session,
     return NULL;
 }
 
+/* Renders the rows each session replicates, per table, and whether it
+ * waits for new conditions, into 'm'. */
 void
-ic_condmon_format(const struct ic_condmon *cm, struct ic_db *sessions[],
+ic_condmon_render_metrics(const struct ic_condmon *cm,
+                          struct ic_db *const sessions[], struct metrics *m)
+{
+    metrics_family(m, "ovn_ic_replica_rows", METRIC_GAUGE,
+                   "Rows the daemon replicates, per database session and "
+                   "table (IC-SB narrowed by monitor conditions).");
+    for (int s = 0; s < IC_N_SESSIONS; s++) {
+        struct ovsdb_idl *idl = ic_db_idl(sessions[s]);
+        const struct ovsdb_idl_class *class = ovsdb_idl_get_class(idl);
+        for (size_t t = 0; t < class->n_tables; t++) {
+            const struct ovsdb_idl_table_class *tc = &class->tables[t];
+            if (ovsdb_idl_server_has_table(idl, tc)) {
+                metrics_sample2(m, "ovn_ic_replica_rows", "db",
+                                ic_session_name(s), "table", tc->name,
+                                count_rows(idl, tc));
+            }
+        }
+    }
+    metrics_family(m, "ovn_ic_monitor_conditions_pending", METRIC_GAUGE,
+                   "Database sessions waiting for the server to apply new "
+                   "monitor conditions; the steps that use them wait.");
+    metrics_sample(m, "ovn_ic_monitor_conditions_pending", NULL, NULL,
+                   count_1bits(cm->unsettled));
+}
+
+void
+ic_condmon_format(const struct ic_condmon *cm, struct ic_db *const sessions[],
                   struct ds *out)
 {
     ds_put_format(out, "conditional monitoring: %s, condition changes: "

@@ -65,6 +65,7 @@
 
 struct ds;
 struct ic_db;
+struct metrics;
 struct icsbrec_availability_zone;
 
 struct ic_condmon *ic_condmon_create(bool monitor_all);
@@ -74,12 +75,20 @@ void ic_condmon_destroy(struct ic_condmon *);
  * engine's sessions, see ic/engine.h) from their replicas.  'az' is the
  * zone's row as the engine last found it, or NULL.  Returns the bitmap of
  * sessions whose conditions the server has not acknowledged yet. */
-uint32_t ic_condmon_run(struct ic_condmon *, struct ic_db *sessions[],
+uint32_t ic_condmon_run(struct ic_condmon *,
+                        struct ic_db *const sessions[],
                         const struct icsbrec_availability_zone *az,
                         bool global_writer);
 
 /* For "replica/show": the conditions and the rows each session holds. */
-void ic_condmon_format(const struct ic_condmon *, struct ic_db *sessions[],
+void ic_condmon_format(const struct ic_condmon *,
+                       struct ic_db *const sessions[],
                        struct ds *);
+
+/* For the metrics endpoint: ovn_ic_replica_rows{db,table} and
+ * ovn_ic_monitor_conditions_pending. */
+void ic_condmon_render_metrics(const struct ic_condmon *,
+                               struct ic_db *const sessions[],
+                               struct metrics *);
 
 #endif /* ic/condmon.h */

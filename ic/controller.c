@@ -611,6 +611,7 @@ ic_controller_render_metrics(const struct ic_controller *c,
     metrics_sample(m, "ovn_ic_paused", NULL, NULL, c->paused);
 
     ic_engine_render_metrics(c->engine, m);
+    ic_condmon_render_metrics(c->condmon, c->sessions, m);
 
     metrics_family(m, "ovn_ic_problems", METRIC_GAUGE,
                    "Bad input set aside, see problems/show.");

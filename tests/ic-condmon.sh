@@ -220,3 +220,33 @@ test_unscoped_replicates_everything() {
         grep -q "^  Port_Binding: 2 rows (all rows)" ||
         fail "replica/show: $(ovn-appctl -t "$T/east-ic.ctl" replica/show)"
 }
+
+# The key allocator's session replicates Datapath_Binding only in the
+# global writer; a daemon that takes over the lock loads them all before
+# it allocates (it must not reuse a key it has not seen yet).
+test_global_writer_takeover() {
+    gateway_zones east west
+    scoped_ts_add ts1 east
+    scoped_ts_add ts2 west
+    wait_ts ts1 east
+    wait_ts ts2 west
+    local writer other
+    if ic_ctl east engine/show | grep -q "^global writer: yes"; then
+        writer=east other=west
+    else
+        writer=west other=east
+    fi
+    check_eq 2 replica_rows "$writer-ic" "IC-SB (global writer)" \
+        Datapath_Binding
+    check_eq 0 replica_rows "$other-ic" "IC-SB (global writer)" \
+        Datapath_Binding
+    stop_pidfile "$T/$writer-ic.pid"
+    wait_until sh -c "ovn-appctl -t '$T/$other-ic.ctl' engine/show |
+        grep -q '^global writer: yes'"
+    scoped_ts_add ts3 "$other"
+    wait_ts ts3 "$other"
+    check_eq 3 replica_rows "$other-ic" "IC-SB (global writer)" \
+        Datapath_Binding
+    # Three different keys.
+    check_eq 3 count_distinct icsbctl tunnel_key Datapath_Binding
+}

@@ -52,11 +52,8 @@ TIMEOUT=300
 KEEP=
 while getopts z:s:k:r:u:m:t:Ko: opt; do
     case $opt in
-        z) Z=$OPTARG ;;
-        s) S=$OPTARG ;;
-        k) K=$OPTARG ;;
-        r) R=$OPTARG ;;
-        u) U=$OPTARG ;;
+        # -z, -s, -k, -r, -u set Z, S, K, R, U.
+        [zskru]) declare "$(echo "$opt" | tr a-z A-Z)=$OPTARG" ;;
         m) MODES=$OPTARG ;;
         t) TIMEOUT=$OPTARG ;;
         K) KEEP=1 ;;
@@ -67,14 +64,8 @@ done
 mkdir -p "$OUT_DIR" || exit 1
 RESULTS=${RESULTS:-$OUT_DIR/results-federation.txt}
 
-T=$(mktemp -d /tmp/bfed.XXXXXX)
-export T
-WAIT_SECONDS=$TIMEOUT
-. "$TOP_SRCDIR/tests/lib.sh"
-trap 'rc=$?; teardown
-      [ $rc = 0 ] || tail -20 "$T/bench.log" >&3
-      if [ -n "$KEEP" ]; then echo "kept $T" >&3; else rm -rf "$T"; fi' EXIT
-exec 3>&2 2>>"$T/bench.log"
+. "$PERF_DIR/bench-lab.sh"
+bench_lab_start bfed
 log() { echo "[$(date +%T)] $*" >&3; }
 
 ZONES=$(seq -f 'z%g' 1 "$Z")

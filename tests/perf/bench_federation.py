@@ -5,8 +5,9 @@ Subcommands:
 
   scopes Z S K U
       Prints, one line per transit switch, "tsI zA,zB,..": S switches,
-      switch I scoped to K of the Z zones (consecutive ones, wrapping, so
-      that every zone is in about S*K/Z switches), then U unscoped switches
+      switch I scoped to K of the Z zones, drawn by a random generator
+      seeded with I (the same lab every time; every zone is in about S*K/Z
+      switches and shares them with many zones), then U unscoped switches
       ("tsI -").
   icnb SOCK SCOPES_FILE
       Adds the switches of SCOPES_FILE to IC-NB in one transaction.
@@ -25,6 +26,7 @@ Subcommands:
 """
 
 import json
+import random
 import sys
 
 from bench_helper import Conn, omap
@@ -33,7 +35,7 @@ from bench_helper import Conn, omap
 def scopes(z, s, k, u):
     out = []
     for i in range(s):
-        zones = sorted({(i * k + j) % z + 1 for j in range(k)})
+        zones = sorted(x + 1 for x in random.Random(i).sample(range(z), k))
         out.append(("ts%05d" % (i + 1), ",".join("z%d" % x for x in zones)))
     for i in range(u):
         out.append(("ts%05d" % (s + i + 1), None))
