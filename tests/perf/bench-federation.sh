@@ -85,11 +85,11 @@ for z in $ZONES; do
     NPORTS[$z]=$($FED zone "$T/$z-nb.sock" "${z#z}" "gw-$z" "$T/scopes" "$R") ||
         fail "zone $z: topology"
 done
+# northd makes the cr- ports; bind them to the gateway as ovn-controller
+# would.
 for z in $ZONES; do
-    check nbctl "$z" --timeout="$TIMEOUT" --wait=sb sync
-done
-for z in $ZONES; do
-    check $HELPER bind "$T/$z-sb.sock" "${NPORTS[$z]}" "gw-$z" "$TIMEOUT"
+    check nbctl "$z" --timeout="$TIMEOUT" --wait=sb sync &&
+        check $HELPER bind "$T/$z-sb.sock" "${NPORTS[$z]}" "gw-$z" "$TIMEOUT"
 done
 log "topology ready"
 
