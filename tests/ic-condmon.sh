@@ -56,6 +56,8 @@ two_scoped_switches() {
 # east started with --ic-monitor-all holds every row, and so does IC-SB.
 test_replica_holds_only_attached_rows() {
     gateway_zones east west north
+    # A standby: east's first daemon holds the zone's lock first.
+    wait_eq "Status: active" ic_ctl east status
     IC_EXTRA_ARGS=--ic-monitor-all ic_start east ours 2
     two_scoped_switches
     ic_sync

@@ -30,7 +30,8 @@
 # internal network and R static routes, all advertised.  Our daemons with conditional
 # monitoring build IC-SB once; then each mode's Z daemons are started
 # cold on that state and measured once every zone answered the --wait=sb
-# handshake (Debian's daemon has none: once all daemons were idle for 2 s):
+# handshake (Debian's daemon has none: once every zone has every switch,
+# z1 its remote ports, and all daemons were idle for 2 s):
 # time, CPU and peak RSS per daemon, the IC-SB rows zone z1's daemon
 # replicates (replica/show) and the remote chassis (tunnels) of z1.
 set -u
@@ -153,6 +154,11 @@ for mode in $MODES; do
     t0=$(date +%s.%N)
     start_all "$mode"
     if [ "$mode" = upstream ]; then
+        # It creates every switch in every zone, scoped or not, once it
+        # has IC-NB and the keys from IC-SB; then its remote ports.
+        for z in $ZONES; do
+            wait_eq $((S + U)) count_rows nbctl "$z" list Logical_Switch
+        done
         wait_until [ "$(remote_ports)" -ge "$z1_remote" ]
         cpu_quiet 2
     else
