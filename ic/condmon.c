@@ -483,10 +483,10 @@ ic_condmon_render_metrics(const struct ic_condmon *cm,
         const struct ovsdb_idl_class *class = ovsdb_idl_get_class(idl);
         for (size_t t = 0; t < class->n_tables; t++) {
             const struct ovsdb_idl_table_class *tc = &class->tables[t];
-            if (ovsdb_idl_server_has_table(idl, tc)) {
+            size_t n = count_rows(idl, tc);
+            if (n || cond_desc(cm, s, tc)) {
                 metrics_sample2(m, "ovn_ic_replica_rows", "db",
-                                ic_session_name(s), "table", tc->name,
-                                count_rows(idl, tc));
+                                ic_session_name(s), "table", tc->name, n);
             }
         }
     }
@@ -512,11 +512,12 @@ ic_condmon_format(const struct ic_condmon *cm, struct ic_db *const sessions[],
         struct ds tables = DS_EMPTY_INITIALIZER;
         for (size_t t = 0; t < class->n_tables; t++) {
             const struct ovsdb_idl_table_class *tc = &class->tables[t];
-            if (!ovsdb_idl_server_has_table(idl, tc)) {
-                continue;
-            }
             size_t n = count_rows(idl, tc);
             const char *desc = cond_desc(cm, s, tc);
+            if (!n && !desc) {
+                /* Not replicated, or empty. */
+                continue;
+            }
             total += n;
             ds_put_format(&tables, "  %s: %"PRIuSIZE" rows%s%s%s\n",
                           tc->name, n, desc ? " (" : "", desc ? desc : "",
