@@ -259,6 +259,10 @@ update_zone(struct ic_condmon *cm, struct ic_db *const sessions[],
             icsbrec_datapath_binding_add_clause_transit_switch(
                 &dp, OVSDB_F_EQ, name);
         }
+        /* A transit router's binding names no switch (its type, which
+         * says so, is not in every IC-SB schema). */
+        icsbrec_datapath_binding_add_clause_transit_switch(&dp, OVSDB_F_EQ,
+                                                           "");
         for (size_t i = 0; i < z.n_uuids; i++) {
             icsbrec_port_binding_add_clause_availability_zone(
                 &pb, OVSDB_F_EQ, &z.uuids[i]);

@@ -22,8 +22,8 @@
  *     is attached to, and every row of its own zone (which it must see to
  *     delete them once they are stale, for example after it left a
  *     switch's scope).
- *   - Datapath_Binding: those of the switches and routers it is attached
- *     to.
+ *   - Datapath_Binding: those of the switches it is attached to, and
+ *     every transit router's (whose bindings name no switch).
  *   - Gateway: those of the zones it shares a transit switch with, as the
  *     gateway step decides (lib/ts-scope.h), and its own.
  *   - Encap: those of the replicated gateways, and every VXLAN one (VXLAN

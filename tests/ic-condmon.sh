@@ -252,3 +252,25 @@ test_global_writer_takeover() {
     # Three different keys.
     check_eq 3 count_distinct icsbctl tunnel_key Datapath_Binding
 }
+
+# A transit router is in every zone: with a scoped switch that leaves west
+# out, west still replicates the router's datapath and port bindings and
+# mirrors east's router port; the scoped switch's rows stay out.
+test_transit_router_with_scoped_switch() {
+    gateway_zones east west
+    scoped_ts_add ts1 east
+    wait_ts ts1 east
+    check icnbctl tr-add tr1
+    check icnbctl trp-add tr1 p_west 00:00:00:11:22:02 10.0.0.2/24 \
+        chassis=gw_west
+    check icnbctl trp-add tr1 p_east 00:00:00:11:22:01 10.0.0.1/24 \
+        chassis=gw_east
+    ic_sync
+    check_eq 1 replica_rows west-ic IC-SB Datapath_Binding
+    check_eq 2 replica_rows west-ic IC-SB Port_Binding
+    check_eq 2 replica_rows east-ic IC-SB Datapath_Binding
+    check_eq gw_east nbctl west get Logical_Router_Port p_east \
+        options:requested-chassis
+    check_eq gw_west nbctl east get Logical_Router_Port p_west \
+        options:requested-chassis
+}
