@@ -2,6 +2,7 @@
 # the tests link too.
 noinst_LTLIBRARIES += ic/libic.la
 ic_libic_la_SOURCES = \
+	ic/condmon.c ic/condmon.h \
 	ic/controller.c ic/controller.h \
 	ic/engine.c ic/engine.h \
 	ic/step.h ic/steps.def \

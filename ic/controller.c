@@ -8,6 +8,7 @@
 
 #include "ic/controller.h"
 
+#include "ic/condmon.h"
 #include "ic/engine.h"
 #include "lib/ic-db.h"
 #include "lib/metrics.h"
@@ -33,6 +34,7 @@ VLOG_DEFINE_THIS_MODULE(controller);
 struct ic_controller {
     struct ic_db *sessions[IC_N_SESSIONS];
     struct ic_engine *engine;
+    struct ic_condmon *condmon;
     struct problem_set problems;
 
     bool paused;
@@ -239,6 +241,17 @@ cmd_problems_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_destroy(&s);
 }
 
+static void
+cmd_replica_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
+                 const char *argv[] OVS_UNUSED, void *c_)
+{
+    struct ic_controller *c = c_;
+    struct ds s = DS_EMPTY_INITIALIZER;
+    ic_condmon_format(c->condmon, c->sessions, &s);
+    unixctl_command_reply(conn, ds_cstr(&s));
+    ds_destroy(&s);
+}
+
 /* Creation. */
 
 struct ic_controller *
@@ -274,6 +287,7 @@ ic_controller_create(const struct ic_controller_options *opts)
     struct ic_engine_io this_io = io;
     this_io.aux = c;
     c->engine = ic_engine_create_default(&this_io, &c->problems);
+    c->condmon = ic_condmon_create(opts->monitor_all);
 
     unixctl_command_register("exit", "", 0, 0, cmd_exit, c);
     unixctl_command_register("pause", "", 0, 0, cmd_pause, c);
@@ -296,6 +310,7 @@ ic_controller_create(const struct ic_controller_options *opts)
     unixctl_command_register("problems/show", "", 0, 0, cmd_problems_show,
                              c);
     unixctl_command_register("status/show", "", 0, 0, cmd_status_show, c);
+    unixctl_command_register("replica/show", "", 0, 0, cmd_replica_show, c);
     return c;
 }
 
@@ -304,6 +319,7 @@ ic_controller_destroy(struct ic_controller *c)
 {
     if (c) {
         ic_engine_destroy(c->engine);
+        ic_condmon_destroy(c->condmon);
         problems_destroy(&c->problems);
         for (int i = 0; i < IC_N_SESSIONS; i++) {
             ic_db_destroy(c->sessions[i]);
@@ -425,6 +441,10 @@ ic_controller_run(struct ic_controller *c)
     }
     update_probe_intervals(c);
     update_locks(c);
+    ic_engine_set_unsettled(c->engine,
+                            ic_condmon_run(c->condmon, c->sessions,
+                                           ic_engine_get_az(c->engine),
+                                           c->was_global_writer));
 
     bool ready = c->was_active;
     for (int i = 0; i < IC_N_DBS; i++) {
@@ -591,6 +611,7 @@ ic_controller_render_metrics(const struct ic_controller *c,
     metrics_sample(m, "ovn_ic_paused", NULL, NULL, c->paused);
 
     ic_engine_render_metrics(c->engine, m);
+    ic_condmon_render_metrics(c->condmon, c->sessions, m);
 
     metrics_family(m, "ovn_ic_problems", METRIC_GAUGE,
                    "Bad input set aside, see problems/show.");

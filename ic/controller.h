@@ -29,6 +29,10 @@ struct ic_controller_options {
     const char *sb_remote;
     const char *icnb_remote;
     const char *icsb_remote;
+
+    /* Replicate every row of the tables the steps use, without monitor
+     * conditions (--ic-monitor-all, see ic/condmon.h). */
+    bool monitor_all;
 };
 
 struct ic_controller *ic_controller_create(

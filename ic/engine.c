@@ -41,6 +41,7 @@ struct ic_engine {
     struct problem_set *problems;
     const struct ic_step_state *az_step;    /* The one with 'find_az'. */
 
+    uint32_t unsettled;         /* Sessions whose view is incomplete. */
     bool force;                 /* Run every step on the next pass. */
     const char *force_reason;
     bool converged;             /* Last pass: all complete, none waiting. */
@@ -335,6 +336,30 @@ ic_engine_destroy(struct ic_engine *e)
     }
 }
 
+/* Tells the engine which sessions' replicas are incomplete for now (see
+ * ic/condmon.h): until they are not, every step that reads or writes one
+ * of them is postponed, as if it could not write. */
+void
+ic_engine_set_unsettled(struct ic_engine *e, uint32_t sessions)
+{
+    if (sessions != e->unsettled) {
+        VLOG_DBG("sessions waiting for new monitor conditions: %#"PRIx32,
+                 sessions);
+    }
+    e->unsettled = sessions;
+}
+
+/* Returns the zone's Availability_Zone row as the zone step finds it now,
+ * or NULL. */
+const struct icsbrec_availability_zone *
+ic_engine_get_az(const struct ic_engine *e)
+{
+    return e->az_step
+           ? e->az_step->step->find_az(e->az_step->state,
+                                       e->io.idl(e->io.aux, IC_DB_ICSB))
+           : NULL;
+}
+
 /* Makes the next pass run every step, whatever changed. */
 void
 ic_engine_force_recompute(struct ic_engine *e, const char *reason)
@@ -519,6 +544,12 @@ run_steps(struct ic_engine *e, struct ovsdb_idl_txn *txns[IC_N_SESSIONS],
         bool writable = true;
         for (int s = 0; s < IC_N_SESSIONS; s++) {
             writable = writable && (!(writes & (1u << s)) || txns[s]);
+        }
+        /* A step that reads or writes a session whose replica is still
+         * changing to new monitor conditions waits like one that cannot
+         * write: it would see a partial view. */
+        if ((writes | step_sessions(step, false)) & e->unsettled) {
+            writable = false;
         }
         if (!writable) {
             /* Keep the old seqnos, so that the step runs when it can, and

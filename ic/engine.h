@@ -21,7 +21,9 @@
  *      step last ran.  A global-writer step is skipped unless this daemon
  *      is the global writer; a zone step is skipped while the zone has no
  *      AZ; a step is postponed, not dropped, while one of the sessions it
- *      writes has no open transaction (one is still in flight);
+ *      writes has no open transaction (one is still in flight), or one of
+ *      the sessions it reads or writes waits for the server to apply new
+ *      monitor conditions (ic_engine_set_unsettled(), ic/condmon.h);
  *   4. commits every open transaction without blocking;
  *   5. decides convergence: a pass in which every step was complete, none
  *      was postponed and no transaction changed anything is "quiet", and
@@ -46,6 +48,7 @@
 #include "ic/step.h"
 
 struct ds;
+struct icsbrec_availability_zone;
 struct metrics;
 struct ovsdb_idl_txn;
 struct problem_set;
@@ -96,6 +99,9 @@ bool ic_engine_dump_graph(const char *node, struct ds *);
 void ic_engine_destroy(struct ic_engine *);
 
 void ic_engine_force_recompute(struct ic_engine *, const char *reason);
+void ic_engine_set_unsettled(struct ic_engine *, uint32_t sessions);
+const struct icsbrec_availability_zone *ic_engine_get_az(
+    const struct ic_engine *);
 bool ic_engine_force_step(struct ic_engine *, const char *name);
 void ic_engine_run(struct ic_engine *, bool global_writer);
 void ic_engine_idle(struct ic_engine *);

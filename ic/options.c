@@ -58,6 +58,8 @@ Options:\n\
   --ic-sb-db=DATABASE       IC-SB database (default: %s)\n\
   --unixctl=SOCKET          override the default control socket\n\
   --metrics-address=IP:PORT serve /metrics and /healthz over HTTP (off)\n\
+  --ic-monitor-all          replicate every IC-SB row of the tables used,\n\
+                            not only the rows this zone needs\n\
   -h, --help                display this help message\n\
   --dump-inc-proc-graph[=NODE]\n\
                             print the sync steps and the tables that make\n\
@@ -114,6 +116,7 @@ ic_cli_parse(int argc, char *argv[], struct ic_cli *cli)
         OPT_SSL_CIPHERSUITES_,
         OPT_SSL_SERVER_NAME_,
         OPT_DUMP_GRAPH,
+        OPT_IC_MONITOR_ALL,
         DAEMON_OPTION_ENUMS,
         VLOG_OPTION_ENUMS,
     };
@@ -136,6 +139,7 @@ ic_cli_parse(int argc, char *argv[], struct ic_cli *cli)
          OPT_SSL_CIPHERSUITES_},
         {"ssl-server-name", required_argument, NULL, OPT_SSL_SERVER_NAME_},
         {"dump-inc-proc-graph", optional_argument, NULL, OPT_DUMP_GRAPH},
+        {"ic-monitor-all", no_argument, NULL, OPT_IC_MONITOR_ALL},
         DAEMON_LONG_OPTIONS,
         VLOG_LONG_OPTIONS,
         {NULL, 0, NULL, 0},
@@ -206,6 +210,9 @@ ic_cli_parse(int argc, char *argv[], struct ic_cli *cli)
         case OPT_DUMP_GRAPH:
             dump_graph(optarg);
             OVS_NOT_REACHED();
+        case OPT_IC_MONITOR_ALL:
+            cli->dbs.monitor_all = true;
+            break;
         case 'h':
             usage();
             OVS_NOT_REACHED();

@@ -28,6 +28,10 @@ test_metrics_and_healthz() {
         "$T/metrics" || fail "no count of rows written"
     grep -q '^ovn_ic_rows_written_total{db="NB",table="Logical_Switch"} [1-9]' \
         "$T/metrics" || fail "no count of NB rows written"
+    grep -q '^ovn_ic_replica_rows{db="IC-SB",table="Datapath_Binding"} 1$' \
+        "$T/metrics" || fail "no count of replicated rows"
+    grep -q '^ovn_ic_monitor_conditions_pending 0$' "$T/metrics" ||
+        fail "no gauge of pending monitor conditions"
     check_eq 404 http_code http://127.0.0.1:$port/nothing
     check_eq 405 http_code -X POST http://127.0.0.1:$port/metrics
 

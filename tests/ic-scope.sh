@@ -3,49 +3,6 @@
 # and a zone mirrors only the gateways of the zones it shares a transit
 # switch with.  Three zones: east, west and north.
 
-SCOPE_KEY=other_config:availability-zones
-
-# scoped_ts_add TS ZONES: creates transit switch TS scoped to ZONES (a
-# comma-separated list) in one transaction, so that no zone ever sees it
-# unscoped.
-scoped_ts_add() {
-    icnbctl ts-add "$1" -- set Transit_Switch "$1" "$SCOPE_KEY=\"$2\""
-}
-
-# wait_ts TS ZONE...: waits until every ZONE has TS, with its key.
-wait_ts() {
-    local ts=$1 z
-    shift
-    for z in "$@"; do
-        wait_until nbctl "$z" get Logical_Switch "$ts" \
-            other_config:requested-tnl-key
-    done
-}
-
-# ts_scope TS ZONES: changes the scope of TS.
-ts_scope() {
-    icnbctl set Transit_Switch "$1" "$SCOPE_KEY=\"$2\""
-}
-
-# has_ls ZONE TS: 1 if the zone's NB has the logical switch of TS, else 0.
-has_ls() {
-    count_rows nbctl "$1" find Logical_Switch "other_config:interconn-ts=$2"
-}
-
-# has_chassis ZONE NAME: 1 if the zone's SB has chassis NAME, else 0.
-has_chassis() {
-    count_rows sbctl "$1" find Chassis "name=$2"
-}
-
-# learned ZONE: the prefixes the zone's routers learned, sorted, on one
-# line.
-learned() {
-    nbctl "$1" --format=csv --data=bare --no-headings \
-        --columns=ip_prefix,external_ids list Logical_Router_Static_Route |
-        awk -F, '/ic-learned-route=/ { print $1 }' | LC_ALL=C sort |
-        paste -sd' '
-}
-
 # route_zones: the zones that advertise routes on ts1, sorted, on one line.
 route_zones() {
     local az
@@ -53,16 +10,6 @@ route_zones() {
                     transit_switch=ts1); do
         icsbctl --bare --columns=name list Availability_Zone "$az"
     done | sort -u | paste -sd' '
-}
-
-# route_zones_learning ZONES...: turns route advertisement and learning on
-# in every ZONE.
-route_zones_learning() {
-    local z
-    for z in "$@"; do
-        nbctl "$z" set NB_Global . options:ic-route-adv=true \
-            options:ic-route-learn=true
-    done
 }
 
 # internal_networks ZONE...: gives each zone's router r_ZONE an internal

@@ -458,6 +458,61 @@ cluster_leader() {
     return 1
 }
 
+# Transit switches scoped to zones (tests/ic-scope.sh, tests/ic-condmon.sh).
+
+SCOPE_KEY=other_config:availability-zones
+
+# scoped_ts_add TS ZONES: creates transit switch TS scoped to ZONES (a
+# comma-separated list) in one transaction, so that no zone ever sees it
+# unscoped.
+scoped_ts_add() {
+    icnbctl ts-add "$1" -- set Transit_Switch "$1" "$SCOPE_KEY=\"$2\""
+}
+
+# wait_ts TS ZONE...: waits until every ZONE has TS, with its key.
+wait_ts() {
+    local ts=$1 z
+    shift
+    for z in "$@"; do
+        wait_until nbctl "$z" get Logical_Switch "$ts" \
+            other_config:requested-tnl-key
+    done
+}
+
+# ts_scope TS ZONES: changes the scope of TS.
+ts_scope() {
+    icnbctl set Transit_Switch "$1" "$SCOPE_KEY=\"$2\""
+}
+
+# has_ls ZONE TS: 1 if the zone's NB has the logical switch of TS, else 0.
+has_ls() {
+    count_rows nbctl "$1" find Logical_Switch "other_config:interconn-ts=$2"
+}
+
+# has_chassis ZONE NAME: 1 if the zone's SB has chassis NAME, else 0.
+has_chassis() {
+    count_rows sbctl "$1" find Chassis "name=$2"
+}
+
+# learned ZONE: the prefixes the zone's routers learned, sorted, on one
+# line.
+learned() {
+    nbctl "$1" --format=csv --data=bare --no-headings \
+        --columns=ip_prefix,external_ids list Logical_Router_Static_Route |
+        awk -F, '/ic-learned-route=/ { print $1 }' | LC_ALL=C sort |
+        paste -sd' '
+}
+
+# route_zones_learning ZONES...: turns route advertisement and learning on
+# in every ZONE.
+route_zones_learning() {
+    local z
+    for z in "$@"; do
+        nbctl "$z" set NB_Global . options:ic-route-adv=true \
+            options:ic-route-learn=true
+    done
+}
+
 # teardown: stops every daemon of the test, daemons before databases.
 teardown() {
     local f

@@ -42,6 +42,7 @@ PERF_DIR=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$PERF_DIR/../.." && pwd)}
 TOP_BUILDDIR=${TOP_BUILDDIR:-$TOP_SRCDIR}
 export TOP_SRCDIR TOP_BUILDDIR
+. "$PERF_DIR/bench-lab.sh"
 HELPER="python3 $PERF_DIR/bench_routes.py"
 OUT_DIR=${PERF_OUT_DIR:-/tmp/ovn-ic-perf}
 
@@ -86,14 +87,7 @@ json_list() { echo "[$(echo $* | tr ' ' ',')]"; }
 run_kind() {
     local kind=$1
     (
-        T=$(mktemp -d /tmp/brt.XXXXXX)
-        export T
-        WAIT_SECONDS=$TIMEOUT
-        . "$TOP_SRCDIR/tests/lib.sh"
-        trap 'rc=$?; teardown
-              [ $rc = 0 ] || tail -20 "$T/bench.log" >&3
-              if [ -n "$KEEP" ]; then echo "kept $T" >&3; else rm -rf "$T"; fi' EXIT
-        exec 3>&2 2>>"$T/bench.log"
+        bench_lab_start brt
         log() { echo "[$kind $(date +%T)] $*" >&3; }
 
         # IC databases, two zones with route exchange on, a fake

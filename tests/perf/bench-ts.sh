@@ -28,6 +28,7 @@ PERF_DIR=$(cd "$(dirname "$0")" && pwd)
 TOP_SRCDIR=${TOP_SRCDIR:-$(cd "$PERF_DIR/../.." && pwd)}
 TOP_BUILDDIR=${TOP_BUILDDIR:-$TOP_SRCDIR}
 export TOP_SRCDIR TOP_BUILDDIR
+. "$PERF_DIR/bench-lab.sh"
 HELPER="python3 $PERF_DIR/bench_helper.py"
 OUT_DIR=${PERF_OUT_DIR:-/tmp/ovn-ic-perf}
 
@@ -65,16 +66,9 @@ loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 run_kind() {
     local kind=$1
     (
-        T=$(mktemp -d /tmp/bts.XXXXXX)
-        export T
-        WAIT_SECONDS=$TIMEOUT
-        . "$TOP_SRCDIR/tests/lib.sh"
-        trap 'rc=$?; teardown
-              [ $rc = 0 ] || tail -20 "$T/bench.log" >&3
-              if [ -n "$KEEP" ]; then echo "kept $T" >&3; else rm -rf "$T"; fi' EXIT
         # Progress goes to the terminal (fd 3); the daemons' and tools'
         # chatter to $T/bench.log, shown if the run fails.
-        exec 3>&2 2>>"$T/bench.log"
+        bench_lab_start bts
         log() { echo "[$kind $(date +%T)] $*" >&3; }
 
         # Databases, northds and one fake interconnection gateway per zone.

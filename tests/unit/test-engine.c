@@ -472,6 +472,39 @@ test_postponed_and_idle(void)
     problems_destroy(&problems);
 }
 
+/* A session waiting for new monitor conditions (ic/condmon.h): the steps
+ * that use it wait for the server, as for a busy session, and keep their
+ * tracked changes; the others run. */
+static void
+test_unsettled(void)
+{
+    struct problem_set problems;
+    problems_init(&problems);
+    struct ic_engine *e = engine_create(&problems);
+    pass(e, false);
+
+    ic_engine_set_unsettled(e, 1u << IC_DB_ICSB);
+    change(IC_DB_ICSB, &icsbrec_table_route, true);
+    change(IC_DB_NB, &nbrec_table_logical_switch, true);
+    int clears = world.n_clears[IC_DB_ICSB];
+    unsigned int ran = pass(e, false);
+    tap_result(ran == A && !ic_engine_is_converged(e),
+               "while IC-SB waits for new conditions, the step that uses "
+               "it is postponed and the others run (ran %#x)", ran);
+    tap_result(world.n_clears[IC_DB_ICSB] == clears,
+               "and the tracked changes it reads are kept");
+    tap_result(pass(e, false) == 0, "it stays postponed until settled");
+    ic_engine_set_unsettled(e, 0);
+    ran = pass(e, false);
+    tap_result(ran == B && !rec_b.recompute && rec_b.changed == 2
+               && ic_engine_is_converged(e),
+               "once settled it runs with the changes it missed (ran %#x)",
+               ran);
+
+    ic_engine_destroy(e);
+    problems_destroy(&problems);
+}
+
 static void
 test_global_and_zone(void)
 {
@@ -660,6 +693,7 @@ main(int argc OVS_UNUSED, char *argv[])
     test_monitoring();
     test_runs_on_change();
     test_postponed_and_idle();
+    test_unsettled();
     test_global_and_zone();
     test_quiet_pass();
     test_writer_check();
