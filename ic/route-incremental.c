@@ -52,7 +52,8 @@ row_changed(const struct ovsdb_idl_row *row)
 
 /* True if NB_Global, Logical_Router and Availability_Zone changed only in
  * ways an incremental run handles (routers' static route sets, columns
- * routes do not use: routers' external_ids, zones' nb_ic_cfg), and no
+ * routes do not use: routers' external_ids, zones' nb_ic_cfg; new zones),
+ * and no
  * static route or IC-SB route was modified in place (or modified, then
  * deleted).  Checked before anything else, since
  * the state keeps pointers into those rows. */
@@ -61,10 +62,13 @@ structure_unchanged(const struct sync_route_ctx *ctx)
 {
     const struct icsbrec_availability_zone *az;
     ICSBREC_AVAILABILITY_ZONE_FOR_EACH_TRACKED (az, ctx->icsb_idl) {
-        if (icsbrec_availability_zone_is_new(az)
-            || icsbrec_availability_zone_is_deleted(az)
-            || icsbrec_availability_zone_is_updated(
-                az, ICSBREC_AVAILABILITY_ZONE_COL_NAME)) {
+        /* A new zone is not: nothing refers to it yet, and its routes
+         * come as new IC-SB routes (zones join one by one at a cold
+         * start). */
+        if (icsbrec_availability_zone_is_deleted(az)
+            || (!icsbrec_availability_zone_is_new(az)
+                && icsbrec_availability_zone_is_updated(
+                    az, ICSBREC_AVAILABILITY_ZONE_COL_NAME))) {
             return false;
         }
     }

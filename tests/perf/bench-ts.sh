@@ -168,6 +168,13 @@ run_kind() {
             "$(IFS=,; echo "${ic_pids[*]}")" "$(IFS=,; echo "${nd_pids[*]}")" \
             "$nd0" "$NUDGE" "$T/z1-nb.sock" "$T/z2-nb.sock" "$T/z3-nb.sock" \
             > "$OUT/$kind.json" || fail "measurement failed"
+        # What the engines did (ours only), kept with -K.
+        if [ "$kind" = ours ]; then
+            for z in $zones; do
+                { ic_ctl "$z" engine/show; ic_ctl "$z" status/show; } \
+                    > "$T/$z-engine.txt" 2>&1
+            done
+        fi
         if [ -n "$perf_pid" ]; then
             kill -INT "$perf_pid"
             wait "$perf_pid"
