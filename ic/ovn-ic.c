@@ -10,6 +10,9 @@
 #include <config.h>
 
 #include <stdlib.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "command-line.h"
 #include "daemon.h"
@@ -65,6 +68,17 @@ main(int argc, char *argv[])
     struct ic_cli cli;
 
     set_program_name(argv[0]);
+#if defined(__GLIBC__) && defined(M_MXFAST)
+    /* No fastbins.  The IDL and JSON code free hundreds of thousands of
+     * small blocks at a time (a big update or transaction), and glibc then
+     * consolidates all of its fastbins whenever a block of 1 kB or more is
+     * asked for or one of 64 kB is freed: 20% of a cold start's CPU went
+     * to malloc_consolidate() and unlink_chunk() (tests/perf/README.md).
+     * GLIBC_TUNABLES=glibc.malloc.mxfast=N still overrides this. */
+    if (!getenv("GLIBC_TUNABLES")) {
+        mallopt(M_MXFAST, 0);
+    }
+#endif
     /* Pidfile and control socket live in OVN's run directory, where
      * ovn-appctl looks for them. */
     setenv("OVS_RUNDIR", ic_rundir(), 1);

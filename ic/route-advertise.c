@@ -340,15 +340,37 @@ set_external_id(const struct icsbrec_route *route, const char *key,
     }
 }
 
+/* Writes what 'a' says into IC-SB route 'route', which is 'new_row' if
+ * this transaction inserts it: then whole columns, since key updates of a
+ * new row cost the transaction one more operation per row (the IDL sends
+ * them as a "mutate" after the "insert"). */
 static void
 write_adv_route(const struct sync_route_state *st,
-                const struct icsbrec_route *route, const struct adv_route *a)
+                const struct icsbrec_route *route, const struct adv_route *a,
+                bool new_row)
 {
     const struct route_source *src = route_sources_winner(a->sources,
                                                           a->n_sources);
     char nb_id[UUID_LEN + 1], lr_id[UUID_LEN + 1];
     snprintf(nb_id, sizeof nb_id, UUID_FMT, UUID_ARGS(&src->nb_id));
     snprintf(lr_id, sizeof lr_id, UUID_FMT, UUID_ARGS(&src->lr_id));
+    if (new_row) {
+        icsbrec_route_set_origin(route, src->origin);
+        struct smap ids = SMAP_INITIALIZER(&ids);
+        smap_add(&ids, "nb-id", nb_id);
+        smap_add(&ids, "lr-id", lr_id);
+        if (src->route_tag && src->route_tag[0]) {
+            smap_add(&ids, "ic-route-tag", src->route_tag);
+        }
+        icsbrec_route_set_external_ids(route, &ids);
+        smap_destroy(&ids);
+        if (st->route_options && src->override_connected) {
+            const struct smap options = SMAP_CONST1(
+                &options, ROUTE_OVERRIDE_CONNECTED, "true");
+            icsbrec_route_set_options(route, &options);
+        }
+        return;
+    }
     if (strcmp(route->origin, src->origin)) {
         icsbrec_route_set_origin(route, src->origin);
     }
@@ -385,7 +407,7 @@ adv_write(struct sync_route_state *st)
     HMAPX_FOR_EACH (node, &st->dirty_adv) {
         struct adv_route *a = node->data;
         if (a->row) {
-            write_adv_route(st, a->row, a);
+            write_adv_route(st, a->row, a, false);
         } else if (!a->pending) {
             ds_clear(&prefix);
             ds_clear(&nexthop);
@@ -402,7 +424,7 @@ adv_write(struct sync_route_state *st)
             icsbrec_route_set_route_table(row, a->route_table);
             icsbrec_route_set_ip_prefix(row, ds_cstr(&prefix));
             icsbrec_route_set_nexthop(row, ds_cstr(&nexthop));
-            write_adv_route(st, row, a);
+            write_adv_route(st, row, a, true);
             a->pending = true;
             st->n_pending++;
             st->n_advertised_now++;

@@ -106,6 +106,21 @@ dyn_row_add(struct sync_route_state *st,
 
 /* Full run: the routers' datapaths, and their Learned_Route rows.  Called
  * once the routers are known. */
+/* Returns true if SB datapath 'dp' is a logical router's, with the
+ * router's NB UUID in '*lr_uuid'. */
+bool
+dyn_datapath_router(struct ovsdb_idl *sb,
+                    const struct sbrec_datapath_binding *dp,
+                    struct uuid *lr_uuid)
+{
+    if (sbrec_server_has_datapath_binding_table_col_nb_uuid(sb)
+        && dp->nb_uuid) {
+        *lr_uuid = *dp->nb_uuid;
+        return true;
+    }
+    return smap_get_uuid(&dp->external_ids, "logical-router", lr_uuid);
+}
+
 void
 dyn_build(struct sync_route_state *st, const struct sync_route_ctx *ctx)
 {
@@ -119,15 +134,10 @@ dyn_build(struct sync_route_state *st, const struct sync_route_ctx *ctx)
         return;
     }
 
-    bool has_nb_uuid = sbrec_server_has_datapath_binding_table_col_nb_uuid(
-        sb);
     const struct sbrec_datapath_binding *dp;
     SBREC_DATAPATH_BINDING_FOR_EACH (dp, sb) {
         struct uuid lr_uuid;
-        if (has_nb_uuid && dp->nb_uuid) {
-            lr_uuid = *dp->nb_uuid;
-        } else if (!smap_get_uuid(&dp->external_ids, "logical-router",
-                                  &lr_uuid)) {
+        if (!dyn_datapath_router(sb, dp, &lr_uuid)) {
             continue;
         }
         struct ic_router *r = route_router_find_uuid(st, &lr_uuid);

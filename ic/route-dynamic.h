@@ -14,14 +14,19 @@
 #include <stdbool.h>
 
 struct dyn_prefix;
+struct ovsdb_idl;
 struct ic_router;
 struct route_prefix;
+struct sbrec_datapath_binding;
 struct sbrec_learned_route;
 struct sync_route_ctx;
 struct sync_route_state;
 struct uuid;
 
 void dyn_build(struct sync_route_state *, const struct sync_route_ctx *);
+bool dyn_datapath_router(struct ovsdb_idl *,
+                         const struct sbrec_datapath_binding *,
+                         struct uuid *lr_uuid);
 void dyn_router_destroy(struct ic_router *);
 void dyn_rows_destroy(struct sync_route_state *);
 

@@ -22,6 +22,10 @@
 
 #include "ic/route-incremental.h"
 
+#include <string.h>
+
+#include "hash.h"
+
 #include "ic/route-advertise.h"
 #include "ic/route-dynamic.h"
 #include "ic/route-learn.h"
@@ -53,7 +57,8 @@ row_changed(const struct ovsdb_idl_row *row)
 
 /* True if NB_Global, Logical_Router and Availability_Zone changed only in
  * ways an incremental run handles (routers' static route sets, columns
- * routes do not use: routers' external_ids, zones' nb_ic_cfg), and no
+ * routes do not use: routers' external_ids, zones' nb_ic_cfg; new zones),
+ * and no
  * static route or IC-SB route was modified in place (or modified, then
  * deleted).  Checked before anything else, since
  * the state keeps pointers into those rows. */
@@ -62,10 +67,13 @@ structure_unchanged(const struct sync_route_ctx *ctx)
 {
     const struct icsbrec_availability_zone *az;
     ICSBREC_AVAILABILITY_ZONE_FOR_EACH_TRACKED (az, ctx->icsb_idl) {
-        if (icsbrec_availability_zone_is_new(az)
-            || icsbrec_availability_zone_is_deleted(az)
-            || icsbrec_availability_zone_is_updated(
-                az, ICSBREC_AVAILABILITY_ZONE_COL_NAME)) {
+        /* A new zone is not: nothing refers to it yet, and its routes
+         * come as new IC-SB routes (zones join one by one at a cold
+         * start). */
+        if (icsbrec_availability_zone_is_deleted(az)
+            || (!icsbrec_availability_zone_is_new(az)
+                && icsbrec_availability_zone_is_updated(
+                    az, ICSBREC_AVAILABILITY_ZONE_COL_NAME))) {
             return false;
         }
     }
@@ -138,23 +146,100 @@ router_holds_static(const struct nbrec_logical_router *lr,
     return false;
 }
 
-/* Returns the router that holds new static route 'sr', one of the routers
- * whose static route set changed, or NULL. */
-static const struct nbrec_logical_router *
-static_route_owner(const struct sync_route_ctx *ctx,
-                   const struct nbrec_logical_router_static_route *sr)
+/* Finds the owners of new static routes among the routers whose static
+ * route set changed in this run.  With few new routes, a binary search in
+ * each such router; with many (a cold start learns tens of thousands of
+ * routes over a thousand routers in one run), a search in every router
+ * for every route would be quadratic, so the routers' routes are hashed
+ * once instead. */
+struct owner_finder {
+    const struct sync_route_ctx *ctx;
+    struct ptr_array routers;           /* Their static_routes changed. */
+    struct hmap by_route;               /* struct owner_node, if built. */
+    bool hashed;
+};
+
+struct owner_node {
+    struct hmap_node node;              /* By the route row's address. */
+    const struct nbrec_logical_router_static_route *sr;
+    const struct nbrec_logical_router *lr;
+};
+
+static void
+owner_finder_init(struct owner_finder *of, const struct sync_route_ctx *ctx)
 {
+    of->ctx = ctx;
+    memset(&of->routers, 0, sizeof of->routers);
+    hmap_init(&of->by_route);
+    of->hashed = false;
+
+    size_t n_routes = 0;
     const struct nbrec_logical_router *lr;
     NBREC_LOGICAL_ROUTER_FOR_EACH_TRACKED (lr, ctx->nb_idl) {
         if (nbrec_logical_router_is_updated(
-                lr, NBREC_LOGICAL_ROUTER_COL_STATIC_ROUTES)
-            && router_holds_static(lr, sr)) {
-            return lr;
+                lr, NBREC_LOGICAL_ROUTER_COL_STATIC_ROUTES)) {
+            ptr_array_push(&of->routers, lr);
+            n_routes += lr->n_static_routes;
+        }
+    }
+    size_t n_new = 0;
+    const struct nbrec_logical_router_static_route *sr;
+    NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
+        n_new += nbrec_logical_router_static_route_is_new(sr);
+    }
+
+    /* About 16 comparisons per binary search. */
+    if (n_new * of->routers.n * 16 > 2 * n_routes) {
+        of->hashed = true;
+        for (size_t i = 0; i < of->routers.n; i++) {
+            const struct nbrec_logical_router *r = of->routers.p[i];
+            for (size_t j = 0; j < r->n_static_routes; j++) {
+                struct owner_node *on = xmalloc(sizeof *on);
+                on->sr = r->static_routes[j];
+                on->lr = r;
+                hmap_insert(&of->by_route, &on->node,
+                            hash_pointer(on->sr, 0));
+            }
+        }
+    }
+}
+
+static void
+owner_finder_destroy(struct owner_finder *of)
+{
+    struct owner_node *on;
+    HMAP_FOR_EACH_POP (on, node, &of->by_route) {
+        free(on);
+    }
+    hmap_destroy(&of->by_route);
+    free(of->routers.p);
+}
+
+/* Returns the router that holds new static route 'sr', one of the routers
+ * whose static route set changed, or NULL. */
+static const struct nbrec_logical_router *
+static_route_owner(const struct owner_finder *of,
+                   const struct nbrec_logical_router_static_route *sr)
+{
+    if (of->hashed) {
+        const struct owner_node *on;
+        HMAP_FOR_EACH_WITH_HASH (on, node, hash_pointer(sr, 0),
+                                 &of->by_route) {
+            if (on->sr == sr) {
+                return on->lr;
+            }
+        }
+        return NULL;
+    }
+    for (size_t i = 0; i < of->routers.n; i++) {
+        if (router_holds_static(of->routers.p[i], sr)) {
+            return of->routers.p[i];
         }
     }
 
     /* In case the order is ever not so. */
-    NBREC_LOGICAL_ROUTER_FOR_EACH_TRACKED (lr, ctx->nb_idl) {
+    const struct nbrec_logical_router *lr;
+    NBREC_LOGICAL_ROUTER_FOR_EACH_TRACKED (lr, of->ctx->nb_idl) {
         for (size_t i = 0; i < lr->n_static_routes; i++) {
             if (lr->static_routes[i] == sr) {
                 static struct vlog_rate_limit rl
@@ -263,6 +348,8 @@ route_incremental_run(struct sync_route_state *st)
      * row replaced by another with the same key is settled without a full
      * run.  Rows that came and went unseen are skipped; if one of them was
      * ours, the pending count below tells. */
+    struct owner_finder of;
+    owner_finder_init(&of, ctx);
     for (int pass = 0; pass < 2; pass++) {
         const struct nbrec_logical_router_static_route *sr;
         NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
@@ -272,12 +359,14 @@ route_incremental_run(struct sync_route_state *st)
             if (pass == 0 ? is_deleted && !is_new
                             && !static_route_gone(st, sr)
                 : is_new && !is_deleted
-                  && !static_route_new(st, static_route_owner(ctx, sr),
+                  && !static_route_new(st, static_route_owner(&of, sr),
                                        sr)) {
+                owner_finder_destroy(&of);
                 return false;
             }
         }
     }
+    owner_finder_destroy(&of);
     for (int pass = 0; pass < 2; pass++) {
         const struct sbrec_learned_route *row;
         SBREC_LEARNED_ROUTE_FOR_EACH_TRACKED (row, ctx->sb_idl) {

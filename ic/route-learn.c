@@ -389,12 +389,26 @@ learn_full(struct sync_route_state *st)
     }
 }
 
+/* Writes what candidate 'c' says into NB static route 'sr', which is
+ * 'new_row' if this transaction inserts it: then whole columns, since key
+ * updates of a new row cost the transaction one more operation per row
+ * (the IDL sends them as a "mutate" after the "insert"). */
 static void
 write_learned_route(const struct nbrec_logical_router_static_route *sr,
-                    const struct learn_candidate *c)
+                    const struct learn_candidate *c, bool new_row)
 {
     char uuid[UUID_LEN + 1];
     snprintf(uuid, sizeof uuid, UUID_FMT, UUID_ARGS(&c->route->header_.uuid));
+    if (new_row) {
+        const struct smap ids = SMAP_CONST1(&ids, "ic-learned-route", uuid);
+        nbrec_logical_router_static_route_set_external_ids(sr, &ids);
+        const struct smap options = (route_is_override_connected(c->route)
+            ? SMAP_CONST2(&options, "origin", c->route->origin,
+                          ROUTE_OVERRIDE_CONNECTED, "true")
+            : SMAP_CONST1(&options, "origin", c->route->origin));
+        nbrec_logical_router_static_route_set_options(sr, &options);
+        return;
+    }
     const char *cur = smap_get(&sr->external_ids, "ic-learned-route");
     if (!cur || strcmp(cur, uuid)) {
         nbrec_logical_router_static_route_update_external_ids_setkey(
@@ -444,7 +458,7 @@ learn_write(struct sync_route_state *st)
             continue;
         }
         if (c->nb_row) {
-            write_learned_route(c->nb_row, c);
+            write_learned_route(c->nb_row, c, false);
             continue;
         }
         if (c->pending) {
@@ -463,7 +477,7 @@ learn_write(struct sync_route_state *st)
         nbrec_logical_router_static_route_set_nexthop(sr, ds_cstr(&nexthop));
         nbrec_logical_router_static_route_set_route_table(sr,
                                                           c->route_table);
-        write_learned_route(sr, c);
+        write_learned_route(sr, c, true);
         nbrec_logical_router_update_static_routes_addvalue(c->router->lr, sr);
         c->pending = true;
         st->n_pending++;

@@ -21,6 +21,7 @@
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-ic-nb-idl.h"
 #include "lib/ovn-nb-idl.h"
+#include "lib/ovn-sb-idl.h"
 #include "lib/ts-scope.h"
 #include "smap.h"
 
@@ -302,8 +303,16 @@ add_ts_port(struct sync_route_state *st, const char *ts,
         return;
     }
 
+    struct ptr_array *on_ts = shash_find_data(&st->ports_by_ts, ts);
+    if (!on_ts) {
+        on_ts = xzalloc(sizeof *on_ts);
+        shash_add(&st->ports_by_ts, ts, on_ts);
+    }
+
     struct ts_port *p = xzalloc(sizeof *p);
-    p->ts = ts;
+    /* The state's own copy of the name, which outlives changes to the
+     * logical switch's other_config (see route_structure_signature()). */
+    p->ts = shash_find(&st->ports_by_ts, ts)->name;
     p->lrp = lrp;
     p->pb = pb;
     route_prefix_list_init(&p->addrs);
@@ -325,12 +334,6 @@ add_ts_port(struct sync_route_state *st, const char *ts,
     ts_port_init_policy(&p->learn, st, lr, lrp, "ic-route-filter-learn",
                         "ic-route-deny-learn");
     ptr_array_push(&st->ports, p);
-
-    struct ptr_array *on_ts = shash_find_data(&st->ports_by_ts, ts);
-    if (!on_ts) {
-        on_ts = xzalloc(sizeof *on_ts);
-        shash_add(&st->ports_by_ts, ts, on_ts);
-    }
     ptr_array_push(on_ts, p);
 
     struct ic_router *r = route_router_find(st, lr);
@@ -350,6 +353,97 @@ route_ts_in_scope(const struct sync_route_state *st, const char *ts,
 {
     const struct ts_scope *scope = shash_find_data(&st->scopes, ts);
     return !scope || ts_scope_includes(scope, zone);
+}
+
+/* Returns this zone's IC-SB port bindings on transit switches, by
+ * logical port, in 'pbs' (which the caller destroys with shash_destroy()),
+ * as route_state_build() selects them. */
+static void
+collect_local_pbs(const struct sync_route_ctx *ctx, struct shash *pbs)
+{
+    bool has_pb_type
+        = icsbrec_server_has_port_binding_table_col_type(ctx->icsb_idl);
+    const struct icsbrec_port_binding *pb;
+    ICSBREC_PORT_BINDING_FOR_EACH (pb, ctx->icsb_idl) {
+        if (pb->availability_zone == ctx->az
+            && (!has_pb_type || !pb->type || !pb->type[0]
+                || !strcmp(pb->type, "transit-switch-port"))) {
+            shash_add_once(pbs, pb->logical_port, pb);
+        }
+    }
+}
+
+/* Returns a hash of what the structure takes from NB Logical_Switch and
+ * Logical_Switch_Port, IC-SB Port_Binding and SB Datapath_Binding: every
+ * router port on a transit switch with its switch, peer, and this zone's
+ * port binding (row and address), and which router each SB datapath
+ * stands for.  Independent of the order of the rows.  Changes to those
+ * tables that leave it unchanged (other zones' port bindings, remote
+ * ports, switch keys, datapath keys: most of what a cold start writes)
+ * do not need a full run; ic/sync-route.c compares it. */
+/* Hashes one router port on a transit switch into 32 bits, from
+ * 'basis'. */
+static uint32_t
+ts_lsp_hash(const char *ts, const struct nbrec_logical_switch_port *lsp,
+            const struct icsbrec_port_binding *pb, uint32_t basis)
+{
+    const char *peer = smap_get(&lsp->options, "router-port");
+    uint32_t h = hash_string(ts, basis);
+    h = hash_string(lsp->name, h);
+    h = hash_string(peer ? peer : "", h);
+    if (pb) {
+        h = hash_bytes(&pb->header_.uuid, sizeof pb->header_.uuid, h);
+        h = hash_string(pb->address, h);
+        h = hash_string(pb->transit_switch, h);
+    }
+    return h;
+}
+
+/* Returns a hash of what the structure takes from NB Logical_Switch and
+ * Logical_Switch_Port, IC-SB Port_Binding and SB Datapath_Binding: every
+ * router port on a transit switch with its switch, peer, and this zone's
+ * port binding (row and address), and which router each SB datapath
+ * stands for.  Independent of the order of the rows (a sum of 64-bit
+ * hashes).  Changes to those tables that leave it unchanged (other zones'
+ * port bindings, remote ports, switch and datapath keys: most of what a
+ * cold start writes) need no full run; ic/sync-route.c compares it. */
+uint64_t
+route_structure_signature(const struct sync_route_ctx *ctx)
+{
+    struct shash pbs = SHASH_INITIALIZER(&pbs);
+    collect_local_pbs(ctx, &pbs);
+
+    uint64_t sig = 0;
+    const struct nbrec_logical_switch *ls;
+    NBREC_LOGICAL_SWITCH_FOR_EACH (ls, ctx->nb_idl) {
+        const char *ts = smap_get(&ls->other_config, "interconn-ts");
+        for (size_t i = 0; ts && i < ls->n_ports; i++) {
+            const struct nbrec_logical_switch_port *lsp = ls->ports[i];
+            if (!strcmp(lsp->type, "router")) {
+                const struct icsbrec_port_binding *pb
+                    = shash_find_data(&pbs, lsp->name);
+                sig += ((uint64_t) ts_lsp_hash(ts, lsp, pb, 0) << 32)
+                       | ts_lsp_hash(ts, lsp, pb, 0x9e3779b9);
+            }
+        }
+    }
+    shash_destroy(&pbs);
+
+    if (sbrec_server_has_learned_route_table(ctx->sb_idl)) {
+        const struct sbrec_datapath_binding *dp;
+        SBREC_DATAPATH_BINDING_FOR_EACH (dp, ctx->sb_idl) {
+            struct uuid lr_uuid;
+            if (!dyn_datapath_router(ctx->sb_idl, dp, &lr_uuid)) {
+                continue;
+            }
+            uint32_t h = hash_bytes(&lr_uuid, sizeof lr_uuid, 1);
+            h = hash_bytes(&dp->header_.uuid, sizeof dp->header_.uuid, h);
+            sig += ((uint64_t) h << 32)
+                   | hash_bytes(&dp->header_.uuid, sizeof dp->header_.uuid,
+                                hash_bytes(&lr_uuid, sizeof lr_uuid, 2));
+        }
+    }
+    return sig;
 }
 
 void
@@ -394,16 +488,7 @@ route_state_build(struct sync_route_state *st,
         }
     }
 
-    bool has_pb_type
-        = icsbrec_server_has_port_binding_table_col_type(ctx->icsb_idl);
-    const struct icsbrec_port_binding *pb;
-    ICSBREC_PORT_BINDING_FOR_EACH (pb, ctx->icsb_idl) {
-        if (pb->availability_zone == ctx->az
-            && (!has_pb_type || !pb->type || !pb->type[0]
-                || !strcmp(pb->type, "transit-switch-port"))) {
-            shash_add_once(&st->local_pbs, pb->logical_port, pb);
-        }
-    }
+    collect_local_pbs(ctx, &st->local_pbs);
 
     /* Transit switch ports, in two passes: every router port on a transit
      * switch must be known before any router's connected networks are. */

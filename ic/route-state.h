@@ -250,6 +250,8 @@ struct nb_delete {
 
 struct sync_route_state {
     bool valid;                 /* False until a full run built it. */
+    uint64_t signature;         /* route_structure_signature() of the
+                                 * databases the last full run read. */
 
     /* The structure. */
     bool adv, adv_default, adv_lb;
@@ -317,6 +319,7 @@ struct sync_route_state {
 void route_state_init(struct sync_route_state *);
 void route_state_destroy(struct sync_route_state *);
 void route_state_reset(struct sync_route_state *);
+uint64_t route_structure_signature(const struct sync_route_ctx *);
 void route_state_build(struct sync_route_state *,
                        const struct sync_route_ctx *);
 void route_state_end_run(struct sync_route_state *);

@@ -40,8 +40,12 @@
 
 VLOG_DEFINE_THIS_MODULE(sync_route);
 
-/* The tables an incremental run reads changes of; a change to any other
- * table the step reads makes a full run. */
+/* The tables an incremental run reads changes of (the first
+ * N_INCREMENTAL_TABLES); a change to any other table the step reads makes
+ * a full run, except that the rest of these are those of which
+ * route_structure_signature() hashes what the structure takes: if only
+ * they changed, and the signature did not, the run may still be
+ * incremental. */
 static const struct ic_table_ref incremental_tables[] = {
     { IC_DB_NB, &nbrec_table_nb_global },
     { IC_DB_NB, &nbrec_table_logical_router },
@@ -49,6 +53,11 @@ static const struct ic_table_ref incremental_tables[] = {
     { IC_DB_SB, &sbrec_table_learned_route },
     { IC_DB_ICSB, &icsbrec_table_route },
     { IC_DB_ICSB, &icsbrec_table_availability_zone },
+#define N_INCREMENTAL_TABLES 6
+    { IC_DB_NB, &nbrec_table_logical_switch },
+    { IC_DB_NB, &nbrec_table_logical_switch_port },
+    { IC_DB_ICSB, &icsbrec_table_port_binding },
+    { IC_DB_SB, &sbrec_table_datapath_binding },
 };
 
 /* What the step keeps between runs, and what the last run found. */
@@ -101,15 +110,29 @@ sync_route_run(struct ic_step_ctx *step)
 
     bool full = (ic_step_recompute(step) || !st->valid
                  || !ic_step_changed_only(step, incremental_tables,
-                                          ARRAY_SIZE(incremental_tables)));
+                                          N_INCREMENTAL_TABLES));
+    bool signed_skip = false;
+    if (full && !ic_step_recompute(step) && st->valid
+        && ic_step_changed_only(step, incremental_tables,
+                                ARRAY_SIZE(incremental_tables))
+        && route_structure_signature(ctx) == st->signature) {
+        /* Switches, ports, port bindings or datapaths changed, but not in
+         * a way the structure sees. */
+        full = false;
+        signed_skip = true;
+    }
     if (!full && !route_incremental_run(st)) {
         VLOG_DBG("these route changes need a full run");
         full = true;
+    }
+    if (!full && signed_skip) {
+        ctx->stats->signature_skips++;
     }
     if (full) {
         route_state_reset(st);
         st->ctx = ctx;
         route_state_build(st, ctx);
+        st->signature = route_structure_signature(ctx);
         adv_full(st);
         learn_full(st);
         st->valid = true;
@@ -148,6 +171,8 @@ route_step_format_status(const void *rs_, struct ds *out)
                   "%"PRIu64" full runs, %"PRIu64" incremental\n",
                   st->advertised, st->learned, st->overlapping, st->refused,
                   st->full_runs, st->incremental_runs);
+    ds_put_format(out, "route runs kept incremental when switches, ports "
+                  "or bindings changed: %"PRIu64"\n", st->signature_skips);
 }
 
 static void

@@ -104,6 +104,9 @@ struct sync_route_stats {
     size_t refused;             /* Those refused (ic-route-deny-overlap). */
     uint64_t full_runs;         /* Runs that recomputed everything. */
     uint64_t incremental_runs;  /* Runs that handled tracked changes. */
+    uint64_t signature_skips;   /* Of those, runs after changes to
+                                 * structural tables that left the
+                                 * structure as it was. */
 };
 
 /* What one run sees, built by the step for the route files. */

@@ -7,6 +7,14 @@
 #                          [-i IDLE_SECONDS] [-p] [-K] [-o OUT_DIR]
 #
 #   -n N        transit switches (default 1000); -n 50 is a quick smoke run
+#   -r ROUTES   static routes per router per zone, advertised and learned
+#               (ic-route-adv/learn=true in every zone; default 0 = ports
+#               only); convergence then also waits for 3*N*ROUTES IC-SB
+#               routes and 2*N*ROUTES learned routes in every zone
+#   -N          stop the northds before the daemons start (neither kind
+#               needs them once the cr- ports are bound; on 2 cores their
+#               logical-flow work for the learned routes competes with the
+#               daemons)
 #   -k KINDS    daemon kinds to run, in order (default "ours upstream")
 #   -t TIMEOUT  seconds to wait for convergence per kind (default 900)
 #   -i SECONDS  idle measurement window after convergence (default 10)
@@ -33,14 +41,18 @@ HELPER="python3 $PERF_DIR/bench_helper.py"
 OUT_DIR=${PERF_OUT_DIR:-/tmp/ovn-ic-perf}
 
 N=1000
+ROUTES=0
+STOP_NORTHD=
 KINDS="ours upstream"
 TIMEOUT=900
 IDLE=10
 NUDGE=5
 PROFILE=
 KEEP=
-while getopts n:k:t:i:w:pKo: opt; do
+while getopts n:r:Nk:t:i:w:pKo: opt; do
     case $opt in
+        r) ROUTES=$OPTARG ;;
+        N) STOP_NORTHD=1 ;;
         o) OUT_DIR=$OPTARG ;;
         n) N=$OPTARG ;;
         k) KINDS=$OPTARG ;;
@@ -54,7 +66,8 @@ while getopts n:k:t:i:w:pKo: opt; do
 done
 # Results and profiles are generated: they go outside the source tree.
 mkdir -p "$OUT_DIR" || exit 1
-RESULTS=${RESULTS:-$OUT_DIR/results-ts.txt}
+RESULTS=${RESULTS:-$OUT_DIR/${RESULTS_NAME:-results-ts.txt}}
+export BENCH_ROUTES=$ROUTES
 
 OUT=$(mktemp -d /tmp/btsout.XXXXXX)
 trap 'rm -rf "$OUT"' EXIT
@@ -88,7 +101,7 @@ run_kind() {
         local t=$(date +%s.%N)
         check $HELPER icnb "$T/icnb.sock" "$N"
         for z in $zones; do
-            $HELPER zone "$T/$z-nb.sock" "${z#z}" "$N" "gw-$z" &
+            $HELPER zone "$T/$z-nb.sock" "${z#z}" "$N" "gw-$z" "$ROUTES" &
         done
         wait || true
         for z in $zones; do
@@ -113,6 +126,20 @@ run_kind() {
             ic_pids+=("$T/$z-ic.pid")
             nd_pids+=("$T/$z-northd.pid")
         done
+        if [ -n "$STOP_NORTHD" ]; then
+            for z in $zones; do
+                stop_pidfile "$T/$z-northd.pid"
+            done
+            nd_pids=()
+        fi
+        # The database servers whose CPU is reported.
+        local srv=() srv_files=() s
+        for s in icsb icnb z1-nb z2-nb z3-nb z1-sb z2-sb z3-sb; do
+            srv+=("$s=$T/$s.pid")
+            srv_files+=("$T/$s.pid")
+        done
+        export BENCH_SERVERS=$(IFS=,; echo "${srv[*]}")
+        export BENCH_SERVERS_CPU0=$($HELPER cpus "${srv_files[@]}")
         local nd0 load0 t0 perf_pid=
         nd0=$($HELPER cpu "${nd_pids[@]}")
         load0=$(loadavg)
@@ -135,6 +162,13 @@ run_kind() {
             "$(IFS=,; echo "${ic_pids[*]}")" "$(IFS=,; echo "${nd_pids[*]}")" \
             "$nd0" "$NUDGE" "$T/z1-nb.sock" "$T/z2-nb.sock" "$T/z3-nb.sock" \
             > "$OUT/$kind.json" || fail "measurement failed"
+        # What the engines did (ours only), kept with -K.
+        if [ "$kind" = ours ]; then
+            for z in $zones; do
+                { ic_ctl "$z" engine/show; ic_ctl "$z" status/show; } \
+                    > "$T/$z-engine.txt" 2>&1
+            done
+        fi
         if [ -n "$perf_pid" ]; then
             kill -INT "$perf_pid"
             wait "$perf_pid"
@@ -182,8 +216,12 @@ for k in kinds:
 if not res:
     sys.exit("no results")
 n = next(iter(res.values()))["n"]
+routes = next(iter(res.values())).get("routes", 0)
 print("N=%d transit switches, 3 zones, 3 daemons per kind, "
-      "%d ports per zone" % (n, n))
+      "%d ports per zone" % (n, n)
+      + (", %d routes per router per zone (%d IC-SB routes, %d learned "
+         "per zone)" % (routes, 3 * n * routes, 2 * n * routes)
+         if routes else ""))
 hdr = ("kind", "converge(s)", "-stalls(s)", "CPU/daemon z1,z2,z3 (s)", "CPU sum",
        "RSS MB (max)", "idle CPU %ss sum" % idle, "northd CPU", "load avg start")
 fmt = "%-9s %-11s %-10s %-24s %-8s %-12s %-16s %-10s %s"
@@ -194,6 +232,19 @@ for k, d in res.items():
                  "%.2f" % sum(d["cpu"]), "%.1f" % max(d["rss_mb"]),
                  "%.2f" % sum(d["idle_cpu"]), "%.2f" % d["northd_cpu"],
                  d["load_start"]))
+if any(d.get("servers_cpu") for d in res.values()):
+    print("per daemon z1,z2,z3 and database servers' CPU from the start to "
+          "convergence:")
+    fmt2 = "%-9s %-20s %-20s %-8s %-8s %-18s %s"
+    print(fmt2 % ("kind", "CPU s", "peak RSS MB", "IC-SB", "IC-NB",
+                  "NB z1,z2,z3", "SB z1,z2,z3"))
+    for k, d in res.items():
+        sc = d["servers_cpu"]
+        print(fmt2 % (k, "/".join("%.2f" % c for c in d["cpu"]),
+                      "/".join("%.0f" % r for r in d["rss_mb"]),
+                      "%.2f" % sc["icsb"], "%.2f" % sc["icnb"],
+                      "/".join("%.2f" % sc["z%d-nb" % i] for i in (1, 2, 3)),
+                      "/".join("%.2f" % sc["z%d-sb" % i] for i in (1, 2, 3))))
 for k, d in res.items():
     extra = ("settle %.1fs, load at end %s, failed daemon transactions %d, "
              "stall nudges %d (stalled %.1fs of the converge time)") % (
@@ -218,11 +269,22 @@ if "ours" in res and "upstream" in res:
         r(sum(u["idle_cpu"]), sum(o["idle_cpu"])),
         "" if o["converged"] and u["converged"]
         else " (a run timed out: time ratios are lower bounds)"))
+    if o.get("servers_cpu") and u.get("servers_cpu"):
+        def nb(d):
+            return sum(d["servers_cpu"]["z%d-nb" % i] for i in (1, 2, 3))
+        print("upstream/ours: CPU per daemon max %s, peak RSS per daemon "
+              "max %s (ours/upstream %s), IC-SB server CPU %s, NB servers "
+              "CPU %s" % (
+            r(max(u["cpu"]), max(o["cpu"])),
+            r(max(u["rss_mb"]), max(o["rss_mb"])),
+            r(max(o["rss_mb"]), max(u["rss_mb"])),
+            r(u["servers_cpu"]["icsb"], o["servers_cpu"]["icsb"]),
+            r(nb(u), nb(o))))
 EOF
 ) || exit 1
 echo "$report"
 {
-    echo "=== $(date '+%Y-%m-%d %H:%M:%S %z') bench-ts.sh -n $N ($(nproc) CPUs, load now $(loadavg))"
+    echo "=== $(date '+%Y-%m-%d %H:%M:%S %z') bench-ts.sh -n $N -r $ROUTES${STOP_NORTHD:+ -N} ($(nproc) CPUs, load now $(loadavg))"
     echo "$report"
     echo
 } >> "$RESULTS"
