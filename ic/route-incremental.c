@@ -27,6 +27,7 @@
 #include "ic/route-learn.h"
 #include "ic/route-log.h"
 #include "ic/route-state.h"
+#include "ic/sync-az.h"
 #include "ic/sync-route.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
@@ -210,7 +211,7 @@ static_route_gone(struct sync_route_state *st,
 static bool
 route_new(struct sync_route_state *st, const struct icsbrec_route *route)
 {
-    if (route->availability_zone == st->ctx->az) {
+    if (ROW_AZ(route) == st->ctx->az) {
         adv_link_row(st, route);
     }
     return learn_route_new(st, route);
@@ -219,7 +220,7 @@ route_new(struct sync_route_state *st, const struct icsbrec_route *route)
 static bool
 route_gone(struct sync_route_state *st, const struct icsbrec_route *route)
 {
-    if (route->availability_zone == st->ctx->az) {
+    if (ROW_AZ(route) == st->ctx->az) {
         adv_row_gone(st, route);
     }
     return route_unlearn(st, route);

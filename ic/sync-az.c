@@ -16,6 +16,8 @@
 #include "lib/ovn-nb-idl.h"
 #include "lib/problems.h"
 #include "openvswitch/vlog.h"
+#include "ovsdb-data.h"
+#include "ovsdb-idl-provider.h"
 #include "util.h"
 
 VLOG_DEFINE_THIS_MODULE(sync_az);
@@ -67,6 +69,25 @@ const char *
 az_name(const struct icsbrec_availability_zone *az)
 {
     return az ? az->name : "(none)";
+}
+
+const struct icsbrec_availability_zone *
+row_zone(const struct icsbrec_availability_zone *az, const char *name)
+{
+    return az && name && name[0] && strcmp(name, az->name) ? NULL : az;
+}
+
+void
+row_set_zone_name(const struct ovsdb_idl_row *row,
+                  const struct ovsdb_idl_column *column,
+                  const struct icsbrec_availability_zone *az)
+{
+    if (ovsdb_idl_server_has_column(row->table->idl, column)) {
+        union ovsdb_atom *name = xmalloc(sizeof *name);
+        name->s = ovsdb_atom_string_create(az->name);
+        struct ovsdb_datum datum = { .n = 1, .keys = name };
+        ovsdb_idl_txn_write(row, column, &datum);
+    }
 }
 
 static void

@@ -313,11 +313,11 @@ publish_local_port(struct port_view *v, const char *ts,
     const struct icsbrec_port_binding *isb
         = shash_find_data(&v->isb_ports, lsp->name);
 
-    if (isb && isb->availability_zone != ctx->az) {
+    if (isb && ROW_AZ(isb) != ctx->az) {
         problems_report(ctx->problems, OWNER, lsp->name,
                         "port name already published by availability zone "
                         "%s; not published",
-                        az_name(isb->availability_zone));
+                        az_name(ROW_AZ(isb)));
         return;
     }
     if (isb && strcmp(isb->transit_switch, ts)) {
@@ -356,6 +356,9 @@ publish_local_port(struct port_view *v, const char *ts,
         icsbrec_port_binding_set_logical_port(isb, lsp->name);
         icsbrec_port_binding_set_transit_switch(isb, ts);
         icsbrec_port_binding_set_availability_zone(isb, ctx->az);
+        row_set_zone_name(&isb->header_,
+                          &icsbrec_port_binding_col_availability_zone_name,
+                          ctx->az);
         icsbrec_port_binding_set_tunnel_key(isb, key);
         if (v->has_pb_type) {
             icsbrec_port_binding_set_type(isb, "transit-switch-port");
@@ -396,7 +399,7 @@ sync_local_ports(struct port_view *v)
     struct shash_node *node;
     SHASH_FOR_EACH (node, &v->isb_ports) {
         const struct icsbrec_port_binding *isb = node->data;
-        if (isb->availability_zone == ctx->az
+        if (ROW_AZ(isb) == ctx->az
             && !shash_find(&v->tsps, node->name)) {
             shash_add(&stale, node->name, isb);
         }
@@ -464,7 +467,10 @@ remote_port_refusal(const struct port_view *v,
                     const struct icsbrec_port_binding *isb,
                     const struct nbrec_logical_switch_port *mirror)
 {
-    const char *error = remote_input_check_name(isb->logical_port);
+    const char *error = ROW_AZ_REFUSAL(isb);
+    if (!error) {
+        error = remote_input_check_name(isb->logical_port);
+    }
     if (!error && isb->gateway[0]) {
         error = remote_input_check_name(isb->gateway);
     }
@@ -519,7 +525,7 @@ refuse_out_of_scope(const struct port_view *v,
                     "port of availability zone %s on transit switch %s "
                     "refused: the switch's scope (other_config:%s) does "
                     "not include that zone",
-                    az_name(isb->availability_zone), isb->transit_switch,
+                    az_name(ROW_AZ(isb)), isb->transit_switch,
                     TS_SCOPE_KEY);
     free(object);
 }
@@ -627,7 +633,7 @@ sync_remote_ports(struct port_view *v)
     struct shash_node *node;
     SHASH_FOR_EACH (node, &v->isb_ports) {
         const struct icsbrec_port_binding *isb = node->data;
-        if (isb->availability_zone == ctx->az
+        if (ROW_AZ(isb) == ctx->az
             || shash_find(&v->tsps, node->name)
             || smap_get(&isb->external_ids, "interconn-tsp")) {
             continue;           /* Ours, or a transit switch port's. */
@@ -638,7 +644,7 @@ sync_remote_ports(struct port_view *v)
             continue;
         }
         if (!ts_in_scope(v, isb->transit_switch,
-                         az_name(isb->availability_zone))) {
+                         az_name(ROW_AZ(isb)))) {
             /* Refused, and its mirror, if any, goes with the stale ones:
              * the zone is not (or no longer) on the switch. */
             refuse_out_of_scope(v, isb);
@@ -661,7 +667,7 @@ sync_remote_ports(struct port_view *v)
             problems_refuse(ctx->problems, OWNER, object,
                             "port of availability zone %s on transit "
                             "switch %s refused: %s",
-                            az_name(isb->availability_zone),
+                            az_name(ROW_AZ(isb)),
                             isb->transit_switch, refusal);
             free(object);
             continue;
@@ -712,7 +718,7 @@ tsp_owner(const struct port_view *v,
     const struct sbrec_chassis *ch = shash_find_data(&v->chassis,
                                                      tsp->chassis);
     if (!ch) {
-        return isb && isb->availability_zone == v->ctx->az
+        return isb && ROW_AZ(isb) == v->ctx->az
                ? TSP_LOCAL : TSP_REMOTE;
     }
     return chassis_is_remote(ch) ? TSP_REMOTE : TSP_LOCAL;
@@ -726,7 +732,7 @@ publish_tsp(struct port_view *v, const struct icnbrec_transit_switch *ts,
             enum tsp_owner owner, const struct icsbrec_port_binding *isb)
 {
     const struct sync_port_ctx *ctx = v->ctx;
-    if (isb && isb->availability_zone != ctx->az && owner == TSP_LOCAL) {
+    if (isb && ROW_AZ(isb) != ctx->az && owner == TSP_LOCAL) {
         /* Another zone still holds it (the chassis moved here); it lets go
          * when it sees the move.  A port without a chassis belongs to
          * whichever daemon is the global writer, whatever the zone of the
@@ -735,7 +741,7 @@ publish_tsp(struct port_view *v, const struct icnbrec_transit_switch *ts,
                         "its chassis %s is in this zone, but availability "
                         "zone %s still publishes it; waiting for that zone "
                         "to let go", tsp->chassis,
-                        az_name(isb->availability_zone));
+                        az_name(ROW_AZ(isb)));
         return NULL;
     }
     if (!isb) {
@@ -753,6 +759,9 @@ publish_tsp(struct port_view *v, const struct icnbrec_transit_switch *ts,
         icsbrec_port_binding_set_logical_port(isb, tsp->name);
         icsbrec_port_binding_set_transit_switch(isb, ts->name);
         icsbrec_port_binding_set_availability_zone(isb, ctx->az);
+        row_set_zone_name(&isb->header_,
+                          &icsbrec_port_binding_col_availability_zone_name,
+                          ctx->az);
         icsbrec_port_binding_set_tunnel_key(isb, key);
         if (v->has_pb_type) {
             icsbrec_port_binding_set_type(isb, "transit-switch-port");
@@ -886,7 +895,7 @@ sync_tsp_out_of_scope(struct port_view *v,
                             "scope of transit switch %s does not include; "
                             "not published", tsp->chassis, ts->name);
         }
-        if (isb && isb->availability_zone == ctx->az
+        if (isb && ROW_AZ(isb) == ctx->az
             && owner != TSP_GLOBAL) {
             VLOG_INFO("withdrawing transit switch port %s: transit switch "
                       "%s is scoped to other availability zones",
@@ -937,7 +946,7 @@ sync_tsp_ports(struct port_view *v)
             bool ours = (owner == TSP_LOCAL
                          || (owner == TSP_GLOBAL && ctx->global_writer));
             if (isb && strcmp(isb->transit_switch, ts->name)) {
-                if (isb->availability_zone != ctx->az
+                if (ROW_AZ(isb) != ctx->az
                     && !(owner == TSP_GLOBAL && ctx->global_writer)) {
                     continue;   /* Its owner moves it. */
                 }
@@ -955,7 +964,7 @@ sync_tsp_ports(struct port_view *v)
                 /* This zone has to publish it and cannot yet. */
                 complete = complete && isb;
             } else if (owner == TSP_REMOTE && isb
-                       && isb->availability_zone == ctx->az) {
+                       && ROW_AZ(isb) == ctx->az) {
                 /* Its chassis moved to another zone. */
                 VLOG_INFO("transit switch port %s moved to another zone",
                           tsp->name);
@@ -968,7 +977,7 @@ sync_tsp_ports(struct port_view *v)
             }
             if (owner == TSP_REMOTE
                 && !ts_in_scope(v, ts->name,
-                                az_name(isb->availability_zone))) {
+                                az_name(ROW_AZ(isb)))) {
                 refuse_out_of_scope(v, isb);
                 continue;       /* Its mirror, if any, goes. */
             }
@@ -997,7 +1006,7 @@ sync_tsp_ports(struct port_view *v)
         struct shash_node *node, *next;
         SHASH_FOR_EACH_SAFE (node, next, &v->isb_ports) {
             const struct icsbrec_port_binding *isb = node->data;
-            if (isb->availability_zone != ctx->az && !isb->gateway[0]
+            if (ROW_AZ(isb) != ctx->az && !isb->gateway[0]
                 && smap_get(&isb->external_ids, "interconn-tsp")
                 && !shash_find(&v->tsps, node->name)) {
                 VLOG_INFO("withdrawing transit switch port %s: it is gone",

@@ -9,6 +9,7 @@
 #include "ic/sync-transit-router.h"
 
 #include "ic/step.h"
+#include "ic/sync-az.h"
 #include "ic/sync-datapath.h"
 
 #include <string.h>
@@ -234,7 +235,7 @@ trp_owner(const struct tr_view *v,
                 ? TRP_REMOTE : TRP_LOCAL);
     }
     /* Unknown here: it stays where it is. */
-    return isb && isb->availability_zone == v->az ? TRP_LOCAL : TRP_REMOTE;
+    return isb && ROW_AZ(isb) == v->az ? TRP_LOCAL : TRP_REMOTE;
 }
 
 /* Publishes 'trp' of 'e' in IC-SB for this zone, or brings its binding
@@ -261,6 +262,9 @@ publish_port(struct tr_view *v, struct tr_entry *e,
         icsbrec_port_binding_set_logical_port(pb, trp->name);
         icsbrec_port_binding_set_transit_switch(pb, e->tr->name);
         icsbrec_port_binding_set_availability_zone(pb, v->az);
+        row_set_zone_name(&pb->header_,
+                          &icsbrec_port_binding_col_availability_zone_name,
+                          v->az);
         icsbrec_port_binding_set_tunnel_key(pb, key);
         icsbrec_port_binding_set_type(pb, PORT_TYPE);
         icsbrec_port_binding_set_nb_ic_uuid(pb, &e->tr->header_.uuid, 1);
@@ -363,7 +367,7 @@ sync_router_ports(struct tr_view *v, struct tr_entry *e)
         bool ours = (owner == TRP_LOCAL
                      || (owner == TRP_GLOBAL && v->global_writer));
         if (isb && strcmp(isb->transit_switch, e->tr->name)) {
-            if (!ours || isb->availability_zone != v->az) {
+            if (!ours || ROW_AZ(isb) != v->az) {
                 continue;       /* Its owner moves it. */
             }
             /* Moved to another router: its key belongs to the old one. */
@@ -372,7 +376,7 @@ sync_router_ports(struct tr_view *v, struct tr_entry *e)
         }
 
         if (ours && isb && owner == TRP_LOCAL
-            && isb->availability_zone != v->az) {
+            && ROW_AZ(isb) != v->az) {
             /* The chassis moved here; the other zone lets go when it sees
              * the move. */
             problems_report(v->problems, OWNER, trp->name,
@@ -383,7 +387,7 @@ sync_router_ports(struct tr_view *v, struct tr_entry *e)
             isb = publish_port(v, e, trp, isb);
             complete = complete && isb;
         } else if (owner == TRP_REMOTE && isb
-                   && isb->availability_zone == v->az) {
+                   && ROW_AZ(isb) == v->az) {
             withdraw_port(v, trp->name, isb, "its chassis is another zone's");
             isb = NULL;
         }
@@ -431,7 +435,7 @@ withdraw_unclaimed(struct tr_view *v)
         if (sset_contains(&v->claimed, node->name)) {
             continue;
         }
-        if (isb->availability_zone == v->az) {
+        if (ROW_AZ(isb) == v->az) {
             withdraw_port(v, node->name, isb, "no port of this zone");
         } else if (v->global_writer && !shash_find(&v->trps, node->name)) {
             withdraw_port(v, node->name, isb, "the port is gone");
