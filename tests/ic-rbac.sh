@@ -145,6 +145,8 @@ test_zones_converge_over_ssl_with_rbac() {
     rbac_topology
     check_eq "Status: active" ic_ctl east status
     check_eq "Status: active" ic_ctl west status
+    check_eq gw_east sbctl west get Chassis gw_east hostname
+    check_eq gw_west sbctl east get Chassis gw_west hostname
     # The rows carry their zone's name, which RBAC authorized.
     check_eq east icsbctl get Gateway gw_east availability_zone_name
     check_eq west icsbctl get Port_Binding lsp-ts1-router_west \
@@ -180,6 +182,8 @@ test_rogue_zone_refused_on_other_zones_rows() {
     # A new row in east's name.
     refused '{"op":"insert","table":"Gateway","row":{"name":"gw_fake","hostname":"x","availability_zone":["uuid","'"$east_az"'"],"availability_zone_name":"east","encaps":["named-uuid","e"]}}' \
         '{"op":"insert","table":"Encap","uuid-name":"e","row":{"type":"geneve","ip":"192.168.0.66","gateway_name":"gw_fake","availability_zone_name":"east"}}'
+    refused '{"op":"insert","table":"Port_Binding","row":{"logical_port":"p_fake","transit_switch":"ts1","tunnel_key":99,"availability_zone":["uuid","'"$east_az"'"],"availability_zone_name":"east"}}'
+    refused '{"op":"insert","table":"Route","row":{"transit_switch":"ts1","ip_prefix":"10.9.0.0/24","nexthop":"169.254.100.1","origin":"connected","availability_zone":["uuid","'"$east_az"'"],"availability_zone_name":"east"}}'
     refused '{"op":"insert","table":"Availability_Zone","row":{"name":"east2"}}'
     # The operator's tables.
     refused '{"op":"insert","table":"RBAC_Role","row":{"name":"mine"}}'
