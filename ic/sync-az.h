@@ -12,7 +12,8 @@
  * The zone's name is NB_Global.name; while it is empty the zone has no AZ
  * and no other step runs.  The AZ row is created when missing.  When the
  * name changes while the daemon runs, the row is renamed in place, so that
- * the zone's gateways and ports keep pointing at it; when the name is
+ * the zone's gateways and ports keep pointing at it (and the names they
+ * carry follow, see row_zone() below); when the name is
  * cleared, the row is deleted.  Other zones' rows are never touched. */
 
 struct icsbrec_availability_zone;

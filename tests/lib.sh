@@ -102,13 +102,13 @@ wait_eq() {
     done
 }
 
-# start_db NAME SCHEMA [OPTION...]: starts an ovsdb-server for one database on
+# start_db NAME SCHEMA: starts an ovsdb-server for one database on
 # unix:$T/NAME.sock.
 start_db() {
     local name=$1 schema=$2
     ovsdb-tool create "$T/$name.db" "$schema" ||
         fail "ovsdb-tool create $name"
-    serve_db "$name" "${@:3}"
+    serve_db "$name"
 }
 
 # serve_db NAME [OPTION...]: starts an ovsdb-server for the existing
@@ -116,9 +116,11 @@ start_db() {
 serve_db() {
     local name=$1
     shift
+    # shellcheck disable=SC2046
     ovsdb-server --detach --no-chdir --pidfile="$T/$name.pid" \
         --log-file="$T/$name.log" --unixctl="$T/$name.ctl" \
-        --remote=punix:"$T/$name.sock" "$@" "$T/$name.db" ||
+        --remote=punix:"$T/$name.sock" "$@" \
+        $([ "$name" = icsb ] && rbac_server_args) "$T/$name.db" ||
         fail "cannot start ovsdb-server for $name"
 }
 
@@ -145,8 +147,7 @@ ic_dbs_start() {
     local dir=${1:-$SCHEMAS}
     start_db icnb "$dir/ovn-ic-nb.ovsschema"
     rbac_init "$dir"
-    # shellcheck disable=SC2046
-    start_db icsb "$dir/ovn-ic-sb.ovsschema" $(rbac_server_args)
+    start_db icsb "$dir/ovn-ic-sb.ovsschema"
     export OVN_IC_NB_DB=unix:$T/icnb.sock OVN_IC_SB_DB=unix:$T/icsb.sock
     check icnbctl init
     check icsbctl init
@@ -222,9 +223,10 @@ rbac_init() {
     rbac_cert icsb
 }
 
-# rbac_server_args: IC-SB's extra ovsdb-server options.
+# rbac_server_args: IC-SB's extra ovsdb-server options (serve_db adds
+# them).
 rbac_server_args() {
-    [ -n "$RBAC_PKI" ] || return 0
+    [ -n "${RBAC_PKI:-}" ] || return 0
     echo --remote=db:OVN_IC_Southbound,IC_SB_Global,connections \
         --private-key="$RBAC_PKI/icsb-privkey.pem" \
         --certificate="$RBAC_PKI/icsb-cert.pem" \
