@@ -15,10 +15,12 @@
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
 #include "lib/problems.h"
+#include "openvswitch/json.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-data.h"
 #include "ovsdb-idl-provider.h"
 #include "util.h"
+#include "uuid.h"
 
 VLOG_DEFINE_THIS_MODULE(sync_az);
 
@@ -129,32 +131,33 @@ rename_rows(struct ovsdb_idl *icsb,
         }
     }
 
-    const struct icsbrec_port_binding *pb;
-    ICSBREC_PORT_BINDING_FOR_EACH (pb, icsb) {
-        if (pb->availability_zone == az
-            && !strcmp(pb->availability_zone_name, old)) {
-            write_zone_name(&pb->header_,
-                            &icsbrec_port_binding_col_availability_zone_name,
-                            new);
-        }
-    }
-
-    const struct icsbrec_route *route;
-    ICSBREC_ROUTE_FOR_EACH (route, icsb) {
-        if (route->availability_zone == az
-            && !strcmp(route->availability_zone_name, old)) {
-            write_zone_name(&route->header_,
-                            &icsbrec_route_col_availability_zone_name, new);
-        }
-    }
-
-    const struct icsbrec_address_set *as;
-    ICSBREC_ADDRESS_SET_FOR_EACH (as, icsb) {
-        if (as->availability_zone == az
-            && !strcmp(as->availability_zone_name, old)) {
-            write_zone_name(&as->header_,
-                            &icsbrec_address_set_col_availability_zone_name,
-                            new);
+    /* The tables whose rows refer to their zone directly. */
+    static const struct {
+        const struct ovsdb_idl_table_class *table;
+        const struct ovsdb_idl_column *az;
+        const struct ovsdb_idl_column *name;
+    } tables[] = {
+        { &icsbrec_table_port_binding,
+          &icsbrec_port_binding_col_availability_zone,
+          &icsbrec_port_binding_col_availability_zone_name },
+        { &icsbrec_table_route, &icsbrec_route_col_availability_zone,
+          &icsbrec_route_col_availability_zone_name },
+        { &icsbrec_table_address_set,
+          &icsbrec_address_set_col_availability_zone,
+          &icsbrec_address_set_col_availability_zone_name },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
+        for (const struct ovsdb_idl_row *row
+                 = ovsdb_idl_first_row(icsb, tables[i].table);
+             row; row = ovsdb_idl_next_row(row)) {
+            const struct ovsdb_datum *ref = ovsdb_idl_read(row,
+                                                           tables[i].az);
+            const struct ovsdb_datum *name = ovsdb_idl_read(row,
+                                                            tables[i].name);
+            if (ref->n && uuid_equals(&ref->keys[0].uuid, &az->header_.uuid)
+                && name->n && !strcmp(json_string(name->keys[0].s), old)) {
+                write_zone_name(row, tables[i].name, new);
+            }
         }
     }
 }
