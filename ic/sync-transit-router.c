@@ -43,6 +43,8 @@ struct tr_entry {
 struct tr_view {
     const struct icsbrec_availability_zone *az;
     bool global_writer;
+    bool rbac;                  /* IC-SB has RBAC roles: another zone's
+                                 * rows are not ours to write. */
     struct ovsdb_idl_txn *nb_txn;
     struct ovsdb_idl_txn *icsb_txn;
     struct problem_set *problems;
@@ -72,6 +74,7 @@ tr_view_init(struct tr_view *v, struct ic_step_ctx *step)
 
     v->az = ic_step_az(step);
     v->global_writer = step->global_writer;
+    v->rbac = icsbrec_rbac_role_first(icsb) != NULL;
     v->nb_txn = ic_step_txn(step, IC_DB_NB);
     v->icsb_txn = ic_step_txn(step, IC_DB_ICSB);
     v->problems = ic_step_problems(step);
@@ -375,8 +378,13 @@ sync_router_ports(struct tr_view *v, struct tr_entry *e)
             isb = NULL;
         }
 
-        if (ours && isb && owner == TRP_LOCAL
+        if (ours && isb && owner == TRP_GLOBAL && v->rbac
             && ROW_AZ(isb) != v->az) {
+            /* Published by an earlier global writer of another zone:
+             * under RBAC only that zone (or the operator) may change it,
+             * and trying would fail this zone's transaction. */
+        } else if (ours && isb && owner == TRP_LOCAL
+                   && ROW_AZ(isb) != v->az) {
             /* The chassis moved here; the other zone lets go when it sees
              * the move. */
             problems_report(v->problems, OWNER, trp->name,
@@ -437,7 +445,10 @@ withdraw_unclaimed(struct tr_view *v)
         }
         if (ROW_AZ(isb) == v->az) {
             withdraw_port(v, node->name, isb, "no port of this zone");
-        } else if (v->global_writer && !shash_find(&v->trps, node->name)) {
+        } else if (v->global_writer && !v->rbac
+                   && !shash_find(&v->trps, node->name)) {
+            /* (Under RBAC, another zone's rows are left to that zone or
+             * the operator.) */
             withdraw_port(v, node->name, isb, "the port is gone");
         }
     }
@@ -498,6 +509,9 @@ const struct ic_step sync_transit_router_step = {
           .rows = "options:interconn-tr" },
         /* Transit switches' ports are the port step's. */
         { IC_DB_ICSB, &icsbrec_table_port_binding, .rows = "type=" PORT_TYPE },
+    },
+    .probes = {
+        { IC_DB_ICSB, &icsbrec_table_rbac_role },
     },
     .run = sync_transit_router_run,
 };

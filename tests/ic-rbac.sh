@@ -209,9 +209,19 @@ test_rogue_zone_refused_on_other_zones_rows() {
     # mirror it as east's.
     allowed '{"op":"insert","table":"Gateway","row":{"name":"gw_forged","hostname":"f","availability_zone":["uuid","'"$east_az"'"],"availability_zone_name":"rogue","encaps":["named-uuid","e"]}}' \
         '{"op":"insert","table":"Encap","uuid-name":"e","row":{"type":"geneve","ip":"192.168.0.10","gateway_name":"gw_forged","availability_zone_name":"rogue"}}' >/dev/null
+    # A transit router port binding of a port that IC-NB does not have,
+    # in the rogue's name: the global writer would withdraw it without
+    # RBAC; under RBAC it leaves it alone instead of failing its zone's
+    # transactions on a refused delete.
+    check icnbctl tr-add tr1
+    wait_until icsbctl --bare --columns=_uuid find Datapath_Binding \
+        type=transit-router
+    allowed '{"op":"insert","table":"Port_Binding","row":{"logical_port":"trp_bogus","transit_switch":"tr1","tunnel_key":7,"type":"transit-router-port","availability_zone":["uuid","'"$east_az"'"],"availability_zone_name":"rogue"}}' >/dev/null
     nbctl east lrp-add router_east lan_east2 aa:aa:aa:aa:bb:03 10.3.0.1/24
     wait_until route_learned west router_west 10.3.0.0/24
     ic_sync
+    [ -n "$(uuid_of Port_Binding logical_port=trp_bogus)" ] ||
+        fail "the rogue's router port binding went away"
     sbctl west get Chassis gw_forged name >/dev/null 2>&1 &&
         fail "west mirrored the forged gateway"
     [ -n "$(uuid_of Gateway name=gw_forged)" ] ||
