@@ -19,6 +19,7 @@ ic_libic_la_SOURCES = \
 	ic/sync-datapath.c ic/sync-datapath.h \
 	ic/sync-gateway.c ic/sync-gateway.h \
 	ic/sync-port.c ic/sync-port.h \
+	ic/sync-port-tsp.c ic/sync-port-view.h \
 	ic/sync-route.c ic/sync-route.h \
 	ic/sync-service-monitor.c ic/sync-service-monitor.h \
 	ic/sync-transit-router.c ic/sync-transit-router.h

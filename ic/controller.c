@@ -598,7 +598,9 @@ ic_controller_render_metrics(const struct ic_controller *c,
                    problems_count(&c->problems));
 
     /* The steps that copy other zones' rows. */
-    static const char *const copiers[] = { "port", "gateway" };
+    static const char *const copiers[] = { "port", "gateway", "route",
+                                           "service-monitor",
+                                           "address-set" };
     metrics_family(m, "ovn_ic_remote_rows_refused", METRIC_GAUGE,
                    "Rows of other zones refused as invalid or colliding "
                    "with local names, see problems/show.");

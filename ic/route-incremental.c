@@ -30,6 +30,7 @@
 #include "ic/sync-az.h"
 #include "ic/sync-route.h"
 #include "lib/ovn-ic-sb-idl.h"
+#include "lib/remote-input.h"
 #include "lib/ovn-nb-idl.h"
 #include "lib/ovn-sb-idl.h"
 #include "ovsdb-idl.h"
@@ -222,6 +223,8 @@ route_gone(struct sync_route_state *st, const struct icsbrec_route *route)
 {
     if (ROW_AZ(route) == st->ctx->az) {
         adv_row_gone(st, route);
+    } else if (remote_input_check_route(route->ip_prefix, route->nexthop)) {
+        return false;           /* Refused: a full run lists what is left. */
     }
     return route_unlearn(st, route);
 }

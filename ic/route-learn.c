@@ -125,6 +125,28 @@ route_is_override_connected(const struct icsbrec_route *route)
     return smap_get_bool(&route->options, ROUTE_OVERRIDE_CONNECTED, false);
 }
 
+/* Reports that another zone's 'route', malformed because of 'why' (see
+ * lib/remote-input.h), is refused.  Upstream's rate-limited warning goes
+ * with it, in upstream's words. */
+static void
+route_refuse(const struct sync_route_state *st,
+             const struct icsbrec_route *route, const char *why)
+{
+    static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 1);
+    VLOG_WARN_RL(&rl, "Bad route format in IC-SB: %s -> %s. Ignored. "
+                 "(availability zone %s: %s)", route->ip_prefix,
+                 route->nexthop, az_name(ROW_AZ(route)), why);
+
+    char *object = remote_input_row_namef("Route", &route->header_.uuid,
+                                          "%s via %s", route->ip_prefix,
+                                          route->nexthop);
+    problems_refuse(st->ctx->problems, ROUTE_PROBLEMS_OWNER, object,
+                    "route of availability zone %s on transit switch %s "
+                    "refused: %s", az_name(ROW_AZ(route)),
+                    route->transit_switch, why);
+    free(object);
+}
+
 /* Returns true if router 'r' would learn 'route' through port 'p', with
  * the parsed prefix and next hop in '*prefix' and '*nexthop'.  Records the
  * local static routes that keep it from doing so. */
@@ -139,20 +161,12 @@ route_learnable(const struct sync_route_state *st, struct ic_router *r,
         || hmapx_contains(&st->withdrawn, route)) {
         return false;
     }
-    if (!ROW_AZ(route)) {
-        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 1);
-        VLOG_WARN_RL(&rl, "route %s -> %s in IC-SB ignored: %s",
-                     route->ip_prefix, route->nexthop, ROW_AZ_REFUSAL(route));
-        return false;
+    const char *bad = ROW_AZ_REFUSAL(route);
+    if (!bad) {
+        bad = remote_input_check_route(route->ip_prefix, route->nexthop);
     }
-    const char *bad = remote_input_check_route(route->ip_prefix,
-                                               route->nexthop);
     if (bad) {
-        /* Upstream's words, then the zone and the reason. */
-        static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 1);
-        VLOG_WARN_RL(&rl, "Bad route format in IC-SB: %s -> %s. Ignored. "
-                     "(availability zone %s: %s)", route->ip_prefix,
-                     route->nexthop, az_name(ROW_AZ(route)), bad);
+        route_refuse(st, route, bad);
         return false;
     }
     const struct route_learn_filter filter = {
@@ -342,12 +356,13 @@ void
 learn_full(struct sync_route_state *st)
 {
     const struct sync_route_ctx *ctx = st->ctx;
+    /* Refused routes are reported while the candidates are collected. */
+    problems_begin(ctx->problems, ROUTE_PROBLEMS_OWNER);
     const struct icsbrec_route *route;
     ICSBREC_ROUTE_FOR_EACH (route, ctx->icsb_idl) {
         for_each_learning_port(st, route, candidate_add_route);
     }
 
-    problems_begin(ctx->problems, ROUTE_PROBLEMS_OWNER);
     st->n_learned = st->n_overlapping = st->n_refused = 0;
     struct ic_router *r;
     HMAP_FOR_EACH (r, node, &st->routers) {

@@ -19,6 +19,7 @@
 #include "lib/ovn-nb-idl.h"
 #include "lib/ovn-sb-idl.h"
 #include "lib/problems.h"
+#include "lib/remote-input.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
@@ -295,7 +296,7 @@ merge_remote_set(struct as_run *r, const struct icsbrec_address_set *isb,
         r->stats.invalid += n_invalid;
         char *object = xasprintf("%s from availability zone %s", isb->name,
                                  az_name(ROW_AZ(isb)));
-        problems_report(r->problems, OWNER, object,
+        problems_refuse(r->problems, OWNER, object,
                         "%"PRIuSIZE" invalid address%s left out: %s%s",
                         n_invalid, n_invalid > 1 ? "es" : "",
                         ds_cstr(&quoted),
@@ -314,6 +315,19 @@ learn(struct as_run *r, bool enabled)
         const struct icsbrec_address_set *isb;
         ICSBREC_ADDRESS_SET_FOR_EACH (isb, r->icsb) {
             if (!ROW_AZ(isb) || ROW_AZ(isb) == r->az) {
+                continue;
+            }
+            const char *bad_name = remote_input_check_name(isb->name);
+            if (bad_name) {
+                /* Garbage in NB, and in problems/show if it were named. */
+                char *object = remote_input_row_name(isb->name,
+                                                     "Address_Set",
+                                                     &isb->header_.uuid);
+                problems_refuse(r->problems, OWNER, object,
+                                "address set of availability zone %s "
+                                "refused: %s",
+                                az_name(ROW_AZ(isb)), bad_name);
+                free(object);
                 continue;
             }
             struct sset *addrs = shash_find_data(&remote, isb->name);

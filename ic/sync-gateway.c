@@ -245,6 +245,10 @@ remote_gateway_refusal(const struct icsbrec_gateway *gw)
     for (size_t i = 0; !error && i < gw->n_encaps; i++) {
         error = remote_input_check_encap(gw->encaps[i]->type,
                                          gw->encaps[i]->ip);
+        if (!error) {
+            error = remote_input_check_encap_options(
+                &gw->encaps[i]->options);
+        }
     }
     return error;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ic/sync-az.h"
+#include "ic/sync-port-view.h"
 #include "lib/key-alloc.h"
 #include "lib/ovn-ic-nb-idl.h"
 #include "lib/ovn-ic-sb-idl.h"
@@ -30,45 +31,9 @@
 
 VLOG_DEFINE_THIS_MODULE(sync_port);
 
-#define OWNER "port"
-
-struct sync_port_ctx {
-    const struct icsbrec_availability_zone *az;
-    struct ovsdb_idl *icnb_idl;
-    bool global_writer;         /* This daemon holds the IC-SB lock. */
-    struct ovsdb_idl *nb_idl;
-    struct ovsdb_idl_txn *nb_txn;
-    struct ovsdb_idl *sb_idl;
-    struct ovsdb_idl_txn *sb_txn;
-    struct ovsdb_idl *icsb_idl;
-    struct ovsdb_idl_txn *icsb_txn;
-    struct problem_set *problems;
-};
-
-/* What one pass knows about the world, indexed once. */
-struct port_view {
-    const struct sync_port_ctx *ctx;
-    struct shash scopes;           /* TS name -> struct ts_scope *, for
-                                    * scoped transit switches only. */
-    struct shash transit_switches; /* TS name -> NB Logical_Switch. */
-    struct shash sb_ports;         /* logical_port -> SB Port_Binding. */
-    struct shash chassis;          /* name -> SB Chassis. */
-    struct shash router_of_port;   /* LRP name -> NB Logical_Router. */
-    struct shash switch_of_port;   /* LSP name -> NB Logical_Switch, filled
-                                    * on first use by switch_of_port(). */
-    struct shash isb_ports;        /* logical_port -> IC-SB Port_Binding. */
-    struct shash ts_keys;          /* TS name -> struct key_space *. */
-    struct shash tsps;             /* IC-NB Transit_Switch_Port by name. */
-    struct shash nb_ports;         /* NB switch ports by name. */
-    struct shash nb_switches;      /* NB logical switches by name. */
-    bool has_pb_type;              /* IC-SB Port_Binding has 'type'. */
-    bool has_lsp_peer;             /* NB Logical_Switch_Port has 'peer'
-                                    * (OVN 25.03 and later). */
-};
-
 /* True if transit switch 'ts' is in zone 'zone' (lib/ts-scope.h). */
-static bool
-ts_in_scope(const struct port_view *v, const char *ts, const char *zone)
+bool
+port_view_in_scope(const struct port_view *v, const char *ts, const char *zone)
 {
     const struct ts_scope *scope = shash_find_data(&v->scopes, ts);
     return !scope || ts_scope_includes(scope, zone);
@@ -112,7 +77,7 @@ port_view_init(struct port_view *v, const struct sync_port_ctx *ctx)
     const struct nbrec_logical_switch *ls;
     NBREC_LOGICAL_SWITCH_FOR_EACH (ls, ctx->nb_idl) {
         const char *ts_name = smap_get(&ls->other_config, "interconn-ts");
-        if (ts_name && ts_in_scope(v, ts_name, ctx->az->name)) {
+        if (ts_name && port_view_in_scope(v, ts_name, ctx->az->name)) {
             shash_add_once(&v->transit_switches, ts_name, ls);
         }
         shash_add_once(&v->nb_switches, ls->name, ls);
@@ -179,8 +144,8 @@ port_view_destroy(struct port_view *v)
     shash_destroy(&v->transit_switches);
 }
 
-static struct key_space *
-ts_key_space(struct port_view *v, const char *ts)
+struct key_space *
+port_view_key_space(struct port_view *v, const char *ts)
 {
     struct key_space *ks = shash_find_data(&v->ts_keys, ts);
     if (!ks) {
@@ -217,16 +182,16 @@ is_published_type(const char *type)
 }
 
 /* True if 'lsp' mirrors an IC-NB Transit_Switch_Port. */
-static bool
-is_tsp_port(const struct nbrec_logical_switch_port *lsp)
+bool
+sync_port_is_tsp_mirror(const struct nbrec_logical_switch_port *lsp)
 {
     return smap_get(&lsp->options, "interconn-tsp") != NULL;
 }
 
 /* Sets 'lsp''s options:requested-tnl-key to 'key' unless it already is. */
-static void
-set_requested_tnl_key(const struct nbrec_logical_switch_port *lsp,
-                      int64_t key)
+void
+sync_port_set_requested_tnl_key(const struct nbrec_logical_switch_port *lsp,
+                                int64_t key)
 {
     char s[24];
     snprintf(s, sizeof s, "%"PRId64, key);
@@ -314,7 +279,7 @@ publish_local_port(struct port_view *v, const char *ts,
         = shash_find_data(&v->isb_ports, lsp->name);
 
     if (isb && ROW_AZ(isb) != ctx->az) {
-        problems_report(ctx->problems, OWNER, lsp->name,
+        problems_report(ctx->problems, SYNC_PORT_OWNER, lsp->name,
                         "port name already published by availability zone "
                         "%s; not published",
                         az_name(ROW_AZ(isb)));
@@ -338,7 +303,7 @@ publish_local_port(struct port_view *v, const char *ts,
     local_port_collect(v, lsp, &lp);
 
     if (!isb) {
-        struct key_space *ks = ts_key_space(v, ts);
+        struct key_space *ks = port_view_key_space(v, ts);
         uint32_t hint = 0;
         uint32_t key;
         if (!key_parse(smap_get(&lsp->options, "requested-tnl-key"), &key)
@@ -346,7 +311,7 @@ publish_local_port(struct port_view *v, const char *ts,
             key = key_space_allocate(ks, &hint);
         }
         if (!key) {
-            problems_report(ctx->problems, OWNER, lsp->name,
+            problems_report(ctx->problems, SYNC_PORT_OWNER, lsp->name,
                             "no free port key on transit switch %s", ts);
             return;
         }
@@ -384,7 +349,7 @@ publish_local_port(struct port_view *v, const char *ts,
         }
     }
 
-    set_requested_tnl_key(lsp, isb->tunnel_key);
+    sync_port_set_requested_tnl_key(lsp, isb->tunnel_key);
 }
 
 /* Returns false if some local port still waits for northd. */
@@ -409,7 +374,7 @@ sync_local_ports(struct port_view *v)
         const struct nbrec_logical_switch *ls = node->data;
         for (size_t i = 0; i < ls->n_ports; i++) {
             const struct nbrec_logical_switch_port *lsp = ls->ports[i];
-            if (!is_published_type(lsp->type) || is_tsp_port(lsp)
+            if (!is_published_type(lsp->type) || sync_port_is_tsp_mirror(lsp)
                 || shash_find(&v->tsps, lsp->name)) {
                 continue;       /* A transit switch port, or its name. */
             }
@@ -433,8 +398,8 @@ sync_local_ports(struct port_view *v)
 
 /* Other zones' ports -> NB remote switch ports and SB bindings. */
 
-static bool
-chassis_is_remote(const struct sbrec_chassis *ch)
+bool
+sync_port_chassis_is_remote(const struct sbrec_chassis *ch)
 {
     return smap_get_bool(&ch->other_config, "is-remote", false);
 }
@@ -456,12 +421,13 @@ sb_binding_is_remote_on(const struct sbrec_port_binding *pb, const char *ts)
 
 /* Returns why the other zone's binding 'isb' must not be mirrored here, or
  * NULL.  'mirror' is the remote port this step already made for it, if
- * any, on this transit switch or (it moved) on another.  A binding is refused if a field this zone would copy is malformed
- * (see lib/remote-input.h), or if its name is taken by anything of this
- * zone that is not such a mirror: a switch port, a router port, a switch,
- * a chassis, or an SB binding that is not a remote port of a transit
- * switch.  Mirroring it would rename nothing and bind the local port to
- * the other zone's gateway. */
+ * any, on this transit switch or (it moved) on another.  A binding is
+ * refused if a field this zone would copy is malformed (see
+ * lib/remote-input.h), or if its name is taken by anything of this zone
+ * that is not such a mirror: a switch port, a router port, a switch, a
+ * chassis, or an SB binding that is not a remote port of a transit switch.
+ * Mirroring it would rename nothing and bind the local port to the other
+ * zone's gateway. */
 static const char *
 remote_port_refusal(const struct port_view *v,
                     const struct icsbrec_port_binding *isb,
@@ -487,7 +453,7 @@ remote_port_refusal(const struct port_view *v,
     }
     const struct sbrec_chassis *gw = shash_find_data(&v->chassis,
                                                      isb->gateway);
-    if (gw && !chassis_is_remote(gw)) {
+    if (gw && !sync_port_chassis_is_remote(gw)) {
         return "its gateway is a chassis of this zone";
     }
 
@@ -515,13 +481,13 @@ remote_port_refusal(const struct port_view *v,
 
 /* Reports that 'isb', another zone's binding on a scoped transit switch
  * whose scope does not name its zone, is refused. */
-static void
-refuse_out_of_scope(const struct port_view *v,
-                    const struct icsbrec_port_binding *isb)
+void
+port_view_refuse_out_of_scope(const struct port_view *v,
+                              const struct icsbrec_port_binding *isb)
 {
     char *object = remote_input_row_name(isb->logical_port, "Port_Binding",
                                          &isb->header_.uuid);
-    problems_refuse(v->ctx->problems, OWNER, object,
+    problems_refuse(v->ctx->problems, SYNC_PORT_OWNER, object,
                     "port of availability zone %s on transit switch %s "
                     "refused: the switch's scope (other_config:%s) does "
                     "not include that zone",
@@ -530,12 +496,13 @@ refuse_out_of_scope(const struct port_view *v,
     free(object);
 }
 
-static void
-bind_remote_port(struct port_view *v,
-                 const struct nbrec_logical_switch_port *lsp,
-                 const struct icsbrec_port_binding *isb)
+void
+port_view_bind_remote(struct port_view *v,
+                      const struct nbrec_logical_switch_port *lsp,
+                      const struct icsbrec_port_binding *isb)
 {
-    if (smap_get(&lsp->options, "requested-chassis") && !is_tsp_port(lsp)) {
+    if (smap_get(&lsp->options, "requested-chassis")
+        && !sync_port_is_tsp_mirror(lsp)) {
         return;                 /* The CMS binds it; northd honours that. */
     }
     const struct sbrec_port_binding *pb
@@ -548,7 +515,7 @@ bind_remote_port(struct port_view *v,
     }
     const struct sbrec_chassis *chassis
         = isb->gateway[0] ? shash_find_data(&v->chassis, isb->gateway) : NULL;
-    if (chassis && !chassis_is_remote(chassis)) {
+    if (chassis && !sync_port_chassis_is_remote(chassis)) {
         return;                 /* A remote port is bound to a remote one. */
     }
     if (pb->chassis != chassis) {
@@ -556,17 +523,12 @@ bind_remote_port(struct port_view *v,
     }
 }
 
-/* A switch port and the transit switch it is on. */
-struct ts_lsp {
-    const struct nbrec_logical_switch_port *lsp;
-    const struct nbrec_logical_switch *ls;
-};
-
 /* Fills 'ports' (name -> struct ts_lsp) with the ports of transit
  * switches that 'select' picks, one per name. */
-static void
-switch_ports_collect(const struct port_view *v, struct shash *ports,
-                     bool (*select)(const struct nbrec_logical_switch_port *))
+void
+port_view_collect_ts_lsps(
+    const struct port_view *v, struct shash *ports,
+    bool (*select)(const struct nbrec_logical_switch_port *))
 {
     struct shash_node *node;
     SHASH_FOR_EACH (node, &v->transit_switches) {
@@ -586,9 +548,9 @@ switch_ports_collect(const struct port_view *v, struct shash *ports,
 
 /* Takes the port called 'name' out of 'ports' and returns it, if it is on
  * 'ls'; a port on another switch stays, to be deleted. */
-static const struct nbrec_logical_switch_port *
-switch_ports_take(struct shash *ports, const char *name,
-                  const struct nbrec_logical_switch *ls)
+const struct nbrec_logical_switch_port *
+ts_lsps_take(struct shash *ports, const char *name,
+             const struct nbrec_logical_switch *ls)
 {
     struct shash_node *node = shash_find(ports, name);
     if (!node || ((struct ts_lsp *) node->data)->ls != ls) {
@@ -602,8 +564,8 @@ switch_ports_take(struct shash *ports, const char *name,
 }
 
 /* Deletes the ports left in 'ports', which nothing wants, and empties it. */
-static void
-switch_ports_delete(struct shash *ports, const char *why)
+void
+ts_lsps_delete(struct shash *ports, const char *why)
 {
     struct shash_node *node;
     SHASH_FOR_EACH (node, ports) {
@@ -619,7 +581,7 @@ switch_ports_delete(struct shash *ports, const char *why)
 static bool
 is_legacy_remote_port(const struct nbrec_logical_switch_port *lsp)
 {
-    return !is_tsp_port(lsp) && !strcmp(lsp->type, "remote");
+    return !sync_port_is_tsp_mirror(lsp) && !strcmp(lsp->type, "remote");
 }
 
 static void
@@ -629,7 +591,7 @@ sync_remote_ports(struct port_view *v)
 
     /* Remote ports present now, by name; those not matched are stale. */
     struct shash stale = SHASH_INITIALIZER(&stale);
-    switch_ports_collect(v, &stale, is_legacy_remote_port);
+    port_view_collect_ts_lsps(v, &stale, is_legacy_remote_port);
     struct shash_node *node;
     SHASH_FOR_EACH (node, &v->isb_ports) {
         const struct icsbrec_port_binding *isb = node->data;
@@ -643,18 +605,18 @@ sync_remote_ports(struct port_view *v)
         if (!ls) {
             continue;
         }
-        if (!ts_in_scope(v, isb->transit_switch,
+        if (!port_view_in_scope(v, isb->transit_switch,
                          az_name(ROW_AZ(isb)))) {
             /* Refused, and its mirror, if any, goes with the stale ones:
              * the zone is not (or no longer) on the switch. */
-            refuse_out_of_scope(v, isb);
+            port_view_refuse_out_of_scope(v, isb);
             continue;
         }
 
         /* A remote port that moved to another transit switch is recreated
          * on the right one. */
         const struct nbrec_logical_switch_port *lsp
-            = switch_ports_take(&stale, isb->logical_port, ls);
+            = ts_lsps_take(&stale, isb->logical_port, ls);
         const struct ts_lsp *moved = shash_find_data(&stale,
                                                      isb->logical_port);
         const char *refusal = remote_port_refusal(
@@ -664,7 +626,7 @@ sync_remote_ports(struct port_view *v)
             char *object = remote_input_row_name(isb->logical_port,
                                                  "Port_Binding",
                                                  &isb->header_.uuid);
-            problems_refuse(ctx->problems, OWNER, object,
+            problems_refuse(ctx->problems, SYNC_PORT_OWNER, object,
                             "port of availability zone %s on transit "
                             "switch %s refused: %s",
                             az_name(ROW_AZ(isb)),
@@ -688,335 +650,11 @@ sync_remote_ports(struct port_view *v)
             nbrec_logical_switch_port_set_addresses(lsp, &address,
                                                     want_address);
         }
-        set_requested_tnl_key(lsp, isb->tunnel_key);
-        bind_remote_port(v, lsp, isb);
+        sync_port_set_requested_tnl_key(lsp, isb->tunnel_key);
+        port_view_bind_remote(v, lsp, isb);
     }
 
-    switch_ports_delete(&stale, "its zone withdrew it");
-}
-
-/* Transit switch ports managed in IC-NB. */
-
-/* Who publishes a transit switch port's IC-SB binding. */
-enum tsp_owner {
-    TSP_GLOBAL,                 /* No chassis: the global writer. */
-    TSP_LOCAL,                  /* A chassis of this zone: this zone. */
-    TSP_REMOTE,                 /* A chassis of another zone: that zone. */
-};
-
-/* A chassis that this zone does not know at all (its ovn-controller
- * stopped and removed it, or it is not up yet) leaves the port where it
- * is: published by this zone if it was, else another zone's. */
-static enum tsp_owner
-tsp_owner(const struct port_view *v,
-          const struct icnbrec_transit_switch_port *tsp,
-          const struct icsbrec_port_binding *isb)
-{
-    if (!tsp->chassis[0]) {
-        return TSP_GLOBAL;
-    }
-    const struct sbrec_chassis *ch = shash_find_data(&v->chassis,
-                                                     tsp->chassis);
-    if (!ch) {
-        return isb && ROW_AZ(isb) == v->ctx->az
-               ? TSP_LOCAL : TSP_REMOTE;
-    }
-    return chassis_is_remote(ch) ? TSP_REMOTE : TSP_LOCAL;
-}
-
-/* Publishes 'tsp' of 'ts' in IC-SB, owned by 'owner', or brings its
- * binding 'isb' up to date.  Returns the binding, or NULL. */
-static const struct icsbrec_port_binding *
-publish_tsp(struct port_view *v, const struct icnbrec_transit_switch *ts,
-            const struct icnbrec_transit_switch_port *tsp,
-            enum tsp_owner owner, const struct icsbrec_port_binding *isb)
-{
-    const struct sync_port_ctx *ctx = v->ctx;
-    if (isb && ROW_AZ(isb) != ctx->az && owner == TSP_LOCAL) {
-        /* Another zone still holds it (the chassis moved here); it lets go
-         * when it sees the move.  A port without a chassis belongs to
-         * whichever daemon is the global writer, whatever the zone of the
-         * one that published it. */
-        problems_report(ctx->problems, OWNER, tsp->name,
-                        "its chassis %s is in this zone, but availability "
-                        "zone %s still publishes it; waiting for that zone "
-                        "to let go", tsp->chassis,
-                        az_name(ROW_AZ(isb)));
-        return NULL;
-    }
-    if (!isb) {
-        uint32_t hint = 0;
-        uint32_t key = key_space_allocate(ts_key_space(v, ts->name), &hint);
-        if (!key) {
-            problems_report(ctx->problems, OWNER, tsp->name,
-                            "no free port key on transit switch %s",
-                            ts->name);
-            return NULL;
-        }
-        VLOG_INFO("publishing transit switch port %s on %s (key %"PRIu32")",
-                  tsp->name, ts->name, key);
-        isb = icsbrec_port_binding_insert(ctx->icsb_txn);
-        icsbrec_port_binding_set_logical_port(isb, tsp->name);
-        icsbrec_port_binding_set_transit_switch(isb, ts->name);
-        icsbrec_port_binding_set_availability_zone(isb, ctx->az);
-        row_set_zone_name(&isb->header_,
-                          &icsbrec_port_binding_col_availability_zone_name,
-                          ctx->az);
-        icsbrec_port_binding_set_tunnel_key(isb, key);
-        if (v->has_pb_type) {
-            icsbrec_port_binding_set_type(isb, "transit-switch-port");
-        }
-        if (icsbrec_server_has_port_binding_table_col_nb_ic_uuid(
-                ctx->icsb_idl)) {
-            icsbrec_port_binding_set_nb_ic_uuid(isb, &ts->header_.uuid, 1);
-        }
-        shash_replace(&v->isb_ports, tsp->name, isb);
-    }
-    if (!smap_get(&isb->external_ids, "interconn-tsp")) {
-        /* Tells other zones that it is not a port created in NB, even
-         * after the transit switch port is gone. */
-        icsbrec_port_binding_update_external_ids_setkey(isb, "interconn-tsp",
-                                                        tsp->name);
-    }
-    const char *address = tsp->n_addresses ? tsp->addresses[0] : "";
-    if (strcmp(isb->address, address)) {
-        icsbrec_port_binding_set_address(isb, address);
-    }
-    if (strcmp(isb->gateway, tsp->chassis)) {
-        icsbrec_port_binding_set_gateway(isb, tsp->chassis);
-    }
-    return isb;
-}
-
-static void
-set_option(const struct nbrec_logical_switch_port *lsp, const char *key,
-           const char *value)
-{
-    const char *cur = smap_get(&lsp->options, key);
-    if (value && value[0]) {
-        if (!cur || strcmp(cur, value)) {
-            nbrec_logical_switch_port_update_options_setkey(lsp, key, value);
-        }
-    } else if (cur) {
-        nbrec_logical_switch_port_update_options_delkey(lsp, key);
-    }
-}
-
-static bool
-same_addresses(const struct nbrec_logical_switch_port *lsp,
-               const struct icnbrec_transit_switch_port *tsp)
-{
-    if (lsp->n_addresses != tsp->n_addresses) {
-        return false;
-    }
-    for (size_t i = 0; i < lsp->n_addresses; i++) {
-        if (strcmp(lsp->addresses[i], tsp->addresses[i])) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* Names 'tsp''s peer on its mirror 'lsp', as upstream does in every zone,
- * whatever the mirror's own type: a router's port in options:router-port,
- * any other type's in the "peer" column (NB 7.11.0, OVN 25.03), clearing
- * the other one. */
-static void
-mirror_tsp_peer(struct port_view *v,
-                const struct icnbrec_transit_switch_port *tsp,
-                const struct nbrec_logical_switch_port *lsp)
-{
-    bool router = !strcmp(tsp->type, "router");
-    set_option(lsp, "router-port", router ? tsp->peer : NULL);
-    if (!v->has_lsp_peer) {
-        if (!router && tsp->peer[0]) {
-            problems_report(v->ctx->problems, OWNER, tsp->name,
-                            "peer %s not set: this zone's NB has no "
-                            "Logical_Switch_Port.peer column (OVN 25.03 "
-                            "or later has it)", tsp->peer);
-        }
-        return;
-    }
-    const char *peer = router ? "" : tsp->peer;
-    const char *cur = lsp->peer ? lsp->peer : "";
-    if (strcmp(cur, peer)) {
-        nbrec_logical_switch_port_set_peer(lsp, peer[0] ? peer : NULL);
-    }
-}
-
-/* Brings 'lsp', the NB mirror of 'tsp', in line with it. */
-static void
-mirror_tsp(struct port_view *v, const struct icnbrec_transit_switch_port *tsp,
-           enum tsp_owner owner, const struct icsbrec_port_binding *isb,
-           const struct nbrec_logical_switch_port *lsp)
-{
-    const char *type = owner == TSP_REMOTE ? "remote" : tsp->type;
-    if (strcmp(lsp->type, type)) {
-        nbrec_logical_switch_port_set_type(lsp, type);
-    }
-    if (!same_addresses(lsp, tsp)) {
-        nbrec_logical_switch_port_set_addresses(
-            lsp, (const char **) tsp->addresses, tsp->n_addresses);
-    }
-    set_option(lsp, "requested-chassis", tsp->chassis);
-    set_requested_tnl_key(lsp, isb->tunnel_key);
-    mirror_tsp_peer(v, tsp, lsp);
-    if (owner == TSP_REMOTE) {
-        bind_remote_port(v, lsp, isb);
-    }
-}
-
-/* The ports of transit switch 'ts', which is out of this zone's scope: the
- * global writer publishes those without a chassis all the same (in-scope
- * zones mirror them), and this zone withdraws any other binding it
- * published.  Nothing is mirrored here.  Returns false if a port waits
- * for a key. */
-static bool
-sync_tsp_out_of_scope(struct port_view *v,
-                      const struct icnbrec_transit_switch *ts)
-{
-    const struct sync_port_ctx *ctx = v->ctx;
-    bool complete = true;
-    for (size_t i = 0; i < ts->n_ports; i++) {
-        const struct icnbrec_transit_switch_port *tsp = ts->ports[i];
-        const struct icsbrec_port_binding *isb
-            = shash_find_data(&v->isb_ports, tsp->name);
-        if (isb && strcmp(isb->transit_switch, ts->name)) {
-            continue;           /* Moving: the in-scope zones see to it. */
-        }
-        enum tsp_owner owner = tsp_owner(v, tsp, isb);
-        if (owner == TSP_GLOBAL && ctx->global_writer) {
-            complete = publish_tsp(v, ts, tsp, owner, isb) && complete;
-            continue;
-        }
-        if (owner == TSP_LOCAL) {
-            problems_report(ctx->problems, OWNER, tsp->name,
-                            "its chassis %s is in this zone, which the "
-                            "scope of transit switch %s does not include; "
-                            "not published", tsp->chassis, ts->name);
-        }
-        if (isb && ROW_AZ(isb) == ctx->az
-            && owner != TSP_GLOBAL) {
-            VLOG_INFO("withdrawing transit switch port %s: transit switch "
-                      "%s is scoped to other availability zones",
-                      tsp->name, ts->name);
-            icsbrec_port_binding_delete(isb);
-            shash_find_and_delete(&v->isb_ports, tsp->name);
-        }
-    }
-    return complete;
-}
-
-/* IC-NB Transit_Switch_Port -> IC-SB Port_Binding and NB switch ports
- * marked options:interconn-tsp.  Returns false if some port waits. */
-static bool
-sync_tsp_ports(struct port_view *v)
-{
-    const struct sync_port_ctx *ctx = v->ctx;
-    bool complete = true;
-
-    /* The switch ports that mirror one now; those not matched go. */
-    struct shash stale = SHASH_INITIALIZER(&stale);
-    switch_ports_collect(v, &stale, is_tsp_port);
-
-    const struct icnbrec_transit_switch *ts;
-    ICNBREC_TRANSIT_SWITCH_FOR_EACH (ts, ctx->icnb_idl) {
-        const struct nbrec_logical_switch *ls
-            = shash_find_data(&v->transit_switches, ts->name);
-        if (!ls && !ts_in_scope(v, ts->name, ctx->az->name)) {
-            complete = sync_tsp_out_of_scope(v, ts) && complete;
-            continue;
-        } else if (!ls) {
-            complete = complete && !ts->n_ports;
-            continue;
-        }
-        for (size_t i = 0; i < ts->n_ports; i++) {
-            const struct icnbrec_transit_switch_port *tsp = ts->ports[i];
-            const struct nbrec_logical_switch_port *other
-                = shash_find_data(&v->nb_ports, tsp->name);
-            if (other && !is_tsp_port(other)) {
-                problems_report(ctx->problems, OWNER, tsp->name,
-                                "transit switch port name is taken by a "
-                                "switch port of this zone; not mirrored");
-                continue;
-            }
-            const struct icsbrec_port_binding *isb
-                = shash_find_data(&v->isb_ports, tsp->name);
-            enum tsp_owner owner = tsp_owner(v, tsp, isb);
-            bool ours = (owner == TSP_LOCAL
-                         || (owner == TSP_GLOBAL && ctx->global_writer));
-            if (isb && strcmp(isb->transit_switch, ts->name)) {
-                if (ROW_AZ(isb) != ctx->az
-                    && !(owner == TSP_GLOBAL && ctx->global_writer)) {
-                    continue;   /* Its owner moves it. */
-                }
-                /* Moved to another transit switch: its key belongs to the
-                 * old one, so publish it afresh. */
-                VLOG_INFO("transit switch port %s moved from %s to %s",
-                          tsp->name, isb->transit_switch, ts->name);
-                icsbrec_port_binding_delete(isb);
-                shash_find_and_delete(&v->isb_ports, tsp->name);
-                isb = NULL;
-            }
-
-            if (ours) {
-                isb = publish_tsp(v, ts, tsp, owner, isb);
-                /* This zone has to publish it and cannot yet. */
-                complete = complete && isb;
-            } else if (owner == TSP_REMOTE && isb
-                       && ROW_AZ(isb) == ctx->az) {
-                /* Its chassis moved to another zone. */
-                VLOG_INFO("transit switch port %s moved to another zone",
-                          tsp->name);
-                icsbrec_port_binding_delete(isb);
-                shash_find_and_delete(&v->isb_ports, tsp->name);
-                isb = NULL;
-            }
-            if (!isb) {
-                continue;       /* Until its owner publishes it. */
-            }
-            if (owner == TSP_REMOTE
-                && !ts_in_scope(v, ts->name,
-                                az_name(ROW_AZ(isb)))) {
-                refuse_out_of_scope(v, isb);
-                continue;       /* Its mirror, if any, goes. */
-            }
-
-            const struct nbrec_logical_switch_port *lsp
-                = switch_ports_take(&stale, tsp->name, ls);
-            if (!lsp) {
-                VLOG_INFO("adding switch port %s for transit switch port %s",
-                          tsp->name, ts->name);
-                lsp = nbrec_logical_switch_port_insert(ctx->nb_txn);
-                nbrec_logical_switch_port_set_name(lsp, tsp->name);
-                nbrec_logical_switch_port_update_options_setkey(
-                    lsp, "interconn-tsp", tsp->name);
-                nbrec_logical_switch_update_ports_addvalue(ls, lsp);
-            }
-            mirror_tsp(v, tsp, owner, isb, lsp);
-        }
-    }
-
-    switch_ports_delete(&stale, "its transit switch port is gone");
-
-    /* A port without a chassis that is gone: its binding is the global
-     * writer's to withdraw, whichever zone published it.  (A zone
-     * withdraws its own bindings of gone ports with its stale ones.) */
-    if (ctx->global_writer) {
-        struct shash_node *node, *next;
-        SHASH_FOR_EACH_SAFE (node, next, &v->isb_ports) {
-            const struct icsbrec_port_binding *isb = node->data;
-            if (ROW_AZ(isb) != ctx->az && !isb->gateway[0]
-                && smap_get(&isb->external_ids, "interconn-tsp")
-                && !shash_find(&v->tsps, node->name)) {
-                VLOG_INFO("withdrawing transit switch port %s: it is gone",
-                          isb->logical_port);
-                icsbrec_port_binding_delete(isb);
-                shash_delete(&v->isb_ports, node);
-            }
-        }
-    }
-    return complete;
+    ts_lsps_delete(&stale, "its zone withdrew it");
 }
 
 static bool
@@ -1037,13 +675,13 @@ sync_port_run(struct ic_step_ctx *step)
     const struct sync_port_ctx *ctx = &ctx_;
     struct port_view v;
     port_view_init(&v, ctx);
-    problems_begin(ctx->problems, OWNER);
+    problems_begin(ctx->problems, SYNC_PORT_OWNER);
 
-    bool complete = sync_tsp_ports(&v);
+    bool complete = sync_port_tsp(&v);
     complete = sync_local_ports(&v) && complete;
     sync_remote_ports(&v);
 
-    problems_end(ctx->problems, OWNER);
+    problems_end(ctx->problems, SYNC_PORT_OWNER);
     port_view_destroy(&v);
     return complete;
 }

@@ -17,6 +17,7 @@
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-sb-idl.h"
 #include "lib/problems.h"
+#include "lib/remote-input.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/hmap.h"
 #include "openvswitch/json.h"
@@ -299,6 +300,40 @@ push_monitors(const struct svcmon_view *v, struct svcmon_stats *stats)
 
 /* Pull: other zones' monitors of this zone's backends. */
 
+/* Returns true if the other zone's monitor 'isb', aimed at this zone, may
+ * go into SB (see lib/remote-input.h); else reports it as refused. */
+static bool
+pullable(const struct svcmon_view *v,
+         const struct icsbrec_service_monitor *isb)
+{
+    const struct remote_monitor m = {
+        .logical_port = isb->logical_port,
+        .ip = isb->ip,
+        .port = isb->port,
+        .protocol = isb->protocol,
+        .src_ip = isb->src_ip,
+        .options = &isb->options,
+    };
+    const char *error = remote_input_check_monitor(&m);
+    if (!error) {
+        return true;
+    }
+    /* Named as pushable() names a monitor, unless its fields would garble
+     * the name. */
+    char *object = remote_input_row_namef("Service_Monitor",
+                                          &isb->header_.uuid, "%s %s:%"PRId64,
+                                          isb->logical_port, isb->ip,
+                                          isb->port);
+    const char *zone = (remote_input_check_name(
+                            isb->source_availability_zone)
+                        ? "(bad name)" : isb->source_availability_zone);
+    problems_refuse(v->problems, OWNER, object,
+                    "monitor of availability zone %s refused: %s",
+                    zone, error);
+    free(object);
+    return false;
+}
+
 /* Returns true if IC-SB row 'a' should define the SB row rather than 'b':
  * where zones disagree, the alphabetically first source wins, so that the
  * SB row does not flip from one run to the next. */
@@ -348,9 +383,16 @@ pull_monitors(const struct svcmon_view *v, struct svcmon_stats *stats)
     struct hmap pulls = HMAP_INITIALIZER(&pulls);
     struct shash pbs = SHASH_INITIALIZER(&pbs);
     bool pbs_indexed = false;
+    /* Refused rows, whose learned SB rows, if any, stay as they were. */
+    struct hmap refused = HMAP_INITIALIZER(&refused);
     const struct icsbrec_service_monitor *isb;
     ICSBREC_SERVICE_MONITOR_FOR_EACH (isb, v->icsb_idl) {
         if (strcmp(isb->target_availability_zone, v->az_name)) {
+            continue;
+        }
+        if (!pullable(v, isb)) {
+            struct mon_key key = isb_key(isb, false);
+            mon_map_add(&refused, &key, isb);
             continue;
         }
         if (!pbs_indexed) {
@@ -392,6 +434,12 @@ pull_monitors(const struct svcmon_view *v, struct svcmon_stats *stats)
     }
 
     struct mon_node *node;
+    HMAP_FOR_EACH (node, hmap_node, &refused) {
+        struct mon_node *ln = mon_map_find(&local, &node->key, false);
+        if (ln) {
+            ln->used = true;
+        }
+    }
     HMAP_FOR_EACH (node, hmap_node, &pulls) {
         const struct icsbrec_service_monitor *primary = node->row;
         struct mon_node *ln = mon_map_find(&local, &node->key, false);
@@ -447,6 +495,7 @@ pull_monitors(const struct svcmon_view *v, struct svcmon_stats *stats)
     }
     mon_map_destroy(&local);
     mon_map_destroy(&pulls);
+    mon_map_destroy(&refused);
 }
 
 /* The step. */

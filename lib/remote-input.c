@@ -9,9 +9,11 @@
 #include "lib/remote-input.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <string.h>
 
 #include "lib/route-filter.h"
+#include "smap.h"
 #include "util.h"
 #include "uuid.h"
 
@@ -128,6 +130,138 @@ remote_input_check_encap(const char *type, const char *ip)
     return NULL;
 }
 
+/* What an option's value must be. */
+enum option_kind {
+    OPT_BOOL,                   /* "true" or "false". */
+    OPT_INT,                    /* A decimal integer in min..max. */
+    OPT_NAME,                   /* A name (remote_input_check_name()). */
+};
+
+/* A known option of some column. */
+struct option_rule {
+    const char *key;
+    enum option_kind kind;
+    long long int min, max;     /* OPT_INT only. */
+    const char *error;          /* What is wrong with a bad value. */
+};
+
+/* Returns true if 's' is a decimal integer in min..max: digits only, at
+ * most 18 of them, so that it cannot overflow. */
+static bool
+int_in_range(const char *s, long long int min, long long int max)
+{
+    size_t len = strnlen(s, 20);
+    if (!len || len > 18 || strspn(s, "0123456789") != len) {
+        return false;
+    }
+    long long int value = 0;
+    for (size_t i = 0; i < len; i++) {
+        value = value * 10 + (s[i] - '0');
+    }
+    return value >= min && value <= max;
+}
+
+/* Checks 'options' against the general limits (see
+ * remote_input_check_options()) and against 'rules', 'n_rules' of them,
+ * for the keys they name. */
+static const char *
+check_options(const struct smap *options, const struct option_rule *rules,
+              size_t n_rules)
+{
+    if (smap_count(options) > REMOTE_OPTIONS_MAX) {
+        return "too many options";
+    }
+    const struct smap_node *node;
+    SMAP_FOR_EACH (node, options) {
+        if (remote_input_check_name(node->key)) {
+            return "bad option name";
+        }
+        size_t len = strnlen(node->value, REMOTE_NAME_MAX + 1);
+        if (len > REMOTE_NAME_MAX) {
+            return "option value too long";
+        }
+        for (size_t i = 0; i < len; i++) {
+            if (iscntrl((unsigned char) node->value[i])) {
+                return "control character in option value";
+            }
+        }
+        for (size_t i = 0; i < n_rules; i++) {
+            const struct option_rule *r = &rules[i];
+            if (strcmp(node->key, r->key)) {
+                continue;
+            }
+            bool ok = (r->kind == OPT_BOOL
+                       ? (!strcmp(node->value, "true")
+                          || !strcmp(node->value, "false"))
+                       : r->kind == OPT_INT
+                       ? int_in_range(node->value, r->min, r->max)
+                       : !remote_input_check_name(node->value));
+            if (!ok) {
+                return r->error;
+            }
+        }
+    }
+    return NULL;
+}
+
+const char *
+remote_input_check_options(const struct smap *options)
+{
+    return check_options(options, NULL, 0);
+}
+
+const char *
+remote_input_check_encap_options(const struct smap *options)
+{
+    static const struct option_rule rules[] = {
+        { "csum", OPT_BOOL, 0, 0, "bad encapsulation option csum" },
+        { "is_default", OPT_BOOL, 0, 0,
+          "bad encapsulation option is_default" },
+        { "dst_port", OPT_INT, 1, 65535,
+          "bad encapsulation option dst_port" },
+    };
+    return check_options(options, rules, ARRAY_SIZE(rules));
+}
+
+const char *
+remote_input_check_monitor(const struct remote_monitor *m)
+{
+    static const struct option_rule rules[] = {
+        { "interval", OPT_INT, 1, 86400, "bad monitor option interval" },
+        { "timeout", OPT_INT, 1, 86400, "bad monitor option timeout" },
+        { "success_count", OPT_INT, 1, 1000000,
+          "bad monitor option success_count" },
+        { "failure_count", OPT_INT, 1, 1000000,
+          "bad monitor option failure_count" },
+        { "az-name", OPT_NAME, 0, 0, "bad monitor option az-name" },
+    };
+
+    const char *error = remote_input_check_name(m->logical_port);
+    if (error) {
+        return error;
+    }
+    struct in6_addr ip, src_ip;
+    if (strnlen(m->ip, 64) >= 64 || !route_addr_parse(m->ip, &ip)) {
+        return "bad monitor IP address";
+    }
+    if (m->port < 0 || m->port > 65535) {
+        return "bad monitor port";
+    }
+    if (m->protocol && strcmp(m->protocol, "tcp")
+        && strcmp(m->protocol, "udp")) {
+        return "bad monitor protocol";
+    }
+    if (strnlen(m->src_ip, 64) >= 64
+        || !route_addr_parse(m->src_ip, &src_ip)) {
+        return "bad monitor source IP address";
+    }
+    if (route_addr_is_ipv4(&ip) != route_addr_is_ipv4(&src_ip)) {
+        return "monitor source and backend IP addresses of different "
+               "families";
+    }
+    return check_options(m->options, rules, ARRAY_SIZE(rules));
+}
+
 const char *
 remote_input_check_tunnel_key(int64_t key, int64_t min, int64_t max)
 {
@@ -156,4 +290,17 @@ remote_input_row_name(const char *name, const char *table,
 {
     return (!remote_input_check_name(name) ? xstrdup(name)
             : xasprintf("%s "UUID_FMT, table, UUID_ARGS(uuid)));
+}
+
+char *
+remote_input_row_namef(const char *table, const struct uuid *uuid,
+                       const char *format, ...)
+{
+    va_list args;
+    va_start(args, format);
+    char *name = xvasprintf(format, args);
+    va_end(args);
+    char *row_name = remote_input_row_name(name, table, uuid);
+    free(name);
+    return row_name;
 }

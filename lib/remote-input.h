@@ -20,6 +20,9 @@
 
 #include <stdint.h>
 
+#include "openvswitch/compiler.h"
+
+struct smap;
 struct uuid;
 
 /* The longest name or address string accepted from another zone.  Real
@@ -42,6 +45,36 @@ const char *remote_input_check_port_address(const char *address);
  * Encap accepts) and an IPv4 or IPv6 address. */
 const char *remote_input_check_encap(const char *type, const char *ip);
 
+/* A gateway encapsulation's options, as SB's Encap documents them:
+ * "csum" and "is_default" "true" or "false", "dst_port" a UDP port
+ * (1..65535).  Other keys pass if they are names (see
+ * remote_input_check_options()). */
+const char *remote_input_check_encap_options(const struct smap *options);
+
+/* The limits of any options column copied from another zone: at most
+ * REMOTE_OPTIONS_MAX keys, each a name, with a value of at most
+ * REMOTE_NAME_MAX bytes and no control characters (it may be empty). */
+#define REMOTE_OPTIONS_MAX 64
+const char *remote_input_check_options(const struct smap *options);
+
+/* The fields of a load balancer health check (IC-SB Service_Monitor) that
+ * another zone asks this one to run, which go into SB for ovn-controller
+ * to probe. */
+struct remote_monitor {
+    const char *logical_port;   /* A name. */
+    const char *ip;             /* The backend: an IPv4 or IPv6 address. */
+    int64_t port;               /* 0..65535. */
+    const char *protocol;       /* NULL (TCP), "tcp" or "udp". */
+    const char *src_ip;         /* Probes' source: an address of ip's
+                                 * family. */
+    const struct smap *options; /* "interval" and "timeout" in seconds
+                                 * (1..86400), "success_count" and
+                                 * "failure_count" 1..1000000, "az-name" a
+                                 * name; see remote_input_check_options()
+                                 * for the rest. */
+};
+const char *remote_input_check_monitor(const struct remote_monitor *);
+
 /* A tunnel key: in min..max. */
 const char *remote_input_check_tunnel_key(int64_t key, int64_t min,
                                           int64_t max);
@@ -59,5 +92,12 @@ const char *remote_input_check_route(const char *ip_prefix,
  * characters would garble problems/show and the log. */
 char *remote_input_row_name(const char *name, const char *table,
                             const struct uuid *uuid);
+
+/* Like remote_input_row_name(), for a name made of several of the row's
+ * fields with 'format' (printf-like), e.g. "%s via %s" for a route: the
+ * whole name must pass remote_input_check_name(). */
+char *remote_input_row_namef(const char *table, const struct uuid *uuid,
+                             const char *format, ...)
+    OVS_PRINTF_FORMAT(3, 4);
 
 #endif /* lib/remote-input.h */

@@ -21,7 +21,8 @@ tests_unit_test_ts_scope_SOURCES = tests/unit/test-ts-scope.c \
 	tests/unit/tap.h
 tests_unit_test_ts_scope_LDADD = lib/libovnic.la $(OVS_LIB)
 
-EXTRA_DIST += tests/run-tests.sh tests/lib.sh $(wildcard $(srcdir)/tests/*.sh)
+EXTRA_DIST += tests/run-tests.sh tests/lib.sh $(wildcard $(srcdir)/tests/*.sh) \
+	tests/rogue-zone.py
 
 # TESTS_ARGS selects tests, e.g. make check TESTS_ARGS="-k port".
 check-local: all $(check_PROGRAMS)

@@ -1,10 +1,5 @@
 # The HTTP metrics endpoint and the status command.
 
-# free_port: prints a TCP port on 127.0.0.1 that nothing listens on now.
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
 http_code() {
     curl -s -o /dev/null -w '%{http_code}' "$@"
 }

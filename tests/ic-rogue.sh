@@ -4,27 +4,6 @@
 # real zones, and checks that they are refused, that nothing local is
 # touched and that the daemon does not spin.
 
-# cpu_ticks PIDFILE: the CPU time (user + system, in clock ticks) used so
-# far by the daemon whose pid PIDFILE holds.
-cpu_ticks() {
-    awk '{print $14 + $15}' "/proc/$(cat "$1")/stat"
-}
-
-# check_cpu_bounded PIDFILE: fails if the daemon uses more than 10% of a
-# core over 3 s.  It measures a bound on spinning, not speed: a daemon
-# that retries a failing write at once uses a whole core.
-check_cpu_bounded() {
-    local hz before after used
-    hz=$(getconf CLK_TCK)
-    before=$(cpu_ticks "$1")
-    sleep 3
-    after=$(cpu_ticks "$1")
-    used=$((after - before))
-    echo "CPU over 3 s: $used ticks of $((3 * hz))"
-    [ $((used * 10)) -lt $((3 * hz)) ] ||
-        fail "the daemon used $used of $((3 * hz)) clock ticks in 3 s"
-}
-
 # rogue_az NAME: creates an availability zone that no daemon runs, as a
 # rogue zone would, and prints its UUID.
 rogue_az() {
@@ -59,7 +38,7 @@ test_failing_commit_backs_off() {
         db:OVN_Southbound,SB_Global,connections
     wait_until test -S "$T/east-nb-ro.sock"
     local port
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$(free_port)
     "$IC_DAEMON" --metrics-address=127.0.0.1:"$port" --detach --no-chdir --pidfile="$T/east-ic.pid" \
         --log-file="$T/east-ic.log" --unixctl="$T/east-ic.ctl" \
         --ovnnb-db=unix:"$T/east-nb-ro.sock" \
@@ -116,14 +95,6 @@ refused() {
         grep -q "^port: $2: port of availability zone rogue on transit switch ts1 refused"
 }
 
-# sb_chassis_of ZONE PORT: the name of the chassis PORT is bound to.
-sb_chassis_of() {
-    local ch
-    ch=$(sbctl "$1" --bare --columns=chassis find Port_Binding \
-         logical_port="$2")
-    [ -z "$ch" ] || sbctl "$1" --bare --columns=name list Chassis "$ch"
-}
-
 # Finding 1: an IC-SB port binding from another zone named like a local
 # VIF (or router port, switch, chassis or SB-only binding), or bound to a
 # chassis of this zone rather than to a remote gateway, is refused: the
@@ -138,7 +109,7 @@ test_rogue_port_named_like_local_vif() {
     # East's daemon again, with the metrics endpoint.
     stop_pidfile "$T/east-ic.pid"
     local port
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$(free_port)
     IC_EXTRA_ARGS=--metrics-address=127.0.0.1:$port ic_start east
 
     # East's VM vm1 on its own switch, bound to its hypervisor.
@@ -316,9 +287,192 @@ test_rogue_garbage_refused_row_by_row() {
     check_eq 0 count_rows sbctl east find Encap ip=not-an-ip
     wait_until grep -q "Bad route format in IC-SB: 2001:db8::/32 -> 169.254.100.66. Ignored. (availability zone rogue: IPv6 prefix with an IPv4 next hop)" \
         "$T/east-ic.log"
+    # Listed too, and gone with its row.
+    local bad_route="^route: 2001:db8::/32 via 169.254.100.66: route of availability zone rogue on transit switch ts1 refused: IPv6 prefix with an IPv4 next hop$"
+    ic_ctl east problems/show | grep -q "$bad_route" ||
+        fail "bad route: $(ic_ctl east problems/show)"
     check_eq "10.66.0.0/16" learned_prefixes east router_east
 
     # West refuses them too, and the zones still see each other.
     wait_until refused west rogue_zzz
     wait_reference_ports
+
+    icsbctl destroy Route "$(icsbctl --bare --columns=_uuid find Route \
+                             ip_prefix='"2001:db8::/32"')"
+    wait_until sh -c "! ovn-appctl -t '$T/east-ic.ctl' problems/show |
+                      grep -q '$bad_route'"
+}
+
+# rogue_gateway_options AZ NAME IP OPTION...: publishes a gateway of zone
+# AZ with one geneve encapsulation whose options are OPTION... (key=value),
+# straight into IC-SB.
+rogue_gateway_options() {
+    local az=$1 name=$2 ip=$3 opts=() o
+    shift 3
+    for o in "$@"; do
+        opts+=("options:$o")
+    done
+    icsbctl -- --id=@e create Encap type=geneve ip="$ip" \
+        gateway_name="$name" "${opts[@]}" -- create Gateway name="$name" \
+        availability_zone="$az" hostname="$name" encaps=@e > /dev/null
+}
+
+# refused_metric PORT STEP: the daemon's count of refused rows of STEP, from
+# its metrics endpoint on PORT.
+refused_metric() {
+    curl -s "http://127.0.0.1:$1/metrics" |
+        sed -n "s/^ovn_ic_remote_rows_refused{step=\"$2\"} //p"
+}
+
+# Finding 3, encapsulation options: another zone's are checked too
+# ("csum" and "is_default" booleans, "dst_port" a UDP port, every key and
+# value a bounded name): a gateway with bad options is refused, listed
+# and counted, its well-formed neighbours are mirrored with their options.
+test_rogue_encap_options_refused() {
+    ic_dbs_start
+    zone_start east
+    local port
+    port=$(free_port)
+    IC_EXTRA_ARGS=--metrics-address=127.0.0.1:$port ic_start east
+    fake_gateway east gw_east 192.168.0.1
+    transit_switch_add ts1 east
+
+    local az long
+    az=$(rogue_az rogue)
+    long=$(head -c 2000 /dev/zero | tr '\0' v)
+    rogue_gateway_options "$az" gw_ok 192.168.0.66 csum=true dst_port=6081
+    rogue_gateway_options "$az" gw_csum 192.168.0.67 csum=maybe
+    rogue_gateway_options "$az" gw_port 192.168.0.68 dst_port=70000
+    rogue_gateway_options "$az" gw_long 192.168.0.69 "future=$long"
+
+    wait_eq '{csum="true", dst_port="6081"}' \
+        sbctl east get Encap "$(sbctl east --bare --columns=_uuid find Encap \
+                                chassis_name=gw_ok)" options
+    wait_eq 3 refused_metric "$port" gateway
+    ic_ctl east problems/show > "$T/problems"
+    grep -q "^gateway: gw_csum: gateway of availability zone rogue refused: bad encapsulation option csum$" \
+        "$T/problems" || fail "gw_csum: $(cat "$T/problems")"
+    grep -q "^gateway: gw_port: .*: bad encapsulation option dst_port$" \
+        "$T/problems" || fail "gw_port: $(cat "$T/problems")"
+    grep -q "^gateway: gw_long: .*: option value too long$" \
+        "$T/problems" || fail "gw_long: $(cat "$T/problems")"
+    local gw
+    for gw in gw_csum gw_port gw_long; do
+        check_eq 0 count_rows sbctl east find Chassis name=$gw
+        check_eq 1 grep -c "gateway: $gw: gateway of availability zone rogue refused" \
+            "$T/east-ic.log"
+    done
+    check_cpu_bounded "$T/east-ic.pid"
+
+    # A gateway fixed by its zone is mirrored; gone ones leave no trace.
+    icsbctl set Encap "$(icsbctl --bare --columns=_uuid find Encap \
+                         gateway_name=gw_csum)" options:csum=false
+    wait_until sbctl east get Chassis gw_csum name
+    for gw in gw_ok gw_csum gw_port gw_long; do
+        icsbctl destroy Gateway "$(icsbctl --bare --columns=_uuid find \
+                                   Gateway name=$gw)"
+    done
+    wait_eq 0 refused_metric "$port" gateway
+    wait_eq 1 count_rows sbctl east list Chassis
+    check_eq 1 count_rows sbctl east list Encap
+}
+
+# rogue_monitor ZONE LPORT IP PORT SRC_IP [COLUMN=VALUE...]: another
+# zone's ("rogue") health check of ZONE's port LPORT, straight into IC-SB.
+rogue_monitor() {
+    local z=$1 lport=$2 ip=$3 port=$4 src=$5
+    shift 5
+    icsbctl create Service_Monitor logical_port="\"$lport\"" ip="\"$ip\"" \
+        port="$port" protocol=tcp src_ip="\"$src\"" \
+        src_mac='"11:11:11:11:11:11"' target_availability_zone="$z" \
+        source_availability_zone=rogue "$@" > /dev/null
+}
+
+# Finding 3, health checks: another zone's aimed at this zone (IC-SB
+# Service_Monitor: ip, port, protocol, logical port, source IP, options)
+# are checked before they go into SB, where ovn-controller would probe
+# with them: bad ones are refused row by row, listed and counted; the
+# zone's good ones are learned all the same.
+test_rogue_service_monitors_refused() {
+    needs_ovn 25.09
+    ic_dbs_start
+    zone_start east
+    local port
+    port=$(free_port)
+    IC_EXTRA_ARGS=--metrics-address=127.0.0.1:$port ic_start east
+    nbctl east set NB_Global . options:svc_monitor_mac='"22:22:22:22:22:22"'
+    nbctl east ls-add ls_e
+    nbctl east --wait=sb lsp-add ls_e vm_e
+    sbctl east chassis-add ch_e geneve 192.168.0.9
+    sbctl east lsp-bind vm_e ch_e
+
+    rogue_monitor east vm_e 10.1.0.5 8080 10.1.0.9 options:interval=5
+    rogue_monitor east vm_e 10.1.0.6 8080 junk
+    rogue_monitor east vm_e 10.1.0.7 8080 10.1.0.9 options:interval=0
+    rogue_monitor east vm_e 10.1.0.8 8080 10.1.0.9 \
+        options:failure_count=99999999999
+    rogue_monitor east vm_e 2001:db8::8 8080 10.1.0.9
+    rogue_monitor east vm_e not-an-ip 8080 10.1.0.9
+    rogue_monitor east "$(printf 'vm\te')" 10.1.0.5 8080 10.1.0.9
+
+    wait_eq "true 10.1.0.5 8080 10.1.0.9 22:22:22:22:22:22 ch_e" \
+        sm_row east 10.1.0.5 ic_learned ip port src_ip src_mac chassis_name
+    wait_eq 6 refused_metric "$port" service-monitor
+    check_eq 1 count_rows sbctl east list Service_Monitor
+    ic_ctl east problems/show > "$T/problems"
+    local line
+    for line in \
+        "vm_e 10.1.0.6:8080: monitor of availability zone rogue refused: bad monitor source IP address" \
+        "vm_e 10.1.0.7:8080: .*: bad monitor option interval" \
+        "vm_e 10.1.0.8:8080: .*: bad monitor option failure_count" \
+        "vm_e 2001:db8::8:8080: .*: monitor source and backend IP addresses of different families" \
+        "vm_e not-an-ip:8080: .*: bad monitor IP address" \
+        "Service_Monitor [0-9a-f-]*: .*: control character in name"; do
+        grep -q "^service-monitor: $line$" "$T/problems" ||
+            fail "no [$line] in $(cat "$T/problems")"
+    done
+    check_cpu_bounded "$T/east-ic.pid"
+
+    # The rogue rows go: nothing is left, the refusals are resolved.
+    icsbctl --all destroy Service_Monitor
+    wait_eq 0 refused_metric "$port" service-monitor
+    wait_eq 0 count_rows sbctl east list Service_Monitor
+}
+
+# sm_row ZONE IP COLUMN...: columns of the zone's SB monitor of IP.
+sm_row() {
+    local z=$1 ip=$2 c out=()
+    shift 2
+    for c in "$@"; do
+        out+=("$(sbctl "$z" --bare --columns="$c" find Service_Monitor \
+                 ip="$ip")")
+    done
+    echo "${out[*]}"
+}
+
+# Finding 3, address sets: another zone's set with a name that is empty,
+# over 1 kB or has control characters is refused whole (it would be
+# garbage in NB), and one with invalid addresses is learned without them;
+# both count as refused rows.
+test_rogue_address_set_refused() {
+    ic_dbs_start
+    zone_start east
+    local port
+    port=$(free_port)
+    IC_EXTRA_ARGS=--metrics-address=127.0.0.1:$port ic_start east
+    nbctl east set NB_Global . options:ic-as-learn=true
+    local az
+    az=$(rogue_az rogue)
+    icsbctl create Address_Set name=rg_ok availability_zone="$az" \
+        addresses='"10.0.0.1","not-an-address"' > /dev/null
+    icsbctl create Address_Set name='"bad\nname"' availability_zone="$az" \
+        addresses='"10.0.0.2"' > /dev/null
+    wait_eq '["10.0.0.1"]' nbctl east get Address_Set rg_ok addresses
+    wait_eq 2 refused_metric "$port" address-set
+    ic_ctl east problems/show > "$T/problems"
+    grep -q '^address-set: Address_Set [0-9a-f-]*: address set of availability zone rogue refused: control character in name$' \
+        "$T/problems" || fail "bad name: $(cat "$T/problems")"
+    grep -q '^address-set: rg_ok from availability zone rogue: 1 invalid address left out' \
+        "$T/problems" || fail "rg_ok: $(cat "$T/problems")"
+    check_eq 1 count_rows nbctl east list Address_Set
 }

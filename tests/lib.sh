@@ -282,17 +282,24 @@ ic_ctl_inst() {
     ovn-appctl -t "$T/$z-ic$inst.ctl" "$@"
 }
 
-# ic_sync: bumps IC_NB_Global.nb_ic_cfg and waits until every zone has
-# caught up (IC_NB_Global.sb_ic_cfg reaches the new value), the handshake
-# that ovn-ic-nbctl --wait=sb uses.
-ic_sync() {
-    local out cfg
+# bump_nb_ic_cfg: increments IC_NB_Global.nb_ic_cfg and prints its new
+# value.
+bump_nb_ic_cfg() {
+    local out
     out=$(ovsdb-client transact "$OVN_IC_NB_DB" '["OVN_IC_Northbound",
         {"op": "mutate", "table": "IC_NB_Global", "where": [],
          "mutations": [["nb_ic_cfg", "+=", 1]]},
         {"op": "select", "table": "IC_NB_Global", "where": [],
          "columns": ["nb_ic_cfg"]}]') || fail "cannot bump nb_ic_cfg"
-    cfg=$(echo "$out" | sed 's/.*"nb_ic_cfg":\([0-9]*\).*/\1/')
+    echo "$out" | sed 's/.*"nb_ic_cfg":\([0-9]*\).*/\1/'
+}
+
+# ic_sync: bumps IC_NB_Global.nb_ic_cfg and waits until every zone has
+# caught up (IC_NB_Global.sb_ic_cfg reaches the new value), the handshake
+# that ovn-ic-nbctl --wait=sb uses.
+ic_sync() {
+    local cfg
+    cfg=$(bump_nb_ic_cfg)
     ovsdb-client transact "$OVN_IC_NB_DB" '["OVN_IC_Northbound",
         {"op": "wait", "table": "IC_NB_Global", "timeout": '$((WAIT_SECONDS * 1000))',
          "where": [["sb_ic_cfg", ">=", '"$cfg"']], "columns": ["sb_ic_cfg"],
@@ -438,6 +445,40 @@ wait_reference_ports() {
         nbctl east get Logical_Switch_Port lsp-ts1-router_west addresses
     wait_eq '["aa:aa:aa:aa:aa:01 169.254.100.1/24"]' \
         nbctl west get Logical_Switch_Port lsp-ts1-router_east addresses
+}
+
+# free_port: prints a TCP port on 127.0.0.1 that nothing listens on now.
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# cpu_ticks PIDFILE: the CPU time (user + system, in clock ticks) used so
+# far by the daemon whose pid PIDFILE holds.
+cpu_ticks() {
+    awk '{print $14 + $15}' "/proc/$(cat "$1")/stat"
+}
+
+# check_cpu_bounded PIDFILE: fails if the daemon uses more than 10% of a
+# core over 3 s.  It measures a bound on spinning, not speed: a daemon
+# that retries a failing write at once uses a whole core.
+check_cpu_bounded() {
+    local hz before after used
+    hz=$(getconf CLK_TCK)
+    before=$(cpu_ticks "$1")
+    sleep 3
+    after=$(cpu_ticks "$1")
+    used=$((after - before))
+    echo "CPU over 3 s: $used ticks of $((3 * hz))"
+    [ $((used * 10)) -lt $((3 * hz)) ] ||
+        fail "the daemon used $used of $((3 * hz)) clock ticks in 3 s"
+}
+
+# sb_chassis_of ZONE PORT: the name of the chassis PORT is bound to.
+sb_chassis_of() {
+    local ch
+    ch=$(sbctl "$1" --bare --columns=chassis find Port_Binding \
+         logical_port="$2")
+    [ -z "$ch" ] || sbctl "$1" --bare --columns=name list Chassis "$ch"
 }
 
 # lsp_option ZONE PORT KEY: an option of a switch port, unquoted.

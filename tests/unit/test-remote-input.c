@@ -14,6 +14,7 @@
 
 #include "lib/remote-input.h"
 #include "openvswitch/dynamic-string.h"
+#include "smap.h"
 #include "tests/unit/tap.h"
 #include "util.h"
 #include "uuid.h"
@@ -167,6 +168,151 @@ test_encaps(void)
     free(s);
 }
 
+/* Fills 'options' from 'spec', "key=value,key=value" (no commas in
+ * values). */
+static void
+parse_options(struct smap *options, const char *spec)
+{
+    smap_init(options);
+    char *copy = xstrdup(spec);
+    char *save = NULL;
+    for (char *kv = strtok_r(copy, ",", &save); kv;
+         kv = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(kv, '=');
+        ovs_assert(eq);
+        *eq = '\0';
+        smap_replace(options, kv, eq + 1);
+    }
+    free(copy);
+}
+
+static const struct string_case encap_option_cases[] = {
+    { "", true },
+    { "csum=true", true },
+    { "csum=false", true },
+    { "csum=true,dst_port=6081", true },
+    { "dst_port=1", true },
+    { "dst_port=65535", true },
+    { "is_default=true", true },
+    { "some_future_key=anything goes", true },  /* Unknown: a name. */
+    { "key=", true },                           /* Empty value. */
+    { "csum=yes", false },
+    { "csum=", false },
+    { "csum=TRUE", false },
+    { "is_default=1", false },
+    { "dst_port=0", false },
+    { "dst_port=65536", false },
+    { "dst_port=-1", false },
+    { "dst_port=+6081", false },
+    { "dst_port= 6081", false },
+    { "dst_port=6081x", false },
+    { "dst_port=99999999999999999999999", false },
+    { "dst_port=", false },
+    { "bad\tkey=1", false },
+    { "key=bad\nvalue", false },
+};
+
+static void
+test_encap_options(void)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(encap_option_cases); i++) {
+        const struct string_case *c = &encap_option_cases[i];
+        struct smap options;
+        parse_options(&options, c->input);
+        const char *error = remote_input_check_encap_options(&options);
+        tap_result(!error == c->valid, "encap options \"%s\": %s",
+                   printable(c->input), error ? error : "valid");
+        smap_destroy(&options);
+    }
+
+    /* Too many keys, and an over-long value. */
+    struct smap options = SMAP_INITIALIZER(&options);
+    for (int i = 0; i <= REMOTE_OPTIONS_MAX; i++) {
+        char key[16];
+        snprintf(key, sizeof key, "k%d", i);
+        smap_add_format(&options, key, "%d", i);
+    }
+    tap_result(remote_input_check_encap_options(&options) != NULL,
+               "%d encap options refused", REMOTE_OPTIONS_MAX + 1);
+    smap_clear(&options);
+    char *s = repeat('v', REMOTE_NAME_MAX + 1);
+    smap_add(&options, "k", s);
+    tap_result(remote_input_check_options(&options) != NULL,
+               "option value of %d bytes refused", REMOTE_NAME_MAX + 1);
+    free(s);
+    smap_destroy(&options);
+}
+
+static void
+test_monitors(void)
+{
+    static const struct {
+        const char *logical_port, *ip;
+        int64_t port;
+        const char *protocol, *src_ip, *options;
+        bool valid;
+    } cases[] = {
+        { "lport1", "10.0.0.5", 80, "tcp", "10.0.0.254", "", true },
+        { "lport1", "10.0.0.5", 53, "udp", "10.0.0.254", "", true },
+        { "lport1", "10.0.0.5", 80, NULL, "10.0.0.254", "", true },
+        { "lport1", "10.0.0.5", 0, "tcp", "10.0.0.254", "", true },
+        { "lport1", "10.0.0.5", 65535, "tcp", "10.0.0.254", "", true },
+        { "lport1", "2001:db8::5", 80, "tcp", "2001:db8::fe", "", true },
+        { "lport1", "10.0.0.5", 80, "tcp", "10.0.0.254",
+          "interval=5,timeout=3,success_count=1,failure_count=3,"
+          "az-name=az1", true },
+        { "lport1", "10.0.0.5", 80, "tcp", "10.0.0.254",
+          "interval=86400,failure_count=1000000", true },
+        { "", "10.0.0.5", 80, "tcp", "10.0.0.254", "", false },
+        { "lp\n", "10.0.0.5", 80, "tcp", "10.0.0.254", "", false },
+        { "lport1", "", 80, "tcp", "10.0.0.254", "", false },
+        { "lport1", "not-an-ip", 80, "tcp", "10.0.0.254", "", false },
+        { "lport1", "10.0.0.5/24", 80, "tcp", "10.0.0.254", "", false },
+        { "lport1", "10.0.0.256", 80, "tcp", "10.0.0.254", "", false },
+        { "lport1", "10.0.0.5", -1, "tcp", "10.0.0.254", "", false },
+        { "lport1", "10.0.0.5", 65536, "tcp", "10.0.0.254", "", false },
+        { "lport1", "10.0.0.5", 80, "sctp", "10.0.0.254", "", false },
+        { "lport1", "10.0.0.5", 80, "", "10.0.0.254", "", false },
+        { "lport1", "10.0.0.5", 80, "tcp", "", "", false },
+        { "lport1", "10.0.0.5", 80, "tcp", "junk", "", false },
+        { "lport1", "10.0.0.5", 80, "tcp", "2001:db8::fe", "", false },
+        { "lport1", "2001:db8::5", 80, "tcp", "10.0.0.254", "", false },
+        { "lport1", "10.0.0.5", 80, "tcp", "10.0.0.254", "interval=0",
+          false },
+        { "lport1", "10.0.0.5", 80, "tcp", "10.0.0.254", "interval=86401",
+          false },
+        { "lport1", "10.0.0.5", 80, "tcp", "10.0.0.254", "timeout=x",
+          false },
+        { "lport1", "10.0.0.5", 80, "tcp", "10.0.0.254",
+          "success_count=0", false },
+        { "lport1", "10.0.0.5", 80, "tcp", "10.0.0.254",
+          "failure_count=2147483648000", false },
+        { "lport1", "10.0.0.5", 80, "tcp", "10.0.0.254", "az-name=",
+          false },
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct smap options;
+        parse_options(&options, cases[i].options);
+        const struct remote_monitor m = {
+            .logical_port = cases[i].logical_port,
+            .ip = cases[i].ip,
+            .port = cases[i].port,
+            .protocol = cases[i].protocol,
+            .src_ip = cases[i].src_ip,
+            .options = &options,
+        };
+        const char *error = remote_input_check_monitor(&m);
+        tap_result(!error == cases[i].valid,
+                   "monitor %s %s:%"PRId64" %s from %s [%s]: %s",
+                   printable(cases[i].logical_port), cases[i].ip,
+                   cases[i].port,
+                   cases[i].protocol ? cases[i].protocol : "(none)",
+                   cases[i].src_ip, cases[i].options,
+                   error ? error : "valid");
+        smap_destroy(&options);
+    }
+}
+
 static void
 test_tunnel_keys(void)
 {
@@ -238,6 +384,23 @@ test_row_names(void)
                        "00000001-0000-0002-0000-000300000004"),
                "an invalid name is replaced by the row's UUID: %s", name);
     free(name);
+    name = remote_input_row_namef("Route", &uuid, "%s via %s",
+                                  "10.0.0.0/8", "169.254.100.1");
+    tap_result(!strcmp(name, "10.0.0.0/8 via 169.254.100.1"),
+               "fields make a name: %s", name);
+    free(name);
+    char *long_field = repeat('x', REMOTE_NAME_MAX);
+    name = remote_input_row_namef("Route", &uuid, "%s via %s", long_field,
+                                  "169.254.100.1");
+    tap_result(!strcmp(name, "Route 00000001-0000-0002-0000-000300000004"),
+               "fields too long for a name: the row's UUID: %s", name);
+    free(name);
+    free(long_field);
+    name = remote_input_row_namef("Route", &uuid, "%s via %s", "10.0.0.0/8",
+                                  "a\tb");
+    tap_result(!strcmp(name, "Route 00000001-0000-0002-0000-000300000004"),
+               "a control character in a field: the row's UUID: %s", name);
+    free(name);
 }
 
 int
@@ -247,6 +410,8 @@ main(void)
     test_port_addresses();
     test_names();
     test_encaps();
+    test_encap_options();
+    test_monitors();
     test_tunnel_keys();
     test_routes();
     return tap_done();

@@ -41,11 +41,11 @@ OVS_COMMIT=${OVS_COMMIT:-}
 JOBS=${BUILD_JOBS:-2}
 STAMP=$CACHE/.built
 
-log() { echo "build-ovn-main: $*"; }
-die() { echo "build-ovn-main: error: $*" >&2; exit 1; }
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BUILD_NAME=build-ovn-main
+# shellcheck source=tests/upstream/build-common.sh
+. "$HERE/build-common.sh"
 skip() { echo "build-ovn-main: skipped: $*" >&2; exit 77; }
-exec 3>&1
-note() { log "$*"; log "$*" >&3; }
 
 # Resolve the commits first: without the mirrors there is nothing to do.
 git -C "$OVN_MIRROR" rev-parse --git-dir > /dev/null 2>&1 ||
@@ -85,50 +85,10 @@ if [ -f "$CACHE/.sources" ] && ! grep -qx "ovn_commit_built=$ovn_commit" "$CACHE
     rm -rf "$CACHE/src" "$CACHE/.sources" "$CACHE"/.stage-*
 fi
 
-# Debian's python3 for configure and the build (see build-ovn.sh).
-PY=/usr/bin/python3
-export PATH="/usr/bin:$PATH"
-
-LOGS=$CACHE/logs
-mkdir -p "$LOGS"
-NICE=(nice -n 19)
-declare -a TIMINGS=()
-T_START=$(date +%s)
-stage() {   # stage NAME FUNCTION: run FUNCTION unless its stamp exists; time it
-    local name=$1 fn=$2 t0 t1 rc
-    if [ -f "$CACHE/.stage-$name" ]; then
-        log "stage $name: done earlier, skipped"
-        TIMINGS+=("$name: skipped (done earlier)")
-        return
-    fi
-    log "stage $name: start (log: $LOGS/$name.log)"
-    t0=$(date +%s)
-    set +e
-    ( set -e; "$fn" ) > "$LOGS/$name.log" 2>&1
-    rc=$?
-    set -e
-    if [ "$rc" -ne 0 ]; then
-        tail -n 40 "$LOGS/$name.log" >&2
-        die "stage $name failed after $(( $(date +%s) - t0 )) s; full log: $LOGS/$name.log"
-    fi
-    t1=$(date +%s)
-    touch "$CACHE/.stage-$name"
-    TIMINGS+=("$name: $((t1 - t0)) s")
-    log "stage $name: $((t1 - t0)) s"
-}
-
 # --- 1. packages ---------------------------------------------------------
-BUILD_PACKAGES=(
-    build-essential autoconf automake libtool pkg-config
-    python3 libssl-dev libcap-ng-dev libunbound-dev openssl procps
-    python3-scapy
-)
 do_packages() {
-    local p missing=()
-    for p in "${BUILD_PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
-            missing+=("$p")
-    done
+    local missing
+    mapfile -t missing < <(missing_packages)
     [ ${#missing[@]} -eq 0 ] ||
         die "missing packages: ${missing[*]} (apt-get install --no-install-recommends them, or run build-ovn.sh once)"
     "$PY" -c 'import scapy' || die "$PY cannot import scapy (python3-scapy)"
@@ -164,28 +124,9 @@ ovn_commit_built=$ovn_commit
 EOF
 }
 
-# --- 3. ovs --------------------------------------------------------------
-do_ovs() {
-    cd "$ovs_dir"
-    "${NICE[@]}" ./boot.sh
-    "${NICE[@]}" ./configure PYTHON3="$PY"
-    "${NICE[@]}" make -j"$JOBS"
-}
-
-# --- 4. ovn --------------------------------------------------------------
+# --- 3. ovs, 4. ovn: build-common.sh's do_ovs and configure_and_make_ovn --
 do_ovn() {
-    cd "$ovn_dir"
-    "${NICE[@]}" ./boot.sh
-    "${NICE[@]}" ./configure --with-ovs-source="$ovs_dir" --with-ovs-build="$ovs_dir" PYTHON3="$PY"
-    "${NICE[@]}" make -j"$JOBS"
-}
-
-# --- 5. test programs ----------------------------------------------------
-do_tests() {
-    cd "$ovn_dir"
-    "${NICE[@]}" make -j"$JOBS" check TESTSUITEFLAGS=--list > "$CACHE/testsuite-list.txt"
-    grep -c ': ovn-ic.at:' "$CACHE/testsuite-list.txt" |
-        { read -r n; note "tests/testsuite lists $n ovn-ic.at groups"; }
+    configure_and_make_ovn
 }
 
 stage packages do_packages
@@ -199,12 +140,4 @@ stage tests do_tests
 if [ ! -x "$ovn_dir/tests/testsuite" ] || [ ! -x "$ovn_dir/ic/ovn-ic" ]; then
     die "the build left no tests/testsuite or ic/ovn-ic in $ovn_dir"
 fi
-cp "$CACHE/.sources" "$STAMP.tmp"
-echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$STAMP.tmp"
-mv "$STAMP.tmp" "$STAMP"
-
-T_END=$(date +%s)
-echo "build-ovn-main: timings"
-for t in "${TIMINGS[@]}"; do echo "  $t"; done
-echo "  total: $((T_END - T_START)) s"
-echo "OVN build cache: $CACHE (ovs $ovs_version in $ovs_dir, ovn $ovn_version in $ovn_dir), $(du -sh "$CACHE" | cut -f1)"
+finish_build

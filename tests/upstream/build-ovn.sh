@@ -39,14 +39,14 @@ SRC_LIST=/etc/apt/sources.list.d/ovn-interconnect-sid-src.sources
 if [ -f "$STAMP" ]; then
     # shellcheck disable=SC1090
     . "$STAMP"
+    # shellcheck disable=SC2154
     echo "OVN build cache: $CACHE (ovs $ovs_version in $ovs_dir, ovn $ovn_version in $ovn_dir)"
     exit 0
 fi
 
-log() { echo "build-ovn: $*"; }
-die() { echo "build-ovn: error: $*" >&2; exit 1; }
-exec 3>&1
-note() { log "$*"; log "$*" >&3; }   # into the stage's log and onto the console
+BUILD_NAME=build-ovn
+# shellcheck source=tests/upstream/build-common.sh
+. "$HERE/build-common.sh"
 
 [ "$(id -u)" = 0 ] || die "needs root (apt-get and $CACHE)"
 mkdir -p "$CACHE"
@@ -55,40 +55,6 @@ flock 9
 if [ -f "$STAMP" ]; then        # another run finished while we waited
     exec "$0" "$@"
 fi
-
-# Debian's python3 (with python3-scapy, which the spine-leaf groups need)
-# for configure and the build, not a pyenv or venv python3 earlier in PATH.
-PY=/usr/bin/python3
-export PATH="/usr/bin:$PATH"
-
-LOGS=$CACHE/logs
-mkdir -p "$LOGS"
-NICE=(nice -n 19)
-declare -a TIMINGS=()
-T_START=$(date +%s)
-stage() {   # stage NAME FUNCTION: run FUNCTION unless its stamp exists; time it
-    local name=$1 fn=$2 t0 t1 rc
-    if [ -f "$CACHE/.stage-$name" ]; then
-        log "stage $name: done earlier, skipped"
-        TIMINGS+=("$name: skipped (done earlier)")
-        return
-    fi
-    log "stage $name: start (log: $LOGS/$name.log)"
-    t0=$(date +%s)
-    # Not under "if": errexit would be ignored inside the stage.
-    set +e
-    ( set -e; "$fn" ) > "$LOGS/$name.log" 2>&1
-    rc=$?
-    set -e
-    if [ "$rc" -ne 0 ]; then
-        tail -n 40 "$LOGS/$name.log" >&2
-        die "stage $name failed after $(( $(date +%s) - t0 )) s; full log: $LOGS/$name.log"
-    fi
-    t1=$(date +%s)
-    touch "$CACHE/.stage-$name"
-    TIMINGS+=("$name: $((t1 - t0)) s")
-    log "stage $name: $((t1 - t0)) s"
-}
 
 # --- 1. apt source -------------------------------------------------------
 # Print "URI<TAB>SIGNED-BY" of the machine's Debian archive: the binary (deb)
@@ -146,18 +112,9 @@ EOF
 }
 
 # --- 2. packages ---------------------------------------------------------
-# Debian 12 packages (by name) that the builds and upstream's suite need.
-BUILD_PACKAGES=(
-    build-essential autoconf automake libtool pkg-config dpkg-dev
-    python3 libssl-dev libcap-ng-dev libunbound-dev openssl procps
-    python3-scapy
-)
 do_packages() {
-    local p missing=()
-    for p in "${BUILD_PACKAGES[@]}"; do
-        dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' ||
-            missing+=("$p")
-    done
+    local missing
+    mapfile -t missing < <(missing_packages)
     if [ ${#missing[@]} -gt 0 ]; then
         note "installing: ${missing[*]}"
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
@@ -192,14 +149,6 @@ ovn_dir=$ovn_dir
 EOF
 }
 
-# --- 4. ovs --------------------------------------------------------------
-do_ovs() {
-    cd "$ovs_dir"
-    "${NICE[@]}" ./boot.sh
-    "${NICE[@]}" ./configure PYTHON3="$PY"
-    "${NICE[@]}" make -j"$JOBS"
-}
-
 # --- 5. ovn --------------------------------------------------------------
 do_ovn() {
     cd "$ovn_dir"
@@ -211,17 +160,7 @@ do_ovn() {
     else
         die "$(basename "$PATCH") applies neither way to ovn $ovn_version; update it"
     fi
-    "${NICE[@]}" ./boot.sh
-    "${NICE[@]}" ./configure --with-ovs-source="$ovs_dir" --with-ovs-build="$ovs_dir" PYTHON3="$PY"
-    "${NICE[@]}" make -j"$JOBS"
-}
-
-# --- 6. test programs ----------------------------------------------------
-do_tests() {
-    cd "$ovn_dir"
-    "${NICE[@]}" make -j"$JOBS" check TESTSUITEFLAGS=--list > "$CACHE/testsuite-list.txt"
-    grep -c ': ovn-ic.at:' "$CACHE/testsuite-list.txt" |
-        { read -r n; note "tests/testsuite lists $n ovn-ic.at groups"; }
+    configure_and_make_ovn
 }
 
 stage apt-source do_apt_source
@@ -233,12 +172,4 @@ stage ovs do_ovs
 stage ovn do_ovn
 stage tests do_tests
 
-cp "$CACHE/.sources" "$STAMP.tmp"
-echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$STAMP.tmp"
-mv "$STAMP.tmp" "$STAMP"
-
-T_END=$(date +%s)
-echo "build-ovn: timings"
-for t in "${TIMINGS[@]}"; do echo "  $t"; done
-echo "  total: $((T_END - T_START)) s"
-echo "OVN build cache: $CACHE (ovs $ovs_version in $ovs_dir, ovn $ovn_version in $ovn_dir), $(du -sh "$CACHE" | cut -f1)"
+finish_build
