@@ -18,6 +18,7 @@
 #include "ic/route-learn.h"
 #include "ic/route-log.h"
 #include "ic/route-state.h"
+#include "ic/sync-az.h"
 #include "ic/sync-route.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
@@ -320,7 +321,7 @@ adv_full(struct sync_route_state *st)
 
     const struct icsbrec_route *row;
     ICSBREC_ROUTE_FOR_EACH (row, ctx->icsb_idl) {
-        if (row->availability_zone == ctx->az) {
+        if (ROW_AZ(row) == ctx->az) {
             adv_link_row(st, row);
         }
     }
@@ -421,6 +422,9 @@ adv_write(struct sync_route_state *st)
                 = icsbrec_route_insert(ctx->icsb_txn);
             icsbrec_route_set_transit_switch(row, a->ts);
             icsbrec_route_set_availability_zone(row, ctx->az);
+            row_set_zone_name(&row->header_,
+                              &icsbrec_route_col_availability_zone_name,
+                              ctx->az);
             icsbrec_route_set_route_table(row, a->route_table);
             icsbrec_route_set_ip_prefix(row, ds_cstr(&prefix));
             icsbrec_route_set_nexthop(row, ds_cstr(&nexthop));

@@ -31,6 +31,7 @@
 #include "ic/route-learn.h"
 #include "ic/route-log.h"
 #include "ic/route-state.h"
+#include "ic/sync-az.h"
 #include "ic/sync-route.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/remote-input.h"
@@ -296,7 +297,7 @@ static_route_gone(struct sync_route_state *st,
 static bool
 route_new(struct sync_route_state *st, const struct icsbrec_route *route)
 {
-    if (route->availability_zone == st->ctx->az) {
+    if (ROW_AZ(route) == st->ctx->az) {
         adv_link_row(st, route);
     }
     return learn_route_new(st, route);
@@ -305,7 +306,7 @@ route_new(struct sync_route_state *st, const struct icsbrec_route *route)
 static bool
 route_gone(struct sync_route_state *st, const struct icsbrec_route *route)
 {
-    if (route->availability_zone == st->ctx->az) {
+    if (ROW_AZ(route) == st->ctx->az) {
         adv_row_gone(st, route);
     } else if (remote_input_check_route(route->ip_prefix, route->nexthop)) {
         return false;           /* Refused: a full run lists what is left. */

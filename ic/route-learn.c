@@ -135,14 +135,14 @@ route_refuse(const struct sync_route_state *st,
     static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 1);
     VLOG_WARN_RL(&rl, "Bad route format in IC-SB: %s -> %s. Ignored. "
                  "(availability zone %s: %s)", route->ip_prefix,
-                 route->nexthop, az_name(route->availability_zone), why);
+                 route->nexthop, az_name(ROW_AZ(route)), why);
 
     char *object = remote_input_row_namef("Route", &route->header_.uuid,
                                           "%s via %s", route->ip_prefix,
                                           route->nexthop);
     problems_refuse(st->ctx->problems, ROUTE_PROBLEMS_OWNER, object,
                     "route of availability zone %s on transit switch %s "
-                    "refused: %s", az_name(route->availability_zone),
+                    "refused: %s", az_name(ROW_AZ(route)),
                     route->transit_switch, why);
     free(object);
 }
@@ -155,14 +155,16 @@ route_learnable(const struct sync_route_state *st, struct ic_router *r,
                 const struct ts_port *p, const struct icsbrec_route *route,
                 struct route_prefix *prefix, struct in6_addr *nexthop)
 {
-    bool from_this_zone = route->availability_zone == st->ctx->az;
+    bool from_this_zone = ROW_AZ(route) == st->ctx->az;
     if (route_is_from_router(smap_get(&route->external_ids, "lr-id"),
                              &r->lr->header_.uuid, from_this_zone)
         || hmapx_contains(&st->withdrawn, route)) {
         return false;
     }
-    const char *bad = remote_input_check_route(route->ip_prefix,
-                                               route->nexthop);
+    const char *bad = ROW_AZ_REFUSAL(route);
+    if (!bad) {
+        bad = remote_input_check_route(route->ip_prefix, route->nexthop);
+    }
     if (bad) {
         route_refuse(st, route, bad);
         return false;
@@ -311,7 +313,7 @@ for_each_learning_port(struct sync_route_state *st,
     const struct ptr_array *ports
         = shash_find_data(&st->ports_by_ts, route->transit_switch);
     if (ports && !route_ts_in_scope(st, route->transit_switch,
-                                    az_name(route->availability_zone))) {
+                                    az_name(ROW_AZ(route)))) {
         return true;            /* From a zone out of the switch's scope. */
     }
     for (size_t i = 0; ports && i < ports->n; i++) {

@@ -16,6 +16,7 @@
 #include "ic/route-overlap.h"
 
 #include "ic/route-state.h"
+#include "ic/sync-az.h"
 #include "ic/sync-route.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-nb-idl.h"
@@ -32,7 +33,7 @@ candidate_checked(const struct learn_candidate *c)
 static struct route_owner
 candidate_owner(const struct learn_candidate *c)
 {
-    return (struct route_owner) { c->route->availability_zone, c->lr_id };
+    return (struct route_owner) { ROW_AZ(c->route), c->lr_id };
 }
 
 /* True if 'a' and 'b' may not both be installed: different networks from
@@ -53,7 +54,7 @@ candidates_clash(const struct learn_candidate *a,
 static void
 format_owner(const struct learn_candidate *c, struct ds *s)
 {
-    const struct icsbrec_availability_zone *az = c->route->availability_zone;
+    const struct icsbrec_availability_zone *az = ROW_AZ(c->route);
     ds_put_format(s, "zone %s", az ? az->name : "(none)");
     if (c->lr_id) {
         ds_put_format(s, " router %s", c->lr_id);

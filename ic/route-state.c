@@ -17,6 +17,7 @@
 #include "hash.h"
 #include "ic/route-dynamic.h"
 #include "ic/route-learn.h"
+#include "ic/sync-az.h"
 #include "ic/sync-route.h"
 #include "lib/ovn-ic-sb-idl.h"
 #include "lib/ovn-ic-nb-idl.h"
@@ -365,7 +366,7 @@ collect_local_pbs(const struct sync_route_ctx *ctx, struct shash *pbs)
         = icsbrec_server_has_port_binding_table_col_type(ctx->icsb_idl);
     const struct icsbrec_port_binding *pb;
     ICSBREC_PORT_BINDING_FOR_EACH (pb, ctx->icsb_idl) {
-        if (pb->availability_zone == ctx->az
+        if (ROW_AZ(pb) == ctx->az
             && (!has_pb_type || !pb->type || !pb->type[0]
                 || !strcmp(pb->type, "transit-switch-port"))) {
             shash_add_once(pbs, pb->logical_port, pb);

@@ -197,6 +197,9 @@ publish_set(struct as_run *r, const struct sbrec_address_set *sb_as,
         isb = icsbrec_address_set_insert(r->icsb_txn);
         icsbrec_address_set_set_name(isb, sb_as->name);
         icsbrec_address_set_set_availability_zone(isb, r->az);
+        row_set_zone_name(&isb->header_,
+                          &icsbrec_address_set_col_availability_zone_name,
+                          r->az);
         icsbrec_address_set_set_addresses(isb,
                                           (const char **) sb_as->addresses,
                                           sb_as->n_addresses);
@@ -216,7 +219,7 @@ advertise(struct as_run *r, bool enabled)
     struct shash ours = SHASH_INITIALIZER(&ours);
     const struct icsbrec_address_set *isb;
     ICSBREC_ADDRESS_SET_FOR_EACH (isb, r->icsb) {
-        if (isb->availability_zone != r->az) {
+        if (ROW_AZ(isb) != r->az) {
             continue;
         }
         if (!shash_add_once(&ours, isb->name, isb)) {
@@ -292,7 +295,7 @@ merge_remote_set(struct as_run *r, const struct icsbrec_address_set *isb,
     if (n_invalid) {
         r->stats.invalid += n_invalid;
         char *object = xasprintf("%s from availability zone %s", isb->name,
-                                 az_name(isb->availability_zone));
+                                 az_name(ROW_AZ(isb)));
         problems_refuse(r->problems, OWNER, object,
                         "%"PRIuSIZE" invalid address%s left out: %s%s",
                         n_invalid, n_invalid > 1 ? "es" : "",
@@ -311,7 +314,7 @@ learn(struct as_run *r, bool enabled)
     if (enabled) {
         const struct icsbrec_address_set *isb;
         ICSBREC_ADDRESS_SET_FOR_EACH (isb, r->icsb) {
-            if (!isb->availability_zone || isb->availability_zone == r->az) {
+            if (!ROW_AZ(isb) || ROW_AZ(isb) == r->az) {
                 continue;
             }
             const char *bad_name = remote_input_check_name(isb->name);
@@ -323,7 +326,7 @@ learn(struct as_run *r, bool enabled)
                 problems_refuse(r->problems, OWNER, object,
                                 "address set of availability zone %s "
                                 "refused: %s",
-                                az_name(isb->availability_zone), bad_name);
+                                az_name(ROW_AZ(isb)), bad_name);
                 free(object);
                 continue;
             }

@@ -128,6 +128,8 @@ publish_gateway(const struct sync_gateway_ctx *ctx,
         icsbrec_encap_set_ip(encaps[i], e->ip);
         icsbrec_encap_set_options(encaps[i], &e->options);
         icsbrec_encap_set_gateway_name(encaps[i], ch->name);
+        row_set_zone_name(&encaps[i]->header_,
+                          &icsbrec_encap_col_availability_zone_name, ctx->az);
     }
     /* Encap rows are not roots: the old ones go away with the reference. */
     icsbrec_gateway_set_encaps(gw, encaps, ch->n_encaps);
@@ -141,7 +143,7 @@ sync_local_gateways(const struct sync_gateway_ctx *ctx)
     struct shash others = SHASH_INITIALIZER(&others);
     const struct icsbrec_gateway *gw;
     ICSBREC_GATEWAY_FOR_EACH (gw, ctx->icsb_idl) {
-        shash_add(gw->availability_zone == ctx->az ? &ours : &others,
+        shash_add(ROW_AZ(gw) == ctx->az ? &ours : &others,
                          gw->name, gw);
     }
 
@@ -163,11 +165,14 @@ sync_local_gateways(const struct sync_gateway_ctx *ctx)
             problems_report(ctx->problems, OWNER, ch->name,
                             "chassis name already used by a gateway of "
                             "availability zone %s; not published",
-                            az_name(other->availability_zone));
+                            az_name(ROW_AZ(other)));
         } else {
             VLOG_INFO("publishing gateway %s", ch->name);
             gw = icsbrec_gateway_insert(ctx->icsb_txn);
             icsbrec_gateway_set_name(gw, ch->name);
+            row_set_zone_name(&gw->header_,
+                              &icsbrec_gateway_col_availability_zone_name,
+                              ctx->az);
             publish_gateway(ctx, gw, ch);
         }
     }
@@ -230,7 +235,10 @@ mirror_gateway(const struct sync_gateway_ctx *ctx,
 static const char *
 remote_gateway_refusal(const struct icsbrec_gateway *gw)
 {
-    const char *error = remote_input_check_name(gw->name);
+    const char *error = ROW_AZ_REFUSAL(gw);
+    if (!error) {
+        error = remote_input_check_name(gw->name);
+    }
     if (!error && gw->hostname[0]) {
         error = remote_input_check_name(gw->hostname);
     }
@@ -277,9 +285,9 @@ sync_remote_gateways(const struct sync_gateway_ctx *ctx)
 
     const struct icsbrec_gateway *gw;
     ICSBREC_GATEWAY_FOR_EACH (gw, ctx->icsb_idl) {
-        if (gw->availability_zone == ctx->az
+        if (ROW_AZ(gw) == ctx->az
             || !ts_scopes_share(&scopes, ctx->az->name,
-                                az_name(gw->availability_zone))) {
+                                az_name(ROW_AZ(gw)))) {
             continue;           /* Ours, or of a zone we share nothing
                                  * with: a mirror, if any, goes. */
         }
@@ -292,7 +300,7 @@ sync_remote_gateways(const struct sync_gateway_ctx *ctx)
                                                  &gw->header_.uuid);
             problems_refuse(ctx->problems, OWNER, object,
                             "gateway of availability zone %s refused: %s",
-                            az_name(gw->availability_zone), refusal);
+                            az_name(ROW_AZ(gw)), refusal);
             free(object);
         } else if (mirror) {
             if (!sb_chassis_matches(mirror, gw)) {
@@ -303,7 +311,7 @@ sync_remote_gateways(const struct sync_gateway_ctx *ctx)
             problems_refuse(ctx->problems, OWNER, gw->name,
                             "gateway of availability zone %s has the name "
                             "of a local chassis; not mirrored",
-                            az_name(gw->availability_zone));
+                            az_name(ROW_AZ(gw)));
         } else {
             VLOG_INFO("adding remote gateway %s", gw->name);
             ch = sbrec_chassis_insert(ctx->sb_txn);

@@ -52,7 +52,7 @@ tsp_owner(const struct port_view *v,
     const struct sbrec_chassis *ch = shash_find_data(&v->chassis,
                                                      tsp->chassis);
     if (!ch) {
-        return isb && isb->availability_zone == v->ctx->az
+        return isb && ROW_AZ(isb) == v->ctx->az
                ? TSP_LOCAL : TSP_REMOTE;
     }
     return sync_port_chassis_is_remote(ch) ? TSP_REMOTE : TSP_LOCAL;
@@ -66,7 +66,7 @@ publish_tsp(struct port_view *v, const struct icnbrec_transit_switch *ts,
             enum tsp_owner owner, const struct icsbrec_port_binding *isb)
 {
     const struct sync_port_ctx *ctx = v->ctx;
-    if (isb && isb->availability_zone != ctx->az && owner == TSP_LOCAL) {
+    if (isb && ROW_AZ(isb) != ctx->az && owner == TSP_LOCAL) {
         /* Another zone still holds it (the chassis moved here); it lets go
          * when it sees the move.  A port without a chassis belongs to
          * whichever daemon is the global writer, whatever the zone of the
@@ -75,7 +75,7 @@ publish_tsp(struct port_view *v, const struct icnbrec_transit_switch *ts,
                         "its chassis %s is in this zone, but availability "
                         "zone %s still publishes it; waiting for that zone "
                         "to let go", tsp->chassis,
-                        az_name(isb->availability_zone));
+                        az_name(ROW_AZ(isb)));
         return NULL;
     }
     if (!isb) {
@@ -94,6 +94,9 @@ publish_tsp(struct port_view *v, const struct icnbrec_transit_switch *ts,
         icsbrec_port_binding_set_logical_port(isb, tsp->name);
         icsbrec_port_binding_set_transit_switch(isb, ts->name);
         icsbrec_port_binding_set_availability_zone(isb, ctx->az);
+        row_set_zone_name(&isb->header_,
+                          &icsbrec_port_binding_col_availability_zone_name,
+                          ctx->az);
         icsbrec_port_binding_set_tunnel_key(isb, key);
         if (v->has_pb_type) {
             icsbrec_port_binding_set_type(isb, "transit-switch-port");
@@ -227,7 +230,7 @@ sync_tsp_out_of_scope(struct port_view *v,
                             "scope of transit switch %s does not include; "
                             "not published", tsp->chassis, ts->name);
         }
-        if (isb && isb->availability_zone == ctx->az
+        if (isb && ROW_AZ(isb) == ctx->az
             && owner != TSP_GLOBAL) {
             VLOG_INFO("withdrawing transit switch port %s: transit switch "
                       "%s is scoped to other availability zones",
@@ -278,7 +281,7 @@ sync_port_tsp(struct port_view *v)
             bool ours = (owner == TSP_LOCAL
                          || (owner == TSP_GLOBAL && ctx->global_writer));
             if (isb && strcmp(isb->transit_switch, ts->name)) {
-                if (isb->availability_zone != ctx->az
+                if (ROW_AZ(isb) != ctx->az
                     && !(owner == TSP_GLOBAL && ctx->global_writer)) {
                     continue;   /* Its owner moves it. */
                 }
@@ -296,7 +299,7 @@ sync_port_tsp(struct port_view *v)
                 /* This zone has to publish it and cannot yet. */
                 complete = complete && isb;
             } else if (owner == TSP_REMOTE && isb
-                       && isb->availability_zone == ctx->az) {
+                       && ROW_AZ(isb) == ctx->az) {
                 /* Its chassis moved to another zone. */
                 VLOG_INFO("transit switch port %s moved to another zone",
                           tsp->name);
@@ -309,7 +312,7 @@ sync_port_tsp(struct port_view *v)
             }
             if (owner == TSP_REMOTE
                 && !port_view_in_scope(v, ts->name,
-                                az_name(isb->availability_zone))) {
+                                az_name(ROW_AZ(isb)))) {
                 port_view_refuse_out_of_scope(v, isb);
                 continue;       /* Its mirror, if any, goes. */
             }
@@ -338,7 +341,7 @@ sync_port_tsp(struct port_view *v)
         struct shash_node *node, *next;
         SHASH_FOR_EACH_SAFE (node, next, &v->isb_ports) {
             const struct icsbrec_port_binding *isb = node->data;
-            if (isb->availability_zone != ctx->az && !isb->gateway[0]
+            if (ROW_AZ(isb) != ctx->az && !isb->gateway[0]
                 && smap_get(&isb->external_ids, "interconn-tsp")
                 && !shash_find(&v->tsps, node->name)) {
                 VLOG_INFO("withdrawing transit switch port %s: it is gone",

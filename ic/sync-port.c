@@ -278,11 +278,11 @@ publish_local_port(struct port_view *v, const char *ts,
     const struct icsbrec_port_binding *isb
         = shash_find_data(&v->isb_ports, lsp->name);
 
-    if (isb && isb->availability_zone != ctx->az) {
+    if (isb && ROW_AZ(isb) != ctx->az) {
         problems_report(ctx->problems, SYNC_PORT_OWNER, lsp->name,
                         "port name already published by availability zone "
                         "%s; not published",
-                        az_name(isb->availability_zone));
+                        az_name(ROW_AZ(isb)));
         return;
     }
     if (isb && strcmp(isb->transit_switch, ts)) {
@@ -321,6 +321,9 @@ publish_local_port(struct port_view *v, const char *ts,
         icsbrec_port_binding_set_logical_port(isb, lsp->name);
         icsbrec_port_binding_set_transit_switch(isb, ts);
         icsbrec_port_binding_set_availability_zone(isb, ctx->az);
+        row_set_zone_name(&isb->header_,
+                          &icsbrec_port_binding_col_availability_zone_name,
+                          ctx->az);
         icsbrec_port_binding_set_tunnel_key(isb, key);
         if (v->has_pb_type) {
             icsbrec_port_binding_set_type(isb, "transit-switch-port");
@@ -361,7 +364,7 @@ sync_local_ports(struct port_view *v)
     struct shash_node *node;
     SHASH_FOR_EACH (node, &v->isb_ports) {
         const struct icsbrec_port_binding *isb = node->data;
-        if (isb->availability_zone == ctx->az
+        if (ROW_AZ(isb) == ctx->az
             && !shash_find(&v->tsps, node->name)) {
             shash_add(&stale, node->name, isb);
         }
@@ -430,7 +433,10 @@ remote_port_refusal(const struct port_view *v,
                     const struct icsbrec_port_binding *isb,
                     const struct nbrec_logical_switch_port *mirror)
 {
-    const char *error = remote_input_check_name(isb->logical_port);
+    const char *error = ROW_AZ_REFUSAL(isb);
+    if (!error) {
+        error = remote_input_check_name(isb->logical_port);
+    }
     if (!error && isb->gateway[0]) {
         error = remote_input_check_name(isb->gateway);
     }
@@ -485,7 +491,7 @@ port_view_refuse_out_of_scope(const struct port_view *v,
                     "port of availability zone %s on transit switch %s "
                     "refused: the switch's scope (other_config:%s) does "
                     "not include that zone",
-                    az_name(isb->availability_zone), isb->transit_switch,
+                    az_name(ROW_AZ(isb)), isb->transit_switch,
                     TS_SCOPE_KEY);
     free(object);
 }
@@ -589,7 +595,7 @@ sync_remote_ports(struct port_view *v)
     struct shash_node *node;
     SHASH_FOR_EACH (node, &v->isb_ports) {
         const struct icsbrec_port_binding *isb = node->data;
-        if (isb->availability_zone == ctx->az
+        if (ROW_AZ(isb) == ctx->az
             || shash_find(&v->tsps, node->name)
             || smap_get(&isb->external_ids, "interconn-tsp")) {
             continue;           /* Ours, or a transit switch port's. */
@@ -600,7 +606,7 @@ sync_remote_ports(struct port_view *v)
             continue;
         }
         if (!port_view_in_scope(v, isb->transit_switch,
-                         az_name(isb->availability_zone))) {
+                         az_name(ROW_AZ(isb)))) {
             /* Refused, and its mirror, if any, goes with the stale ones:
              * the zone is not (or no longer) on the switch. */
             port_view_refuse_out_of_scope(v, isb);
@@ -623,7 +629,7 @@ sync_remote_ports(struct port_view *v)
             problems_refuse(ctx->problems, SYNC_PORT_OWNER, object,
                             "port of availability zone %s on transit "
                             "switch %s refused: %s",
-                            az_name(isb->availability_zone),
+                            az_name(ROW_AZ(isb)),
                             isb->transit_switch, refusal);
             free(object);
             continue;

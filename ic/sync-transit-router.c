@@ -9,6 +9,7 @@
 #include "ic/sync-transit-router.h"
 
 #include "ic/step.h"
+#include "ic/sync-az.h"
 #include "ic/sync-datapath.h"
 
 #include <string.h>
@@ -42,6 +43,8 @@ struct tr_entry {
 struct tr_view {
     const struct icsbrec_availability_zone *az;
     bool global_writer;
+    bool rbac;                  /* IC-SB has RBAC roles: another zone's
+                                 * rows are not ours to write. */
     struct ovsdb_idl_txn *nb_txn;
     struct ovsdb_idl_txn *icsb_txn;
     struct problem_set *problems;
@@ -71,6 +74,7 @@ tr_view_init(struct tr_view *v, struct ic_step_ctx *step)
 
     v->az = ic_step_az(step);
     v->global_writer = step->global_writer;
+    v->rbac = icsbrec_rbac_role_first(icsb) != NULL;
     v->nb_txn = ic_step_txn(step, IC_DB_NB);
     v->icsb_txn = ic_step_txn(step, IC_DB_ICSB);
     v->problems = ic_step_problems(step);
@@ -234,7 +238,7 @@ trp_owner(const struct tr_view *v,
                 ? TRP_REMOTE : TRP_LOCAL);
     }
     /* Unknown here: it stays where it is. */
-    return isb && isb->availability_zone == v->az ? TRP_LOCAL : TRP_REMOTE;
+    return isb && ROW_AZ(isb) == v->az ? TRP_LOCAL : TRP_REMOTE;
 }
 
 /* Publishes 'trp' of 'e' in IC-SB for this zone, or brings its binding
@@ -261,6 +265,9 @@ publish_port(struct tr_view *v, struct tr_entry *e,
         icsbrec_port_binding_set_logical_port(pb, trp->name);
         icsbrec_port_binding_set_transit_switch(pb, e->tr->name);
         icsbrec_port_binding_set_availability_zone(pb, v->az);
+        row_set_zone_name(&pb->header_,
+                          &icsbrec_port_binding_col_availability_zone_name,
+                          v->az);
         icsbrec_port_binding_set_tunnel_key(pb, key);
         icsbrec_port_binding_set_type(pb, PORT_TYPE);
         icsbrec_port_binding_set_nb_ic_uuid(pb, &e->tr->header_.uuid, 1);
@@ -363,7 +370,7 @@ sync_router_ports(struct tr_view *v, struct tr_entry *e)
         bool ours = (owner == TRP_LOCAL
                      || (owner == TRP_GLOBAL && v->global_writer));
         if (isb && strcmp(isb->transit_switch, e->tr->name)) {
-            if (!ours || isb->availability_zone != v->az) {
+            if (!ours || ROW_AZ(isb) != v->az) {
                 continue;       /* Its owner moves it. */
             }
             /* Moved to another router: its key belongs to the old one. */
@@ -371,8 +378,13 @@ sync_router_ports(struct tr_view *v, struct tr_entry *e)
             isb = NULL;
         }
 
-        if (ours && isb && owner == TRP_LOCAL
-            && isb->availability_zone != v->az) {
+        if (ours && isb && owner == TRP_GLOBAL && v->rbac
+            && ROW_AZ(isb) != v->az) {
+            /* Published by an earlier global writer of another zone:
+             * under RBAC only that zone (or the operator) may change it,
+             * and trying would fail this zone's transaction. */
+        } else if (ours && isb && owner == TRP_LOCAL
+                   && ROW_AZ(isb) != v->az) {
             /* The chassis moved here; the other zone lets go when it sees
              * the move. */
             problems_report(v->problems, OWNER, trp->name,
@@ -383,7 +395,7 @@ sync_router_ports(struct tr_view *v, struct tr_entry *e)
             isb = publish_port(v, e, trp, isb);
             complete = complete && isb;
         } else if (owner == TRP_REMOTE && isb
-                   && isb->availability_zone == v->az) {
+                   && ROW_AZ(isb) == v->az) {
             withdraw_port(v, trp->name, isb, "its chassis is another zone's");
             isb = NULL;
         }
@@ -431,9 +443,12 @@ withdraw_unclaimed(struct tr_view *v)
         if (sset_contains(&v->claimed, node->name)) {
             continue;
         }
-        if (isb->availability_zone == v->az) {
+        if (ROW_AZ(isb) == v->az) {
             withdraw_port(v, node->name, isb, "no port of this zone");
-        } else if (v->global_writer && !shash_find(&v->trps, node->name)) {
+        } else if (v->global_writer && !v->rbac
+                   && !shash_find(&v->trps, node->name)) {
+            /* (Under RBAC, another zone's rows are left to that zone or
+             * the operator.) */
             withdraw_port(v, node->name, isb, "the port is gone");
         }
     }
@@ -494,6 +509,9 @@ const struct ic_step sync_transit_router_step = {
           .rows = "options:interconn-tr" },
         /* Transit switches' ports are the port step's. */
         { IC_DB_ICSB, &icsbrec_table_port_binding, .rows = "type=" PORT_TYPE },
+    },
+    .probes = {
+        { IC_DB_ICSB, &icsbrec_table_rbac_role },
     },
     .run = sync_transit_router_run,
 };

@@ -116,9 +116,11 @@ start_db() {
 serve_db() {
     local name=$1
     shift
+    # shellcheck disable=SC2046
     ovsdb-server --detach --no-chdir --pidfile="$T/$name.pid" \
         --log-file="$T/$name.log" --unixctl="$T/$name.ctl" \
-        --remote=punix:"$T/$name.sock" "$@" "$T/$name.db" ||
+        --remote=punix:"$T/$name.sock" "$@" \
+        $([ "$name" = icsb ] && rbac_server_args) "$T/$name.db" ||
         fail "cannot start ovsdb-server for $name"
 }
 
@@ -144,10 +146,12 @@ stop_pidfile() {
 ic_dbs_start() {
     local dir=${1:-$SCHEMAS}
     start_db icnb "$dir/ovn-ic-nb.ovsschema"
+    rbac_init "$dir"
     start_db icsb "$dir/ovn-ic-sb.ovsschema"
     export OVN_IC_NB_DB=unix:$T/icnb.sock OVN_IC_SB_DB=unix:$T/icsb.sock
     check icnbctl init
     check icsbctl init
+    rbac_setup
 }
 
 # zone_start ZONE: starts a zone's NB and SB databases and ovn-northd, and
@@ -192,12 +196,76 @@ ic_start() {
     local z=$1 kind=${2:-ours} inst=${3:-}
     local name=$z-ic$inst bin=$IC_DAEMON
     [ "$kind" = upstream ] && bin=$UPSTREAM_IC
+    # shellcheck disable=SC2046
     "$bin" --detach --no-chdir --pidfile="$T/$name.pid" \
         --log-file="$T/$name.log" --unixctl="$T/$name.ctl" \
         --ovnnb-db=unix:"$T/$z-nb.sock" --ovnsb-db=unix:"$T/$z-sb.sock" \
-        --ic-nb-db="$OVN_IC_NB_DB" --ic-sb-db="$OVN_IC_SB_DB" \
+        --ic-nb-db="$OVN_IC_NB_DB" $(rbac_client_args "$z" "$kind") \
         -vconsole:off -vfile:info ${IC_EXTRA_ARGS:-} ||
         fail "cannot start $kind ovn-ic for $z"
+}
+
+# IC_RBAC=1 runs a test with per-zone RBAC on IC-SB (see README.md): IC-SB
+# also listens on SSL, on a connection with the role that "ovn-ic-sbctl
+# init-rbac" creates, and each daemon of ours connects there with a
+# certificate whose common name is its zone's name.  The unix socket stays
+# role-less, for the test's own reads and writes.  Upstream's daemons, and
+# IC databases with other schemas than ours, stay on the unix socket.
+
+# rbac_init SCHEMA-DIR: the CA and the server's certificate, if RBAC is
+# on and SCHEMA-DIR has our schemas.
+rbac_init() {
+    RBAC_PKI=
+    [ "${IC_RBAC:-}" = 1 ] && [ "$1" = "$SCHEMAS" ] || return 0
+    RBAC_PKI=$T/pki
+    ovs-pki -B 2048 --dir="$RBAC_PKI" init >/dev/null 2>&1 ||
+        fail "ovs-pki init"
+    rbac_cert icsb
+}
+
+# rbac_server_args: IC-SB's extra ovsdb-server options (serve_db adds
+# them).
+rbac_server_args() {
+    [ -n "${RBAC_PKI:-}" ] || return 0
+    echo --remote=db:OVN_IC_Southbound,IC_SB_Global,connections \
+        --private-key="$RBAC_PKI/icsb-privkey.pem" \
+        --certificate="$RBAC_PKI/icsb-cert.pem" \
+        --ca-cert="$RBAC_PKI/switchca/cacert.pem"
+}
+
+# rbac_cert NAME: a key and certificate with common name NAME.
+rbac_cert() {
+    [ -f "$RBAC_PKI/$1-cert.pem" ] ||
+        (cd "$RBAC_PKI" && ovs-pki -u -B 2048 --dir="$RBAC_PKI" \
+             req+sign "$1" switch >/dev/null 2>&1) ||
+        fail "ovs-pki req+sign $1"
+}
+
+# rbac_setup: the role and the SSL connection, once IC-SB runs.
+rbac_setup() {
+    [ -n "${RBAC_PKI:-}" ] || return 0
+    RBAC_PORT=$(python3 -c 'import socket; s = socket.socket(); \
+s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    check icsbctl init-rbac
+    check icsbctl set-connection role=ovn-ic pssl:"$RBAC_PORT":127.0.0.1
+    wait_until rbac_bound
+}
+
+rbac_bound() {
+    icsbctl --bare --columns=status list Connection | grep -q bound_port
+}
+
+# rbac_client_args ZONE KIND: a daemon's IC-SB options.
+rbac_client_args() {
+    if [ -n "${RBAC_PKI:-}" ] && [ "$2" = ours ]; then
+        rbac_cert "$1"
+        echo --ic-sb-db=ssl:127.0.0.1:"$RBAC_PORT" \
+            --private-key="$RBAC_PKI/$1-privkey.pem" \
+            --certificate="$RBAC_PKI/$1-cert.pem" \
+            --ca-cert="$RBAC_PKI/switchca/cacert.pem"
+    else
+        echo --ic-sb-db="$OVN_IC_SB_DB"
+    fi
 }
 
 # ic_ctl ZONE[INSTANCE] COMMAND...: talks to a zone's daemon.

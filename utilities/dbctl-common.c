@@ -583,7 +583,18 @@ cmd_get_connection(struct ctl_context *ctx)
     for (const struct ovsdb_idl_row *row
              = ovsdb_idl_first_row(ctx->idl, cs->connection_table);
          row; row = ovsdb_idl_next_row(row)) {
-        svec_add(&targets, read_string(row, cs->connection_target));
+        const char *target = read_string(row, cs->connection_target);
+        const char *role = (cs->connection_role
+                            && server_has_column(cs->connection_table,
+                                                 cs->connection_role)
+                            ? read_string(row, cs->connection_role) : "");
+        if (role[0]) {
+            /* As ovn-sbctl shows it. */
+            char *s = xasprintf("role=\"%s\" %s", role, target);
+            svec_add_nocopy(&targets, s);
+        } else {
+            svec_add(&targets, target);
+        }
     }
 
     /* Sorted, for reproducible output. */
@@ -618,6 +629,25 @@ cmd_del_connection(struct ctl_context *ctx)
     delete_connections(ctx, global);
 }
 
+/* "role=ROLE" among set-connection's targets (as ovn-sbctl takes it) gives
+ * the targets after it that RBAC role; it needs the Connection table's role
+ * column, which only our IC-SB schema has. */
+static void
+pre_cmd_set_connection(struct ctl_context *ctx)
+{
+    for (int i = 1; i < ctx->argc; i++) {
+        if (!strncmp(ctx->argv[i], "role=", 5)) {
+            if (!program->conn->connection_role) {
+                ctl_error(ctx, "%s: this database's connections have no "
+                          "role", ctx->argv[0]);
+            } else {
+                dbctl_require_column(ctx, program->conn->connection_role);
+            }
+            return;
+        }
+    }
+}
+
 static void
 cmd_set_connection(struct ctl_context *ctx)
 {
@@ -635,21 +665,31 @@ cmd_set_connection(struct ctl_context *ctx)
     verify_connections(ctx, global);
     delete_connections(ctx, global);
 
-    size_t n = ctx->argc - 1;
-    const struct ovsdb_idl_row **rows = xmalloc(n * sizeof *rows);
-    for (size_t i = 0; i < n; i++) {
-        const char *target = ctx->argv[i + 1];
+    const char *role = NULL;
+    size_t n = 0;
+    const struct ovsdb_idl_row **rows = xmalloc(ctx->argc * sizeof *rows);
+    for (size_t i = 1; i < ctx->argc; i++) {
+        const char *target = ctx->argv[i];
+        if (!strncmp(target, "role=", 5)) {
+            role = target + 5;
+            continue;
+        }
         if (stream_verify_name(target) && pstream_verify_name(target)) {
             DBCTL_LOG(VLL_WARN, "target type \"%s\" is possibly erroneous",
                       target);
         }
 
-        rows[i] = ovsdb_idl_txn_insert(ctx->txn, cs->connection_table, NULL);
-        write_string(rows[i], cs->connection_target, target);
+        const struct ovsdb_idl_row *row
+            = ovsdb_idl_txn_insert(ctx->txn, cs->connection_table, NULL);
+        write_string(row, cs->connection_target, target);
         if (probe) {
-            write_atom(rows[i], cs->connection_inactivity_probe,
+            write_atom(row, cs->connection_inactivity_probe,
                        (union ovsdb_atom) { .integer = probe_msec });
         }
+        if (role) {
+            write_string(row, cs->connection_role, role);
+        }
+        rows[n++] = row;
     }
     write_refs(global, cs->global_connections, rows, n);
     free(rows);
@@ -740,8 +780,8 @@ cmd_set_ssl(struct ctl_context *ctx)
 static const struct ctl_command_syntax conn_commands[] = {
     {"get-connection", 0, 0, "", NULL, cmd_get_connection, NULL, "", RO},
     {"del-connection", 0, 0, "", NULL, cmd_del_connection, NULL, "", RW},
-    {"set-connection", 1, INT_MAX, "TARGET...", NULL, cmd_set_connection,
-     NULL, "--inactivity-probe=", RW},
+    {"set-connection", 1, INT_MAX, "TARGET...", pre_cmd_set_connection,
+     cmd_set_connection, NULL, "--inactivity-probe=", RW},
     {"get-ssl", 0, 0, "", NULL, cmd_get_ssl, NULL, "", RO},
     {"del-ssl", 0, 0, "", NULL, cmd_del_ssl, NULL, "", RW},
     {"set-ssl", 3, 6,

@@ -70,6 +70,7 @@ struct dbctl_conn_schema {
     const struct ovsdb_idl_table_class *connection_table;
     const struct ovsdb_idl_column *connection_target;
     const struct ovsdb_idl_column *connection_inactivity_probe;
+    const struct ovsdb_idl_column *connection_role;   /* Or NULL. */
 
     const struct ovsdb_idl_table_class *ssl_table;
     const struct ovsdb_idl_column *ssl_private_key;
@@ -84,8 +85,12 @@ struct dbctl_conn_schema {
 /* The 'struct dbctl_conn_schema' of a database whose IDL prefix is 'PREFIX'
  * and whose global table is 'GLOBAL', in lower case, for example
  * DBCTL_CONN_SCHEMA(icnbrec, ic_nb_global).  Both IC databases name these
- * tables and columns alike. */
-#define DBCTL_CONN_SCHEMA(PREFIX, GLOBAL) {                                 \
+ * tables and columns alike.  DBCTL_CONN_SCHEMA_FIELDS() is the same without
+ * the braces, for a database that adds a column (such as the Connection
+ * role of our IC-SB schema). */
+#define DBCTL_CONN_SCHEMA(PREFIX, GLOBAL)                                   \
+    { DBCTL_CONN_SCHEMA_FIELDS(PREFIX, GLOBAL) }
+#define DBCTL_CONN_SCHEMA_FIELDS(PREFIX, GLOBAL)                            \
     .global_connections = &PREFIX##_##GLOBAL##_col_connections,             \
     .global_ssl = &PREFIX##_##GLOBAL##_col_ssl,                             \
     .connection_table = &PREFIX##_table_connection,                         \
@@ -99,8 +104,7 @@ struct dbctl_conn_schema {
     .ssl_bootstrap_ca_cert = &PREFIX##_ssl_col_bootstrap_ca_cert,           \
     .ssl_protocols = &PREFIX##_ssl_col_ssl_protocols,                       \
     .ssl_ciphers = &PREFIX##_ssl_col_ssl_ciphers,                           \
-    .ssl_ciphersuites = &PREFIX##_ssl_col_ssl_ciphersuites,                 \
-}
+    .ssl_ciphersuites = &PREFIX##_ssl_col_ssl_ciphersuites
 
 struct dbctl_program {
     const struct ovsdb_idl_class *idl_class;
