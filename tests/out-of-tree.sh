@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # A second build of the source tree in a directory of its own, with other
 # compilers or flags: sourced by tests/check-sanitizers.sh (ASan and UBSan)
 # and tests/fuzz/run-fuzz.sh (libFuzzer).

@@ -101,7 +101,7 @@ for target in "$@"; do
                 [ -f "$f" ] || continue
                 cp "$f" "$regressions/"
                 echo "$target: crash kept as" \
-                     "${regressions#$SRCDIR/}/$(basename "$f")"
+                     "${regressions#"$SRCDIR"/}/$(basename "$f")"
                 rm -f "$f"
             done
             grep -E -m 5 'ERROR|runtime error|property|SUMMARY' "$log"
