@@ -63,6 +63,10 @@ export ASAN_OPTIONS="log_path=$REPORTS/asan:log_exe_name=1:halt_on_error=1\
 :check_initialization_order=1:print_summary=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="log_path=$REPORTS/ubsan:log_exe_name=1:halt_on_error=1\
 :print_stacktrace=1:print_summary=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+# The tests' teardown asks each ovn-ic to exit rather than killing it, so
+# that LeakSanitizer checks the daemons too (see stop_pidfile in
+# tests/lib.sh).
+export IC_EXIT_CLEANLY=yes
 
 if [ $# = 0 ]; then
     set -- unit "$SRCDIR"/tests/ic-*.sh

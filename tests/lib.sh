@@ -124,12 +124,30 @@ serve_db() {
 
 # stop_pidfile FILE: stops the daemon whose pid FILE holds, and waits until
 # it is gone (a zombie counts as gone).
+#
+# With IC_EXIT_CLEANLY set (tests/check-sanitizers.sh sets it), an ovn-ic
+# with a control socket next to FILE is first asked to exit, so that it
+# returns from main() and LeakSanitizer checks it; one killed by a signal
+# is not checked.
 stop_pidfile() {
-    local pid
+    local pid ctl=${1%.pid}.ctl
     [ -f "$1" ] || return 0
     pid=$(cat "$1" 2>/dev/null) || return 0
-    kill "$pid" 2>/dev/null || return 0
     local i
+    case $1 in
+        *-ic*.pid)
+            if [ -n "${IC_EXIT_CLEANLY:-}" ] && [ -S "$ctl" ] &&
+               ovs-appctl -t "$ctl" exit >/dev/null 2>&1; then
+                for i in $(seq 100); do
+                    case $(ps -o stat= -p "$pid" 2>/dev/null) in
+                        ""|Z*) return 0 ;;
+                    esac
+                    sleep 0.05
+                done
+            fi
+            ;;
+    esac
+    kill "$pid" 2>/dev/null || return 0
     for i in $(seq 100); do
         case $(ps -o stat= -p "$pid" 2>/dev/null) in
             ""|Z*) return 0 ;;
