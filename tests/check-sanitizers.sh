@@ -21,6 +21,10 @@
 #   SANITIZER_CFLAGS   its flags (default: ASan and UBSan, -O1)
 #   SANITIZER_SKIP     test files to leave out, e.g. "ic-package ic-vagrant"
 #                      (default: none)
+#   ASAN_OPTIONS       added to this script's own; e.g.
+#                      fast_unwind_on_malloc=0 gives leak reports whole
+#                      stacks through Open vSwitch's library (built
+#                      without frame pointers), at some cost in speed
 #
 # Open vSwitch's library is linked in as the ordinary build has it, without
 # sanitizers (see tests/out-of-tree.sh); only our code is instrumented,

@@ -21,7 +21,8 @@
 #   FUZZ_CC          the compiler (default clang-14, else clang)
 #   FUZZ_CFLAGS      its flags (default: libFuzzer coverage, ASan, UBSan)
 #
-# Needs Debian 12's clang-14 and libclang-rt-14-dev (libFuzzer's runtime).
+# Needs Debian 12's clang-14 and libclang-rt-14-dev (libFuzzer's runtime),
+# and llvm-14 for symbolized stacks.
 set -u
 SRCDIR=$(cd "$(dirname "$0")/../.." && pwd)
 FUZZ_DIR=$SRCDIR/tests/fuzz
@@ -54,6 +55,13 @@ make -C "$OOT_BUILDDIR" -j"${MAKE_JOBS:-2}" fuzz-targets \
 }
 
 # ASan's leak check stays on; UBSan's reports abort (see FUZZ_CFLAGS).
+# Stacks are symbolized by llvm-symbolizer (Debian 12: llvm-14), which
+# Debian puts on PATH only through the "llvm" package.
+if [ -z "${ASAN_SYMBOLIZER_PATH:-}" ] &&
+   ! command -v llvm-symbolizer >/dev/null &&
+   [ -x /usr/lib/llvm-14/bin/llvm-symbolizer ]; then
+    export ASAN_SYMBOLIZER_PATH=/usr/lib/llvm-14/bin/llvm-symbolizer
+fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
