@@ -9,6 +9,7 @@
 #include "ic/sync-address-set.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <ctype.h>
 #include <string.h>
 
@@ -24,7 +25,6 @@
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
-#include "packets.h"
 #include "smap.h"
 #include "sset.h"
 #include "util.h"
@@ -42,68 +42,100 @@ static struct vlog_rate_limit row_rl = VLOG_RATE_LIMIT_INIT(10, 100);
 
 /* Validation of addresses from other zones. */
 
-/* True if the 'len' bytes at 's' are a decimal integer of at most 39
- * digits, or a hexadecimal one ("0x...") of at most 32: at most 128 bits,
- * the widest constant OVN's lexer reads. */
+/* How OVN's expression lexer reads a constant, as far as an address set
+ * entry goes: the formats of lib/lex.c's integer tokens. */
+enum const_format {
+    CONST_BAD,                  /* Not one constant. */
+    CONST_DECIMAL,              /* 0, or no leading zero, below 2**64. */
+    CONST_HEX,                  /* "0x" and at most 32 hex digits. */
+    CONST_IPV4,
+    CONST_IPV6,
+    CONST_MAC,                  /* Exactly xx:xx:xx:xx:xx:xx. */
+};
+
+/* Returns true if the 'len' bytes at 's' are a MAC address written the
+ * one way that OVN's lexer and every zone write it.  (OVS's
+ * eth_addr_from_string() is laxer: it skips white space and takes more
+ * than two digits a field.) */
 static bool
-is_integer(const char *s, size_t len)
+is_mac(const char *s, size_t len)
 {
-    bool hex = len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
-    if (hex) {
-        s += 2;
-        len -= 2;
-    }
-    if (!len || len > (hex ? 32 : 39)) {
+    if (len != 17) {
         return false;
     }
     for (size_t i = 0; i < len; i++) {
-        unsigned char c = s[i];
-        if (hex ? !isxdigit(c) : !isdigit(c)) {
+        if (i % 3 == 2 ? s[i] != ':' : !isxdigit((unsigned char) s[i])) {
             return false;
         }
     }
     return true;
 }
 
-/* True if 's' is a prefix length between 0 and 'max', in decimal. */
-static bool
-is_prefix_len(const char *s, int max)
+/* Returns the format of the constant that is the 'len' bytes at 's', or
+ * CONST_BAD if they are not exactly one constant, as OVN's lexer would
+ * reject them or read more than one token. */
+static enum const_format
+const_format(const char *s, size_t len)
 {
-    size_t len = strlen(s);
-    return len && len <= 3 && strspn(s, "0123456789") == len
-           && atoi(s) <= max;
+    /* The longest valid value is an IPv6 address written out in full with
+     * an embedded IPv4 address (45 bytes). */
+    char buf[64];
+    if (!len || len >= sizeof buf) {
+        return CONST_BAD;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+
+    if (strspn(buf, "0123456789") == len) {
+        if (buf[0] == '0' && len > 1) {
+            return CONST_BAD;
+        }
+        errno = 0;
+        strtoull(buf, NULL, 10);
+        return errno ? CONST_BAD : CONST_DECIMAL;
+    }
+    if (len > 2 && buf[0] == '0' && (buf[1] == 'x' || buf[1] == 'X')) {
+        return (len - 2 <= 32 && strspn(buf + 2, "0123456789abcdefABCDEF")
+                == len - 2 ? CONST_HEX : CONST_BAD);
+    }
+    if (is_mac(buf, len)) {
+        return CONST_MAC;
+    }
+
+    struct in_addr in4;
+    struct in6_addr in6;
+    if (inet_pton(AF_INET, buf, &in4) == 1) {
+        return CONST_IPV4;
+    } else if (inet_pton(AF_INET6, buf, &in6) == 1) {
+        return CONST_IPV6;
+    }
+    return CONST_BAD;
 }
 
 bool
 address_set_entry_is_valid(const char *entry)
 {
-    /* The longest valid value is an IPv6 address written out in full with
-     * an embedded IPv4 address (45 bytes); anything longer is invalid. */
-    char value[64];
     const char *slash = strchr(entry, '/');
     size_t len = slash ? slash - entry : strlen(entry);
-    if (!len || len >= sizeof value) {
-        return false;
+    enum const_format value = const_format(entry, len);
+    if (value == CONST_BAD || !slash) {
+        return value != CONST_BAD;
     }
-    memcpy(value, entry, len);
-    value[len] = '\0';
-    const char *mask = slash ? slash + 1 : NULL;
 
-    struct in6_addr in6;
-    struct in_addr in4;
-    struct eth_addr ea;
-    if (inet_pton(AF_INET, value, &in4) == 1) {
-        return !mask || is_prefix_len(mask, 32)
-               || inet_pton(AF_INET, mask, &in4) == 1;
-    } else if (inet_pton(AF_INET6, value, &in6) == 1) {
-        return !mask || is_prefix_len(mask, 128)
-               || inet_pton(AF_INET6, mask, &in6) == 1;
-    } else if (eth_addr_from_string(value, &ea)) {
-        return !mask || eth_addr_from_string(mask, &ea);
-    } else if (is_integer(value, len)) {
-        return !mask || is_integer(mask, strlen(mask));
+    /* The combinations of value and mask that OVN's lexer accepts. */
+    const char *mask = slash + 1;
+    enum const_format mask_format = const_format(mask, strlen(mask));
+    if (mask_format == CONST_BAD) {
+        return false;
+    } else if (mask_format == value) {
+        return true;
+    } else if (mask_format == CONST_DECIMAL
+               && (value == CONST_IPV4 || value == CONST_IPV6)) {
+        return strtoull(mask, NULL, 10) <= (value == CONST_IPV4 ? 32 : 128);
     }
-    return false;
+    /* "0/0x..." is the one mix of integer formats that it takes. */
+    return (value == CONST_DECIMAL && mask_format == CONST_HEX
+            && len == 1 && entry[0] == '0');
 }
 
 /* The step's state: what the last run found, for status/show and the

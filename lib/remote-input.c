@@ -71,6 +71,26 @@ check_mac(const char *s, size_t len)
     return NULL;
 }
 
+/* Parses 's', an IPv4 or IPv6 address with an optional prefix length,
+ * into 'p'.  Returns NULL if it is one, else what is wrong with it, using
+ * 'bad' for anything that does not parse.
+ *
+ * An IPv4-mapped IPv6 address ("::ffff:10.0.0.0/8") is refused: the route
+ * step holds IPv4 as v4-mapped, so it would take it for IPv4 and write it
+ * back into NB as "10.0.0.0/8", which is not what the other zone wrote
+ * (OVN reads it as an IPv6 prefix). */
+static const char *
+parse_ip(const char *s, struct route_prefix *p, const char *bad)
+{
+    if (!route_prefix_parse(s, p)) {
+        return bad;
+    }
+    if (route_prefix_is_ipv4(p) && strchr(s, ':')) {
+        return "IPv4-mapped IPv6 address";
+    }
+    return NULL;
+}
+
 /* Checks that the 'len' bytes at 's' are an IPv4 or IPv6 address with an
  * optional prefix length. */
 static const char *
@@ -83,7 +103,7 @@ check_ip_with_len(const char *s, size_t len)
     }
     memcpy(buf, s, len);
     buf[len] = '\0';
-    return route_prefix_parse(buf, &prefix) ? NULL : "bad IP address";
+    return parse_ip(buf, &prefix, "bad IP address");
 }
 
 const char *
@@ -272,11 +292,12 @@ const char *
 remote_input_check_route(const char *ip_prefix, const char *nexthop)
 {
     struct route_prefix prefix, hop;
-    if (!route_prefix_parse(ip_prefix, &prefix)) {
-        return "bad prefix";
+    const char *error = parse_ip(ip_prefix, &prefix, "bad prefix");
+    if (!error) {
+        error = parse_ip(nexthop, &hop, "bad next hop");
     }
-    if (!route_prefix_parse(nexthop, &hop)) {
-        return "bad next hop";
+    if (error) {
+        return error;
     }
     if (!route_prefix_is_ipv4(&prefix) && route_prefix_is_ipv4(&hop)) {
         return "IPv6 prefix with an IPv4 next hop";

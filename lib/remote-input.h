@@ -38,7 +38,9 @@ const char *remote_input_check_name(const char *name);
 /* A transit switch port's address, as a zone publishes it: empty (no
  * address yet), "unknown", or a unicast MAC followed by any number of IPv4
  * or IPv6 addresses, each with an optional prefix length, separated by
- * single spaces: "aa:aa:aa:aa:aa:01 169.254.100.1/24 2001:db8::1/64". */
+ * single spaces: "aa:aa:aa:aa:aa:01 169.254.100.1/24 2001:db8::1/64".
+ * IPv4-mapped IPv6 addresses ("::ffff:169.254.100.1") are refused here and
+ * in routes: this daemon would read them as IPv4, OVN as IPv6. */
 const char *remote_input_check_port_address(const char *address);
 
 /* A gateway's encapsulation: type "geneve", "vxlan" or "stt" (what SB's

@@ -124,21 +124,41 @@ serve_db() {
         fail "cannot start ovsdb-server for $name"
 }
 
-# stop_pidfile FILE: stops the daemon whose pid FILE holds, and waits until
-# it is gone (a zombie counts as gone).
-stop_pidfile() {
-    local pid
-    [ -f "$1" ] || return 0
-    pid=$(cat "$1" 2>/dev/null) || return 0
-    kill "$pid" 2>/dev/null || return 0
+# pid_gone PID: waits up to 5 s for PID to be gone (a zombie counts as
+# gone); fails if it is still there.
+pid_gone() {
     local i
     for i in $(seq 100); do
-        case $(ps -o stat= -p "$pid" 2>/dev/null) in
+        case $(ps -o stat= -p "$1" 2>/dev/null) in
             ""|Z*) return 0 ;;
         esac
         sleep 0.05
     done
-    kill -9 "$pid" 2>/dev/null
+    return 1
+}
+
+# stop_pidfile FILE: stops the daemon whose pid FILE holds, and waits until
+# it is gone.
+#
+# With IC_EXIT_CLEANLY set (tests/check-sanitizers.sh sets it), an ovn-ic
+# with a control socket next to FILE is first asked to exit, so that it
+# returns from main() and LeakSanitizer checks it; one killed by a signal
+# is not checked.
+stop_pidfile() {
+    local pid ctl=${1%.pid}.ctl
+    [ -f "$1" ] || return 0
+    pid=$(cat "$1" 2>/dev/null) || return 0
+    case $1 in
+        *-ic*.pid)
+            if [ -n "${IC_EXIT_CLEANLY:-}" ] && [ -S "$ctl" ] &&
+               ovs-appctl -t "$ctl" exit >/dev/null 2>&1 &&
+               pid_gone "$pid"; then
+                return 0
+            fi
+            ;;
+    esac
+    kill "$pid" 2>/dev/null || return 0
+    pid_gone "$pid" || kill -9 "$pid" 2>/dev/null
 }
 
 # ic_dbs_start [SCHEMA_DIR]: starts IC-NB and IC-SB, by default with our

@@ -58,6 +58,27 @@ static const struct entry_case entry_cases[] = {
     { "0x", false },
     { "0xg", false },
     { "1234567890123456789012345678901234567890", false },
+    /* What OVS's eth_addr_from_string() took but OVN's lexer does not
+     * read as one constant (found by tests/fuzz/fuzz-options). */
+    { "e20a:aa:aa:aa:  aa:0", false },
+    { "aa:bb:cc:dd:ee: ff", false },
+    { "a:b:c:d:e:f", false },
+    { "aaa:b:cc:dd:ee:ff", false },
+    { "AA:BB:CC:DD:EE:FF", true },
+    { "aa:bb:cc:dd:ee:ff/ff:ff:ff:ff:ff:0", false },
+    /* Integers OVN's lexer refuses: leading zeros, 2**64 and more, and
+     * mixed formats but "0/0x...". */
+    { "0", true },
+    { "007", false },
+    { "10.0.0.0/08", false },
+    { "18446744073709551615", true },
+    { "18446744073709551616", false },
+    { "0x10/16", false },
+    { "16/0x10", false },
+    { "0/0xffff", true },
+    { "5/3", true },
+    { "0x00000000000000000000000000000000", true },
+    { "0x000000000000000000000000000000001", false },
     /* Anything else. */
     { "", false },
     { " 10.0.0.1", false },

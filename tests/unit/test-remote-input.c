@@ -80,6 +80,10 @@ static const struct string_case address_cases[] = {
     { "unknown aa:aa:aa:aa:aa:01", false },
     { "169.254.100.1/24", false },              /* No MAC. */
     { "aa:aa:aa:aa:aa:01\t169.254.100.1", false },
+    /* IPv4-mapped IPv6: IPv4 to the route step, IPv6 to OVN. */
+    { "aa:aa:aa:aa:aa:01 ::ffff:169.254.100.1/24", false },
+    { "aa:aa:aa:aa:aa:01 ::ffff:a9fe:6401", false },
+    { "aa:aa:aa:aa:aa:01 ::fffe:a9fe:6401/64", true },
     { "aa:aa:aa:aa:aa:01\n", false },
 };
 
@@ -362,6 +366,13 @@ test_routes(void)
         { "10.1.0.0/16", "discard", false },
         { "10.1.0.0/", "169.254.100.1", false },
         { "10.1.0.0/16 ", "169.254.100.1", false },
+        /* IPv4-mapped IPv6 (found by tests/fuzz/fuzz-remote-input): it
+         * would be learned as the IPv4 route 10.0.0.0/8. */
+        { "::ffff:10.0.0.0/8", "169.254.100.1", false },
+        { "::ffff:0.0.0.0", "69.24.0.3", false },
+        { "10.0.0.0/8", "::ffff:169.254.100.1", false },
+        { "2001:db8::/32", "::ffff:169.254.100.1", false },
+        { "::ffff:0:0:0/96", "2001:db8:ff::1", true },  /* Not mapped. */
     };
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         const char *error = remote_input_check_route(cases[i].prefix,
