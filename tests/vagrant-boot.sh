@@ -42,8 +42,11 @@ VMS="central-ic central-east central-west gw-east gw-west worker-east
 worker-west"
 VB_WAIT=${VB_WAIT:-600}
 
+# Seconds since the test began, in the outer and the inner part.
+VB_T0=${VB_T0:-$(date +%s)}
+export VB_T0
 msg() {
-    echo "[vagrant-boot +$((SECONDS))s] $*" >&2
+    echo "[vagrant-boot +$(( $(date +%s) - VB_T0 ))s] $*" >&2
 }
 
 die() {
@@ -130,10 +133,12 @@ EOF
     libvirtd_pid=$!
     wait_for 120 virsh -q -c qemu:///system version > /dev/null 2>&1 ||
         die "libvirtd did not start: $(tail -5 "$T/libvirtd.out")"
-    virsh -q -c qemu:///system pool-define-as default dir \
-        --target /var/lib/libvirt/images > /dev/null &&
-        virsh -q -c qemu:///system pool-start default > /dev/null ||
-        die "no storage pool"
+    if ! virsh -q -c qemu:///system pool-info default > /dev/null 2>&1; then
+        virsh -q -c qemu:///system pool-define-as default dir \
+            --target /var/lib/libvirt/images > /dev/null &&
+            virsh -q -c qemu:///system pool-start default > /dev/null ||
+            die "no storage pool"
+    fi
     msg "libvirtd $libvirtd_pid, virtlogd $virtlogd_pid (netns $VB_NETNS)"
 
     export VAGRANT_HOME=$CACHE/vagrant/home

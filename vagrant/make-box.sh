@@ -120,8 +120,9 @@ msg "the VM's root with $(basename "$deb")"
 tar -C "$root" -xzf "$base"
 cp "$deb" "$root/tmp/ovn-interconnect.deb"
 mount -t proc proc "$root/proc"
-in_root apt-get install -y -q --no-install-recommends --no-download \
-    /tmp/ovn-interconnect.deb > "$work/deb.log" 2>&1 ||
+# dpkg removes Debian's ovn-ic, which the package conflicts with and
+# replaces; its .deb stays in apt's cache.
+in_root dpkg -i /tmp/ovn-interconnect.deb > "$work/deb.log" 2>&1 ||
     { tail -20 "$work/deb.log"; exit 1; }
 rm "$root/tmp/ovn-interconnect.deb"
 # shellcheck disable=SC2086
@@ -153,10 +154,24 @@ Name=eth0
 
 [Network]
 DHCP=ipv4
+
+[DHCPv4]
+ClientIdentifier=mac
 EOF
 # The guests reach nothing outside the lab: no apt lists to fetch.
 rm -rf "$root"/var/lib/apt/lists/*_Packages
+# Each VM makes its own machine id at its first boot (systemd would take
+# dbus's copy, the same in every VM, and so would their DHCP client ids).
 : > "$root/etc/machine-id"
+rm -f "$root/var/lib/dbus/machine-id"
+# Smaller: apt's cache but Debian's ovn-ic, documentation, and kernel
+# modules for hardware a VM does not have.
+find "$root/var/cache/apt/archives" -name '*.deb' ! -name 'ovn-ic_*' -delete
+rm -rf "$root"/usr/share/doc/* "$root"/var/cache/apt/*.bin
+for m in drivers/gpu drivers/media drivers/net/wireless drivers/infiniband \
+         drivers/staging drivers/net/ethernet drivers/bluetooth sound; do
+    rm -rf "$root"/lib/modules/*/kernel/$m
+done
 
 d=$work/box
 mkdir "$d"
