@@ -59,7 +59,7 @@ die() {
 # ---------------------------------------------------------------------
 if [ "${1:-}" = --inner ]; then
     T=$2
-    passed=0 failed=0 libvirtd_pid='' virtlogd_pid=''
+    passed=0 failed=0 libvirtd_pid='' virtlogd_pid='' watchdog_pid=''
 
     pass() {
         passed=$((passed + 1))
@@ -101,6 +101,7 @@ if [ "${1:-}" = --inner ]; then
             (cd "$TOP/vagrant" && vagrant destroy -f) > "$T/destroy.log" 2>&1 ||
                 tail -5 "$T/destroy.log"
         fi
+        stop_pid "$watchdog_pid"
         stop_pid "$libvirtd_pid"
         stop_pid "$virtlogd_pid"
     }
@@ -146,12 +147,66 @@ EOF
     export VAGRANT_DEFAULT_PROVIDER=libvirt
     export VAGRANT_CHECKPOINT_DISABLE=1
     export OVN_IC_BOX=$BOXNAME
+    export OVN_IC_CONSOLE_DIR=$T/console
+    mkdir -p "$OVN_IC_CONSOLE_DIR"
     cd "$TOP/vagrant" || exit 1
+
+    # rip DOMAIN: the guest's instruction pointer and halt state.
+    rip() {
+        virsh -q -c qemu:///system qemu-monitor-command --hmp "$1" \
+            'info registers' 2>/dev/null | grep -o 'RIP=[0-9a-f]*\|HLT=[01]' |
+            tr '\n' ' '
+    }
+    # watchdog: now and then, rarely under emulation on a loaded machine,
+    # a guest kernel spins in early boot (the same instruction pointer,
+    # not halted, for many seconds) and never asks for an address.  Such
+    # a domain is reset (up to 3 times); vagrant is still waiting for its
+    # address then.
+    watchdog() {
+        local dom a b c
+        declare -A resets
+        while :; do
+            for dom in $(virsh -q -c qemu:///system list --name); do
+                virsh -q -c qemu:///system domifaddr --source lease "$dom" \
+                    2>/dev/null | grep -q ipv4 && continue
+                a=$(rip "$dom")
+                sleep 5
+                b=$(rip "$dom")
+                sleep 5
+                c=$(rip "$dom")
+                case $a in *HLT=0*) ;; *) continue ;; esac
+                if [ -n "$a" ] && [ "$a" = "$b" ] && [ "$b" = "$c" ] &&
+                   [ "${resets[$dom]:-0}" -lt 3 ]; then
+                    resets[$dom]=$(( ${resets[$dom]:-0} + 1 ))
+                    msg "$dom spins in early boot ($a): reset"
+                    virsh -q -c qemu:///system reset "$dom" > /dev/null
+                fi
+            done
+            sleep 20
+        done
+    }
 
     t=$SECONDS
     msg "vagrant up --no-provision: seven VMs ($OVN_IC_LIBVIRT_DRIVER)"
-    if ! vagrant up --no-provision > "$T/up.log" 2>&1; then
+    watchdog &
+    watchdog_pid=$!
+    up=0
+    vagrant up --no-provision > "$T/up.log" 2>&1 || up=$?
+    if [ "$up" != 0 ]; then
+        # A VM that failed to come up is destroyed by vagrant; one more
+        # try brings up what is missing.
+        msg "vagrant up failed; once more for what did not come up"
+        vagrant up --no-provision >> "$T/up.log" 2>&1 || up=$?
+    fi
+    stop_pid "$watchdog_pid"
+    watchdog_pid=''
+    if [ "$up" != 0 ]; then
         tail -30 "$T/up.log"
+        for f in "$T"/console/*.log; do
+            [ -f "$f" ] || continue
+            echo "--- console of $(basename "$f" .log), last lines:"
+            tail -5 "$f"
+        done
         failure "vagrant up"
         exit 1
     fi

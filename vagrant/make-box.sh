@@ -194,7 +194,7 @@ Vagrant.configure("2") do |config|
     here = File.dirname(__FILE__)
     lv.kernel = File.join(here, "kernel")
     lv.initrd = File.join(here, "initrd")
-    lv.cmd_line = "root=/dev/vda rw console=ttyS0 net.ifnames=0 quiet"
+    lv.cmd_line = "root=/dev/vda rw console=ttyS0 net.ifnames=0"
   end
 end
 EOF
