@@ -10,7 +10,7 @@
 # Steps, each timed:
 #   1. Debian's vagrant, vagrant-libvirt, libvirt and QEMU (apt-get).
 #   2. The project's Debian package (dpkg-buildpackage), cached under
-#      /var/cache/ovn-interconnect/package, shared with tests/ic-package.sh.
+#      /var/cache/ovn-interconnect/vagrant/package.
 #   3. The box (vagrant/make-box.sh): its Debian root is made with
 #      debootstrap once per machine, the box once per package, both under
 #      /var/cache/ovn-interconnect/vagrant; "vagrant box add" once per box,
@@ -346,10 +346,11 @@ if [ -n "$missing" ]; then
         die "apt-get install$missing failed"
 fi
 
-# The Debian package, as tests/ic-package.sh builds and caches it (same
-# directory and key, so either reuses the other's).
+# The Debian package, built and cached as tests/ic-package.sh does (the
+# same key), but in a directory of its own: that test holds its cache's
+# lock while it runs, and a different tree would replace its package.
 t=$SECONDS
-pkgcache=$CACHE/package
+pkgcache=$CACHE/vagrant/package
 mkdir -p "$pkgcache"
 exec 9> "$pkgcache/lock"
 flock 9
@@ -366,7 +367,9 @@ if [ -z "$deb" ]; then
     (cd "$TOP" && git ls-files -co --exclude-standard -z |
      while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
      tar --null -T - -cf -) | tar -C "$pkgcache/build-$key/src" -xf -
-    (cd "$pkgcache/build-$key/src" && dpkg-buildpackage -us -uc -b) \
+    # The unit tests are tests/ic-package.sh's business.
+    (cd "$pkgcache/build-$key/src" &&
+     DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b) \
         > "$pkgcache/build-$key/build.log" 2>&1 ||
         die "dpkg-buildpackage failed: $pkgcache/build-$key/build.log"
     rm -rf "$pkgcache/build-$key/src"

@@ -38,11 +38,12 @@ if [ "$kind" = ours ]; then
     fi
 else
     # Debian's daemon: the package (if any) gives way to Debian's ovn-ic,
-    # which apt installs from its cache when the network is unreachable.
+    # from apt's cache if it is there (the local box keeps it: no network
+    # needed), else from the box's apt sources.
     if provision_has_package; then
-        export DEBIAN_FRONTEND=noninteractive
-        apt-get install -y -q --no-install-recommends ovn-ic ||
-            { apt-get update -q && apt-get install -y -q ovn-ic; }
+        dpkg -r ovn-interconnect
+        deb=$(find /var/cache/apt/archives -name 'ovn-ic_*.deb' | head -1)
+        [ -z "$deb" ] || dpkg -i "$deb"
     fi
     provision_packages ovn-ic
 fi
