@@ -292,7 +292,7 @@ EOF
             -i eth0 icmp and dst host 192.168.2.12 > "$T/tcpdump.txt" 2>&1 &
         dump=$!
         # tcpdump says "listening on" once its socket is open.
-        wait_for 60 grep -q 'listening on' "$T/tcpdump.txt" ||
+        wait_for 60 grep -qs 'listening on' "$T/tcpdump.txt" ||
             msg "tcpdump on worker-west did not start"
         on worker-east ip netns exec vm1 ping -c 5 -i 0.5 192.168.2.12 \
             > "$T/ping.txt" 2>&1
@@ -462,9 +462,11 @@ echo "times: package ${PKG_TIME} s, image ${IMAGE_TIME} s" \
      "($( [ "$IMAGE_TIME" -lt 10 ] && echo cached || echo built)), boot of" \
      "7 VMs ${BOOT} s, provisioning ${PROVISION} s," \
      "lab with teardown ${LAB_TIME} s, total ${TOTAL} s ($driver)"
+# The summary line in tests/check-all.sh's format, then the verdict.
+echo "$PASSED passed, $FAILED failed, 0 skipped"
 if [ "$FAILED" = 0 ]; then
-    echo "PASS: $PASSED passed, 0 failed"
+    echo "PASS"
     exit 0
 fi
-echo "FAIL: $PASSED passed, $FAILED failed"
+echo "FAIL"
 exit 1

@@ -53,6 +53,8 @@ systemctl daemon-reload
 systemctl enable ovn-ic.service
 systemctl restart ovn-ic.service
 
-# The topology: both zones' numbering must agree, hence the full list.
-LAB_ZONES="east west" LAB_WAIT=300 lab_topology "$zone"
+# The topology, in this host's NB: both zones' numbering must agree, hence
+# the full list.
+LAB_NB_DB=unix:/run/ovn/ovnnb_db.sock LAB_ZONES="east west" LAB_WAIT=300 \
+    lab_topology "$zone"
 ovn-nbctl show
