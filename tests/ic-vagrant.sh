@@ -14,7 +14,7 @@ test_vagrantfile_parses_and_names_seven_vms() {
 test_scripts_pass_shellcheck() {
     cd "$TOP_SRCDIR"
     check shellcheck -x -S warning vagrant/provision/*.sh \
-        utilities/ovn-ic-sandbox utilities/ovn-ic-lab.sh \
+        vagrant/make-box.sh tests/vagrant-boot.sh utilities/ovn-ic-sandbox utilities/ovn-ic-lab.sh \
         utilities/install-deps.sh tests/check-all.sh tests/run-tests.sh \
         .ci/run
 }

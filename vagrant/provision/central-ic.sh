@@ -3,10 +3,9 @@
 # schemas, and transit switch ts1.  Debian's own IC database services are
 # stopped: they would hold the same ports with upstream's schemas.
 set -eu
-# shellcheck source-path=SCRIPTDIR/../..
-# shellcheck source=utilities/ovn-ic-lab.sh
-. /vagrant/utilities/ovn-ic-lab.sh
-lab_install_packages
+# shellcheck source=vagrant/provision/common.sh
+. /vagrant/vagrant/provision/common.sh
+provision_packages openvswitch-common ovn-common iproute2
 systemctl disable --now ovn-ic-db.service ovn-ovsdb-server-ic-nb.service \
     ovn-ovsdb-server-ic-sb.service 2>/dev/null || true
 

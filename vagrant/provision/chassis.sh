@@ -6,10 +6,9 @@
 #   chassis.sh ZONE gw|worker CENTRAL_IP MY_IP
 set -eu
 zone=$1 role=$2 central_ip=$3 my_ip=$4
-# shellcheck source-path=SCRIPTDIR/../..
-# shellcheck source=utilities/ovn-ic-lab.sh
-. /vagrant/utilities/ovn-ic-lab.sh
-lab_install_packages
+# shellcheck source=vagrant/provision/common.sh
+. /vagrant/vagrant/provision/common.sh
+provision_packages openvswitch-switch ovn-host iproute2 iputils-ping tcpdump
 systemctl enable --now openvswitch-switch.service ovn-host.service
 
 mapfile -t ids < <(lab_chassis_ids "${role}_$zone" "$my_ip" \
