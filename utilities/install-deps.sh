@@ -7,12 +7,15 @@
 #   Data plane:    ping and tcpdump inside the lab's namespaces.
 #   Package:       dpkg-buildpackage, lintian and debootstrap for the
 #                  Debian package and its test (tests/ic-package.sh).
+#   Fuzzing:       clang with libFuzzer's runtime (libclang-rt-14-dev) and
+#                  llvm-symbolizer (llvm-14) for tests/fuzz/run-fuzz.sh.
 set -e
 PACKAGES="ovn-central ovn-host ovn-ic ovn-ic-db openvswitch-switch
     openvswitch-source autoconf automake libtool pkg-config make gcc
     python3 libssl-dev libevent-dev libcap-ng-dev libunbound-dev
     iproute2 iputils-ping tcpdump bc procps curl ruby shellcheck
-    dpkg-dev debhelper fakeroot lintian debootstrap git"
+    dpkg-dev debhelper fakeroot lintian debootstrap git
+    clang-14 libclang-rt-14-dev llvm-14"
 
 missing=
 for p in $PACKAGES; do
