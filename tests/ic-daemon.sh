@@ -103,7 +103,8 @@ test_database_goes_away_and_comes_back() {
     ic_sync
     check_eq 2 count_rows icsbctl list Datapath_Binding
     check_eq 2 count_rows nbctl west list Logical_Switch
-    grep -q "connection to .*icsb.sock lost" "$T/east-ic.log" ||
+    # Under IC_RBAC=1 the daemons reach IC-SB over SSL.
+    grep -Eq "connection to .*(icsb.sock|ssl:.*) lost" "$T/east-ic.log" ||
         fail "no log line for the lost connection"
 }
 
