@@ -258,6 +258,9 @@ test_default_paths_reach_ovn_appctl() {
 }
 
 test_raft_clustered_ic_databases() {
+    # The clusters are served without the SSL connection that IC_RBAC=1
+    # sets up (tests/ic-rbac.sh covers RBAC): this test runs without it.
+    local IC_RBAC=0
     local nb sb
     nb=$(start_cluster icnb "$SCHEMAS/ovn-ic-nb.ovsschema")
     sb=$(start_cluster icsb "$SCHEMAS/ovn-ic-sb.ovsschema")
@@ -372,6 +375,9 @@ test_pausing_the_global_writer_moves_the_role() {
 # session that holds the IC-SB lock, or into tables whose indexes refuse a
 # second copy (see ic/sync-cfg.h and ic/sync-port.h).  Three rounds.
 test_two_zones_started_at_once() {
+    # Each round destroys IC_SB_Global, and with it the connections that
+    # IC_RBAC=1 configures there: this test runs without RBAC.
+    local IC_RBAC=0
     ic_dbs_start
     zone_start east
     zone_start west
