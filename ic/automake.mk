@@ -5,6 +5,7 @@ ic_libic_la_SOURCES = \
 	ic/condmon.c ic/condmon.h \
 	ic/controller.c ic/controller.h \
 	ic/engine.c ic/engine.h \
+	ic/engine-default.c \
 	ic/step.h ic/steps.def \
 	ic/options.c ic/options.h \
 	ic/route-advertise.c ic/route-advertise.h \

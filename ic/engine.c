@@ -78,8 +78,9 @@ step_session(const struct ic_step *step, enum ic_db_id db)
     return db == IC_DB_ICSB && step->global_writer ? IC_SESSION_GLOBAL : db;
 }
 
-static size_t
-n_reads(const struct ic_step *step)
+/* Returns how many tables 'step' reads. */
+size_t
+ic_step_n_reads(const struct ic_step *step)
 {
     size_t n = 0;
     while (n < IC_MAX_READS && step->reads[n].table) {
@@ -103,7 +104,7 @@ static uint32_t
 step_sessions(const struct ic_step *step, bool writes)
 {
     uint32_t sessions = 0;
-    size_t n = writes ? n_writes(step) : n_reads(step);
+    size_t n = writes ? n_writes(step) : ic_step_n_reads(step);
     for (size_t i = 0; i < n; i++) {
         enum ic_db_id db = writes ? step->writes[i].db : step->reads[i].db;
         sessions |= 1u << step_session(step, db);
@@ -201,7 +202,7 @@ monitor_step(const struct ic_engine_io *io, const struct ic_step *step)
         io->monitor(io->aux, step_session(step, step->probes[i].db),
                     step->probes[i].table);
     }
-    for (size_t i = 0; i < n_reads(step); i++) {
+    for (size_t i = 0; i < ic_step_n_reads(step); i++) {
         io->monitor(io->aux, step_session(step, step->reads[i].db),
                     step->reads[i].table);
     }
@@ -217,7 +218,7 @@ monitor_step(const struct ic_engine_io *io, const struct ic_step *step)
 static void
 track_step(const struct ic_engine_io *io, const struct ic_step *step)
 {
-    for (size_t i = 0; i < n_reads(step); i++) {
+    for (size_t i = 0; i < ic_step_n_reads(step); i++) {
         const struct ic_read *read = &step->reads[i];
         if (step->tracks_changes || read->ignore[0]) {
             track_read(io, step_session(step, read->db), read);
@@ -253,73 +254,6 @@ ic_engine_create(const struct ic_step *const steps[], size_t n_steps,
     e->force = true;
     e->force_reason = "start";
     return e;
-}
-
-/* The steps of ic/steps.def, in order. */
-static const struct ic_step *const default_steps[] = {
-#define IC_STEP(NAME) &NAME,
-#include "ic/steps.def"
-#undef IC_STEP
-};
-
-/* Creates an engine over the steps of ic/steps.def. */
-struct ic_engine *
-ic_engine_create_default(const struct ic_engine_io *io,
-                         struct problem_set *problems)
-{
-    return ic_engine_create(default_steps, ARRAY_SIZE(default_steps), io,
-                            problems);
-}
-
-/* Writes to 'ds' the steps of ic/steps.def and the tables they read as a
- * Graphviz "dot" digraph: an edge from each table to every step it makes
- * run.  With 'node' (a step's name, or a table's as "DB_Table"), only the
- * part of the graph that node depends on.  Returns false, writing nothing,
- * if there is no such node. */
-bool
-ic_engine_dump_graph(const char *node, struct ds *ds)
-{
-    const struct ic_step *only = NULL;
-    bool node_is_table = false;
-    for (size_t i = 0; node && i < ARRAY_SIZE(default_steps); i++) {
-        const struct ic_step *step = default_steps[i];
-        if (!strcmp(step->name, node)) {
-            only = step;
-        }
-        for (size_t j = 0; j < n_reads(step); j++) {
-            char *name = xasprintf("%s_%s",
-                                   ic_db_id_name(step->reads[j].db),
-                                   step->reads[j].table->name);
-            node_is_table = node_is_table || !strcmp(name, node);
-            free(name);
-        }
-    }
-    if (node && !only && !node_is_table) {
-        return false;
-    }
-
-    ds_put_cstr(ds, "digraph \"ovn-ic\" {\n    rankdir=LR;\n");
-    if (node_is_table) {
-        ds_put_format(ds, "    \"%s\" [shape=box];\n", node);
-    }
-    for (size_t i = 0; !node_is_table && i < ARRAY_SIZE(default_steps);
-         i++) {
-        const struct ic_step *step = default_steps[i];
-        if (only && step != only) {
-            continue;
-        }
-        ds_put_format(ds, "    \"%s\" [shape=ellipse];\n", step->name);
-        for (size_t j = 0; j < n_reads(step); j++) {
-            ds_put_format(ds, "    \"%s_%s\" [shape=box];\n"
-                          "    \"%s_%s\" -> \"%s\";\n",
-                          ic_db_id_name(step->reads[j].db),
-                          step->reads[j].table->name,
-                          ic_db_id_name(step->reads[j].db),
-                          step->reads[j].table->name, step->name);
-        }
-    }
-    ds_put_cstr(ds, "}\n");
-    return true;
 }
 
 void
@@ -397,7 +331,7 @@ reads_changed(const struct ic_engine *e, struct ic_step_state *st,
 {
     const struct ic_step *step = st->step;
     uint32_t changed = 0;
-    for (size_t i = 0; i < n_reads(step); i++) {
+    for (size_t i = 0; i < ic_step_n_reads(step); i++) {
         const struct ic_read *read = &step->reads[i];
         int session = step_session(step, read->db);
         seqnos[i] = e->io.seqno(e->io.aux, session, read->table);
@@ -422,7 +356,7 @@ step_tracks_changes(const struct ic_step *step)
     if (step->tracks_changes) {
         return true;
     }
-    for (size_t i = 0; i < n_reads(step); i++) {
+    for (size_t i = 0; i < ic_step_n_reads(step); i++) {
         if (step->reads[i].ignore[0]) {
             return true;
         }
@@ -470,7 +404,7 @@ static void
 log_step_run(const struct ic_step_ctx *ctx)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
-    for (size_t j = 0; j < n_reads(ctx->step); j++) {
+    for (size_t j = 0; j < ic_step_n_reads(ctx->step); j++) {
         if (ctx->changed & (1u << j)) {
             ds_put_format(&s, " %s:%s",
                           ic_db_id_name(ctx->step->reads[j].db),
@@ -494,7 +428,7 @@ step_ctx_init(struct ic_step_ctx *ctx, const struct ic_engine *e,
     memset(ctx, 0, sizeof *ctx);
     ctx->step = step;
     ctx->state = st->state;
-    for (size_t i = 0; i < n_reads(step); i++) {
+    for (size_t i = 0; i < ic_step_n_reads(step); i++) {
         enum ic_db_id db = step->reads[i].db;
         ctx->idls[db] = e->io.idl(e->io.aux, step_session(step, db));
     }
@@ -705,7 +639,7 @@ ic_engine_format(const struct ic_engine *e, struct ds *out)
                       step->description,
                       step->global_writer ? " (global writer)" : "");
         ds_put_cstr(out, "    reads:");
-        for (size_t j = 0; j < n_reads(step); j++) {
+        for (size_t j = 0; j < ic_step_n_reads(step); j++) {
             ds_put_format(out, " %s:%s",
                           ic_session_name(step_session(step,
                                                        step->reads[j].db)),
@@ -839,7 +773,7 @@ static size_t
 read_index(const struct ic_step *step, enum ic_db_id db,
            const struct ovsdb_idl_table_class *table)
 {
-    for (size_t i = 0; i < n_reads(step); i++) {
+    for (size_t i = 0; i < ic_step_n_reads(step); i++) {
         if (step->reads[i].db == db && step->reads[i].table == table) {
             return i;
         }

@@ -96,6 +96,7 @@ struct ic_engine *ic_engine_create(const struct ic_step *const steps[],
 struct ic_engine *ic_engine_create_default(const struct ic_engine_io *,
                                            struct problem_set *);
 bool ic_engine_dump_graph(const char *node, struct ds *);
+size_t ic_step_n_reads(const struct ic_step *);
 void ic_engine_destroy(struct ic_engine *);
 
 void ic_engine_force_recompute(struct ic_engine *, const char *reason);

@@ -281,7 +281,9 @@ test_raft_clustered_ic_databases() {
     leader=$(cluster_leader icsb OVN_IC_Southbound)
     stop_pidfile "$T/icsb$leader.pid"
     icnbctl ts-add ts2
-    ic_sync
+    # Finding the new leader takes OVS's reconnect back-off (1 s doubling
+    # to 8 s per member tried), as tests/ic-faults.sh measures: up to 60 s.
+    WAIT_SECONDS=60 ic_sync
     check_eq 2 count_rows nbctl east list Logical_Switch
     check_eq 2 count_rows nbctl west list Logical_Switch
     check_eq 2 count_distinct icsbctl tunnel_key Datapath_Binding \
