@@ -90,17 +90,7 @@ publish_tsp(struct port_view *v, const struct icnbrec_transit_switch *ts,
         }
         VLOG_INFO("publishing transit switch port %s on %s (key %"PRIu32")",
                   tsp->name, ts->name, key);
-        isb = icsbrec_port_binding_insert(ctx->icsb_txn);
-        icsbrec_port_binding_set_logical_port(isb, tsp->name);
-        icsbrec_port_binding_set_transit_switch(isb, ts->name);
-        icsbrec_port_binding_set_availability_zone(isb, ctx->az);
-        row_set_zone_name(&isb->header_,
-                          &icsbrec_port_binding_col_availability_zone_name,
-                          ctx->az);
-        icsbrec_port_binding_set_tunnel_key(isb, key);
-        if (v->has_pb_type) {
-            icsbrec_port_binding_set_type(isb, "transit-switch-port");
-        }
+        isb = sync_port_insert_binding(v, tsp->name, ts->name, key);
         if (icsbrec_server_has_port_binding_table_col_nb_ic_uuid(
                 ctx->icsb_idl)) {
             icsbrec_port_binding_set_nb_ic_uuid(isb, &ts->header_.uuid, 1);

@@ -104,6 +104,9 @@ bool sync_port_is_tsp_mirror(const struct nbrec_logical_switch_port *);
 void sync_port_set_requested_tnl_key(
     const struct nbrec_logical_switch_port *, int64_t key);
 bool sync_port_chassis_is_remote(const struct sbrec_chassis *);
+const struct icsbrec_port_binding *sync_port_insert_binding(
+    const struct port_view *, const char *name, const char *ts,
+    uint32_t key);
 
 /* IC-NB Transit_Switch_Port -> IC-SB Port_Binding and NB switch ports
  * marked options:interconn-tsp (ic/sync-port-tsp.c).  Returns false if

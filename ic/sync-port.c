@@ -317,17 +317,7 @@ publish_local_port(struct port_view *v, const char *ts,
         }
         VLOG_INFO("publishing port %s on transit switch %s (key %"PRIu32")",
                   lsp->name, ts, key);
-        isb = icsbrec_port_binding_insert(ctx->icsb_txn);
-        icsbrec_port_binding_set_logical_port(isb, lsp->name);
-        icsbrec_port_binding_set_transit_switch(isb, ts);
-        icsbrec_port_binding_set_availability_zone(isb, ctx->az);
-        row_set_zone_name(&isb->header_,
-                          &icsbrec_port_binding_col_availability_zone_name,
-                          ctx->az);
-        icsbrec_port_binding_set_tunnel_key(isb, key);
-        if (v->has_pb_type) {
-            icsbrec_port_binding_set_type(isb, "transit-switch-port");
-        }
+        isb = sync_port_insert_binding(v, lsp->name, ts, key);
     } else {
         shash_find_and_delete(stale, lsp->name);
     }
@@ -394,6 +384,28 @@ sync_local_ports(struct port_view *v)
     }
     shash_destroy(&stale);
     return complete;
+}
+
+/* Inserts this zone's IC-SB Port_Binding of port 'name' on transit switch
+ * 'ts' with tunnel key 'key', and returns it. */
+const struct icsbrec_port_binding *
+sync_port_insert_binding(const struct port_view *v, const char *name,
+                         const char *ts, uint32_t key)
+{
+    const struct sync_port_ctx *ctx = v->ctx;
+    const struct icsbrec_port_binding *isb
+        = icsbrec_port_binding_insert(ctx->icsb_txn);
+    icsbrec_port_binding_set_logical_port(isb, name);
+    icsbrec_port_binding_set_transit_switch(isb, ts);
+    icsbrec_port_binding_set_availability_zone(isb, ctx->az);
+    row_set_zone_name(&isb->header_,
+                      &icsbrec_port_binding_col_availability_zone_name,
+                      ctx->az);
+    icsbrec_port_binding_set_tunnel_key(isb, key);
+    if (v->has_pb_type) {
+        icsbrec_port_binding_set_type(isb, "transit-switch-port");
+    }
+    return isb;
 }
 
 /* Other zones' ports -> NB remote switch ports and SB bindings. */
