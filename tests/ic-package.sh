@@ -91,23 +91,8 @@ pkg_build() {
     PKG_DEB=$(find "$dir" -maxdepth 1 -name 'ovn-interconnect_*.deb' | head -1)
 }
 
-# pkg_mirrors: prints "URI SUITE" for each of this machine's apt sources
-# that serves Debian 12's main component for this architecture, as apt
-# itself reports them.
-pkg_mirrors() {
-    local arch
-    arch=$(dpkg --print-architecture)
-    apt-cache policy | awk -v suite="$PKG_SUITE" -v arch="$arch" '
-        / Packages$/ { uri = $2; dist = $3; next }
-        /^ *release / {
-            if (uri != "" && $0 ~ /o=Debian,/ && $0 ~ ",n=" suite &&
-                $0 ~ /,c=main,/ && $0 ~ ",b=" arch) {
-                sub("/main$", "", dist)
-                print uri, dist
-            }
-            uri = ""
-        }' | sort -u
-}
+# shellcheck source=utilities/debian-mirrors.sh
+. "$TOP_SRCDIR/utilities/debian-mirrors.sh"
 
 # pkg_chroot COMMAND...: runs COMMAND in the test's root with a clean
 # environment (the test library's OVS_RUNDIR and friends stay outside).
@@ -152,7 +137,7 @@ pkg_base_tarball() {
     command -v debootstrap > /dev/null ||
         pkg_skip "no debootstrap (apt install debootstrap)"
     local mirrors mirror
-    mirrors=$(pkg_mirrors)
+    mirrors=$(debian_mirrors "$PKG_SUITE")
     mirror=$(echo "$mirrors" | awk -v s="$PKG_SUITE" '$2 == s {print $1; exit}')
     [ -n "$mirror" ] || pkg_skip "no Debian 12 mirror among apt's sources"
     curl -sf -o /dev/null --max-time 20 "$mirror/dists/$PKG_SUITE/Release" ||

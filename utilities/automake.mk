@@ -27,4 +27,5 @@ utilities/ovn-ic.service: utilities/ovn-ic.service.in Makefile
 CLEANFILES += utilities/ovn-ic.service
 dist_pkgdata_DATA += utilities/ovn-ic.default
 EXTRA_DIST += utilities/ovn-ic.service.in utilities/ovn-ic-lab.sh \
-	utilities/ovn-ic-sandbox utilities/install-deps.sh
+	utilities/ovn-ic-sandbox utilities/install-deps.sh \
+	utilities/debian-mirrors.sh

@@ -37,21 +37,8 @@ msg() {
     echo "make-box: $*" >&2
 }
 
-# mirrors: "URI SUITE" of this machine's apt sources for Debian 12's main.
-mirrors() {
-    local arch
-    arch=$(dpkg --print-architecture)
-    apt-cache policy | awk -v suite="$suite" -v arch="$arch" '
-        / Packages$/ { uri = $2; dist = $3; next }
-        /^ *release / {
-            if (uri != "" && $0 ~ /o=Debian,/ && $0 ~ ",n=" suite &&
-                $0 ~ /,c=main,/ && $0 ~ ",b=" arch) {
-                sub("/main$", "", dist)
-                print uri, dist
-            }
-            uri = ""
-        }' | sort -u
-}
+# shellcheck source=utilities/debian-mirrors.sh
+. "$(dirname "$(realpath "$0")")/../utilities/debian-mirrors.sh"
 
 in_root() {
     chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
@@ -76,7 +63,7 @@ base=$out/$suite-vm-root.tar.gz
 if [ ! -f "$base" ]; then
     command -v debootstrap > /dev/null ||
         { msg "no debootstrap (apt-get install debootstrap)"; exit 1; }
-    srcs=$(mirrors)
+    srcs=$(debian_mirrors "$suite")
     mirror=$(echo "$srcs" | awk -v s="$suite" '$2 == s {print $1; exit}')
     [ -n "$mirror" ] || { msg "no Debian 12 mirror among apt's sources"; exit 1; }
     msg "debootstrap $suite (once per machine)"
