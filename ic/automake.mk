@@ -11,6 +11,7 @@ ic_libic_la_SOURCES = \
 	ic/route-advertise.c ic/route-advertise.h \
 	ic/route-dynamic.c ic/route-dynamic.h \
 	ic/route-incremental.c ic/route-incremental.h \
+	ic/route-owners.c ic/route-owners.h \
 	ic/route-learn.c ic/route-learn.h \
 	ic/route-log.h \
 	ic/route-overlap.c ic/route-overlap.h \

@@ -10,6 +10,7 @@
 
 #include "ic/condmon.h"
 #include "ic/engine.h"
+#include "ic/route-owners.h"
 #include "lib/ic-db.h"
 #include "lib/metrics.h"
 #include "lib/ovn-ic-nb-idl.h"
@@ -35,6 +36,7 @@ struct ic_controller {
     struct ic_db *sessions[IC_N_SESSIONS];
     struct ic_engine *engine;
     struct ic_condmon *condmon;
+    struct route_owners *route_owners;  /* The route step's NB session. */
     struct problem_set problems;
 
     bool paused;
@@ -63,6 +65,12 @@ static void
 io_track(void *c, int s, const struct ovsdb_idl_column *column)
 {
     ovsdb_idl_track_add_column(ic_db_idl(session(c, s)), column);
+}
+
+static void
+io_omit(void *c, int s, const struct ovsdb_idl_column *column)
+{
+    ovsdb_idl_omit(ic_db_idl(session(c, s)), column);
 }
 
 static struct ovsdb_idl *
@@ -212,6 +220,7 @@ cmd_status_show(struct unixctl_conn *conn, int argc OVS_UNUSED,
     ds_put_format(&s, "health: %s\n", healthy ? "ok" : ds_cstr(&reason));
     format_engine(c, &s);
     ic_engine_format_status(c->engine, &s);
+    route_owners_format_status(c->route_owners, &s);
     ds_put_format(&s, "problems: %"PRIuSIZE"\n",
                   problems_count(&c->problems));
     problems_format(&c->problems, &s);
@@ -277,6 +286,7 @@ ic_controller_create(const struct ic_controller_options *opts)
     static const struct ic_engine_io io = {
         .monitor = io_monitor,
         .track = io_track,
+        .omit = io_omit,
         .idl = io_idl,
         .seqno = io_seqno,
         .changed_beyond_ignored = io_changed_beyond_ignored,
@@ -286,6 +296,8 @@ ic_controller_create(const struct ic_controller_options *opts)
     };
     struct ic_engine_io this_io = io;
     this_io.aux = c;
+    c->route_owners = route_owners_create(opts->nb_remote);
+    route_owners_set_default(c->route_owners);
     c->engine = ic_engine_create_default(&this_io, &c->problems);
     c->condmon = ic_condmon_create(opts->monitor_all);
 
@@ -319,6 +331,7 @@ ic_controller_destroy(struct ic_controller *c)
 {
     if (c) {
         ic_engine_destroy(c->engine);
+        route_owners_destroy(c->route_owners);
         ic_condmon_destroy(c->condmon);
         problems_destroy(&c->problems);
         for (int i = 0; i < IC_N_SESSIONS; i++) {
@@ -348,6 +361,10 @@ update_probe_intervals(struct ic_controller *c)
             ic_db_set_probe_interval(c->sessions[i],
                                      ms && ms < 1000 ? 1000 : ms);
         }
+    }
+    if (zone >= 0) {
+        route_owners_set_probe_interval(c->route_owners,
+                                        zone && zone < 1000 ? 1000 : zone);
     }
 }
 
@@ -439,6 +456,7 @@ ic_controller_run(struct ic_controller *c)
                                       "a transaction failed");
         }
     }
+    route_owners_run(c->route_owners);
     update_probe_intervals(c);
     update_locks(c);
     ic_engine_set_unsettled(c->engine,
@@ -464,6 +482,7 @@ ic_controller_wait(const struct ic_controller *c)
     for (int i = 0; i < IC_N_SESSIONS; i++) {
         ic_db_wait(c->sessions[i]);
     }
+    route_owners_wait(c->route_owners);
 }
 
 bool

@@ -25,6 +25,7 @@ struct ic_step_state {
     const struct ic_step *step;
     void *state;                /* From the step's 'create'. */
     unsigned int seqnos[IC_MAX_READS]; /* Read seqnos at the last run. */
+    unsigned int own_seqno;     /* 'own_seqno' at the last run. */
     bool ever_ran;              /* False also after a skipped pass. */
     bool complete;              /* Result of the last run. */
     bool lost_changes;          /* Tracked changes were cleared unseen. */
@@ -251,6 +252,15 @@ ic_engine_create(const struct ic_step *const steps[], size_t n_steps,
     for (size_t i = 0; i < n_steps; i++) {
         track_step(io, steps[i]);
     }
+    /* Last, since tracking a column replicates it. */
+    for (size_t i = 0; i < n_steps; i++) {
+        const struct ic_step *step = steps[i];
+        for (size_t j = 0; j < IC_MAX_COLUMNS && step->own_columns[j].column;
+             j++) {
+            io->omit(io->aux, step_session(step, step->own_columns[j].db),
+                     step->own_columns[j].column);
+        }
+    }
     e->force = true;
     e->force_reason = "start";
     return e;
@@ -464,6 +474,11 @@ run_steps(struct ic_engine *e, struct ovsdb_idl_txn *txns[IC_N_SESSIONS],
         const struct ic_step *step = st->step;
         unsigned int seqnos[IC_MAX_READS];
         uint32_t changed = reads_changed(e, st, seqnos);
+        unsigned int own_seqno = (step->own_seqno
+                                  ? step->own_seqno(st->state) : 0);
+        if (own_seqno != st->own_seqno) {
+            changed |= 1u << IC_MAX_READS;
+        }
 
         if ((step->global_writer && !global_writer)
             || (step->needs_az && !az)) {
@@ -483,6 +498,9 @@ run_steps(struct ic_engine *e, struct ovsdb_idl_txn *txns[IC_N_SESSIONS],
          * changing to new monitor conditions waits like one that cannot
          * write: it would see a partial view. */
         if ((writes | step_sessions(step, false)) & e->unsettled) {
+            writable = false;
+        }
+        if (step->own_busy && step->own_busy(st->state)) {
             writable = false;
         }
         if (!writable) {
@@ -518,6 +536,7 @@ run_steps(struct ic_engine *e, struct ovsdb_idl_txn *txns[IC_N_SESSIONS],
         st->n_runs++;
         st->ever_ran = true;
         memcpy(st->seqnos, seqnos, sizeof st->seqnos);
+        st->own_seqno = own_seqno;
         all_complete = all_complete && st->complete;
         *ran |= writes;
         if (step->find_az) {
@@ -832,7 +851,7 @@ bool
 ic_step_changed_only(const struct ic_step_ctx *ctx,
                      const struct ic_table_ref tables[], size_t n)
 {
-    uint32_t allowed = 0;
+    uint32_t allowed = 1u << IC_MAX_READS;  /* The step's own session. */
     for (size_t i = 0; i < n; i++) {
         size_t j = read_index(ctx->step, tables[i].db, tables[i].table);
         ovs_assert(j != SIZE_MAX);

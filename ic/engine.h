@@ -71,6 +71,11 @@ struct ic_engine_io {
     void (*track)(void *aux, int session,
                   const struct ovsdb_idl_column *column);
 
+    /* At creation, after 'monitor' and 'track': do not replicate 'column'
+     * (see ovsdb_idl_omit()). */
+    void (*omit)(void *aux, int session,
+                 const struct ovsdb_idl_column *column);
+
     /* The session's IDL, handed to the steps. */
     struct ovsdb_idl *(*idl)(void *aux, int session);
 

@@ -17,6 +17,7 @@
 
 #include "ic/route-learn.h"
 #include "ic/route-log.h"
+#include "ic/route-owners.h"
 #include "ic/route-state.h"
 #include "ic/sync-az.h"
 #include "ic/sync-route.h"
@@ -295,8 +296,14 @@ adv_full(struct sync_route_state *st)
             if (!r->advertises) {
                 continue;
             }
-            for (size_t i = 0; i < r->lr->n_static_routes; i++) {
-                adv_static(st, r, r->lr->static_routes[i]);
+            const struct owned_route *o;
+            ROUTE_OWNED_FOR_EACH (o, route_owners_of_router(
+                                      ctx->owners, &r->lr->header_.uuid)) {
+                const struct nbrec_logical_router_static_route *sr
+                    = route_static_row(ctx, &o->route);
+                if (sr) {
+                    adv_static(st, r, sr);
+                }
             }
             adv_connected(st, r);
             struct dyn_prefix *dp;

@@ -25,11 +25,13 @@
 #include <string.h>
 
 #include "hash.h"
+#include "hmapx.h"
 
 #include "ic/route-advertise.h"
 #include "ic/route-dynamic.h"
 #include "ic/route-learn.h"
 #include "ic/route-log.h"
+#include "ic/route-owners.h"
 #include "ic/route-state.h"
 #include "ic/sync-az.h"
 #include "ic/sync-route.h"
@@ -124,134 +126,22 @@ structure_unchanged(const struct sync_route_ctx *ctx)
     return true;
 }
 
-/* Returns true if 'lr' holds 'sr'.  The IDL keeps a set column in the
- * order of the set, by UUID, so a binary search finds it without walking
- * all of a router's routes. */
+/* Finds the router of new static route 'sr' in the index.  Returns false
+ * if several routers hold it, which needs a full run; otherwise '*lr' is
+ * its router, or NULL if the index or the main replica does not know it
+ * yet. */
 static bool
-router_holds_static(const struct nbrec_logical_router *lr,
-                    const struct nbrec_logical_router_static_route *sr)
+static_route_owner(const struct sync_route_state *st,
+                   const struct nbrec_logical_router_static_route *sr,
+                   const struct nbrec_logical_router **lr)
 {
-    size_t lo = 0, hi = lr->n_static_routes;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int cmp = uuid_compare_3way(&lr->static_routes[mid]->header_.uuid,
-                                    &sr->header_.uuid);
-        if (!cmp) {
-            return lr->static_routes[mid] == sr;
-        } else if (cmp < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return false;
-}
-
-/* Finds the owners of new static routes among the routers whose static
- * route set changed in this run.  With few new routes, a binary search in
- * each such router; with many (a cold start learns tens of thousands of
- * routes over a thousand routers in one run), a search in every router
- * for every route would be quadratic, so the routers' routes are hashed
- * once instead. */
-struct owner_finder {
-    const struct sync_route_ctx *ctx;
-    struct ptr_array routers;           /* Their static_routes changed. */
-    struct hmap by_route;               /* struct owner_node, if built. */
-    bool hashed;
-};
-
-struct owner_node {
-    struct hmap_node node;              /* By the route row's address. */
-    const struct nbrec_logical_router_static_route *sr;
-    const struct nbrec_logical_router *lr;
-};
-
-static void
-owner_finder_init(struct owner_finder *of, const struct sync_route_ctx *ctx)
-{
-    of->ctx = ctx;
-    memset(&of->routers, 0, sizeof of->routers);
-    hmap_init(&of->by_route);
-    of->hashed = false;
-
-    size_t n_routes = 0;
-    const struct nbrec_logical_router *lr;
-    NBREC_LOGICAL_ROUTER_FOR_EACH_TRACKED (lr, ctx->nb_idl) {
-        if (nbrec_logical_router_is_updated(
-                lr, NBREC_LOGICAL_ROUTER_COL_STATIC_ROUTES)) {
-            ptr_array_push(&of->routers, lr);
-            n_routes += lr->n_static_routes;
-        }
-    }
-    size_t n_new = 0;
-    const struct nbrec_logical_router_static_route *sr;
-    NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
-        n_new += nbrec_logical_router_static_route_is_new(sr);
-    }
-
-    /* About 16 comparisons per binary search. */
-    if (n_new * of->routers.n * 16 > 2 * n_routes) {
-        of->hashed = true;
-        for (size_t i = 0; i < of->routers.n; i++) {
-            const struct nbrec_logical_router *r = of->routers.p[i];
-            for (size_t j = 0; j < r->n_static_routes; j++) {
-                struct owner_node *on = xmalloc(sizeof *on);
-                on->sr = r->static_routes[j];
-                on->lr = r;
-                hmap_insert(&of->by_route, &on->node,
-                            hash_pointer(on->sr, 0));
-            }
-        }
-    }
-}
-
-static void
-owner_finder_destroy(struct owner_finder *of)
-{
-    struct owner_node *on;
-    HMAP_FOR_EACH_POP (on, node, &of->by_route) {
-        free(on);
-    }
-    hmap_destroy(&of->by_route);
-    free(of->routers.p);
-}
-
-/* Returns the router that holds new static route 'sr', one of the routers
- * whose static route set changed, or NULL. */
-static const struct nbrec_logical_router *
-static_route_owner(const struct owner_finder *of,
-                   const struct nbrec_logical_router_static_route *sr)
-{
-    if (of->hashed) {
-        const struct owner_node *on;
-        HMAP_FOR_EACH_WITH_HASH (on, node, hash_pointer(sr, 0),
-                                 &of->by_route) {
-            if (on->sr == sr) {
-                return on->lr;
-            }
-        }
-        return NULL;
-    }
-    for (size_t i = 0; i < of->routers.n; i++) {
-        if (router_holds_static(of->routers.p[i], sr)) {
-            return of->routers.p[i];
-        }
-    }
-
-    /* In case the order is ever not so. */
-    const struct nbrec_logical_router *lr;
-    NBREC_LOGICAL_ROUTER_FOR_EACH_TRACKED (lr, of->ctx->nb_idl) {
-        for (size_t i = 0; i < lr->n_static_routes; i++) {
-            if (lr->static_routes[i] == sr) {
-                static struct vlog_rate_limit rl
-                    = VLOG_RATE_LIMIT_INIT(1, 60);
-                VLOG_WARN_RL(&rl, "static routes of router %s are not in "
-                             "UUID order", lr->name);
-                return lr;
-            }
-        }
-    }
-    return NULL;
+    const struct uuid *router;
+    size_t n = route_owners_count(st->ctx->owners, &sr->header_.uuid,
+                                  &router);
+    *lr = n == 1 ? nbrec_logical_router_get_for_uuid(st->ctx->nb_idl,
+                                                     router)
+                 : NULL;
+    return n <= 1;
 }
 
 static bool
@@ -260,12 +150,11 @@ static_route_new(struct sync_route_state *st,
                  const struct nbrec_logical_router_static_route *sr)
 {
     if (!lr) {
-        return true;            /* In no router: the database drops it. */
+        /* In no router, or not one known yet: wait for the index. */
+        route_orphan_add(st, &sr->header_.uuid);
+        return true;
     }
     struct ic_router *r = route_router_find(st, lr);
-    if (r) {
-        r->n_statics_new++;
-    }
     if (smap_get(&sr->external_ids, "ic-learned-route")) {
         learned_link_row(st, lr, sr);
         return true;
@@ -288,6 +177,9 @@ static_route_gone(struct sync_route_state *st,
 {
     /* By UUID, not by what the row says it is: that may have changed. */
     const struct uuid *uuid = &sr->header_.uuid;
+    if (route_orphan_remove(st, uuid)) {
+        return true;
+    }
     if (learn_nb_route_gone(st, uuid)) {
         return true;
     }
@@ -314,25 +206,34 @@ route_gone(struct sync_route_state *st, const struct icsbrec_route *route)
     return route_unlearn(st, route);
 }
 
-/* True if every router's static route set changed by what this run saw
- * come and go, and not otherwise (a route moved between routers, or added
- * to a second one, changes no static route row).  Then takes the new sizes
- * as the reference for the next run. */
+/* Handles a change the index of routers' static routes saw.  'new_rows'
+ * holds the static routes new in this run, which have been handled.
+ * Returns false if the change needs a full run. */
 static bool
-static_route_counts_add_up(struct sync_route_state *st)
+owner_change(struct sync_route_state *st, const struct route_owner_change *c,
+             const struct hmapx *new_rows)
 {
-    struct ic_router *r;
-    HMAP_FOR_EACH (r, node, &st->routers) {
-        if (r->lr->n_static_routes
-            != r->n_statics + r->n_statics_new - r->n_statics_gone) {
-            return false;
-        }
+    const struct sync_route_ctx *ctx = st->ctx;
+    const struct nbrec_logical_router_static_route *sr
+        = route_static_row(ctx, &c->route);
+    bool present = (sr && !nbrec_logical_router_static_route_is_deleted(sr)
+                    && !hmapx_contains(new_rows, sr));
+    if (!c->added) {
+        learn_route_left(st, &c->route);
+        const struct uuid *router;
+        /* Still in another router: taken out of one of several. */
+        return !(present && !UUID_NODE_FIND(&st->orphans, &c->route,
+                                                 struct uuid_node, node)
+                 && route_owners_count(ctx->owners, &c->route, &router));
     }
-    HMAP_FOR_EACH (r, node, &st->routers) {
-        r->n_statics = r->lr->n_static_routes;
-        r->n_statics_new = r->n_statics_gone = 0;
+    if (!present) {
+        return true;            /* The row will come, as a new one. */
     }
-    return true;
+    if (!route_orphan_remove(st, &c->route)) {
+        return false;           /* Moved, or added to a second router. */
+    }
+    const struct nbrec_logical_router *lr;
+    return static_route_owner(st, sr, &lr) && static_route_new(st, lr, sr);
 }
 
 /* Updates the state from the tracked changes.  Returns false if a full run
@@ -349,25 +250,33 @@ route_incremental_run(struct sync_route_state *st)
      * row replaced by another with the same key is settled without a full
      * run.  Rows that came and went unseen are skipped; if one of them was
      * ours, the pending count below tells. */
-    struct owner_finder of;
-    owner_finder_init(&of, ctx);
-    for (int pass = 0; pass < 2; pass++) {
+    struct hmapx new_rows = HMAPX_INITIALIZER(&new_rows);
+    bool ok = true;
+    for (int pass = 0; ok && pass < 2; pass++) {
         const struct nbrec_logical_router_static_route *sr;
         NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
             bool is_new = nbrec_logical_router_static_route_is_new(sr);
             bool is_deleted
                 = nbrec_logical_router_static_route_is_deleted(sr);
-            if (pass == 0 ? is_deleted && !is_new
-                            && !static_route_gone(st, sr)
+            const struct nbrec_logical_router *lr;
+            if (pass == 0
+                ? is_deleted && !is_new && !static_route_gone(st, sr)
                 : is_new && !is_deleted
-                  && !static_route_new(st, static_route_owner(&of, sr),
-                                       sr)) {
-                owner_finder_destroy(&of);
-                return false;
+                  && (!hmapx_add(&new_rows, CONST_CAST(void *, sr))
+                      || !static_route_owner(st, sr, &lr)
+                      || !static_route_new(st, lr, sr))) {
+                ok = false;
+                break;
             }
         }
     }
-    owner_finder_destroy(&of);
+    for (size_t i = 0; ok && i < st->n_owner_changes; i++) {
+        ok = owner_change(st, &st->owner_changes[i], &new_rows);
+    }
+    hmapx_destroy(&new_rows);
+    if (!ok) {
+        return false;
+    }
     for (int pass = 0; pass < 2; pass++) {
         const struct sbrec_learned_route *row;
         SBREC_LEARNED_ROUTE_FOR_EACH_TRACKED (row, ctx->sb_idl) {
@@ -392,6 +301,5 @@ route_incremental_run(struct sync_route_state *st)
         }
     }
 
-    /* Every row inserted by an earlier run must have been seen back. */
-    return !st->n_pending && static_route_counts_add_up(st);
+    return true;
 }

@@ -18,6 +18,7 @@
 #include "ic/route-dynamic.h"
 #include "ic/route-log.h"
 #include "ic/route-overlap.h"
+#include "ic/route-owners.h"
 #include "ic/route-state.h"
 #include "ic/sync-az.h"
 #include "ic/sync-route.h"
@@ -26,6 +27,7 @@
 #include "lib/problems.h"
 #include "lib/remote-input.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/json.h"
 #include "hash.h"
 #include "smap.h"
 #include "uuid.h"
@@ -238,20 +240,29 @@ nb_delete(struct sync_route_state *st, const struct nbrec_logical_router *lr,
     }
 }
 
+/* Takes 'c' out of the routes in transit, if it is in. */
+static void
+candidate_leave_transit(struct sync_route_state *st,
+                        struct learn_candidate *c)
+{
+    if (c->in_transit) {
+        hmap_remove(&st->in_transit, &c->transit.node);
+        c->in_transit = false;
+    }
+}
+
 /* Forgets candidate 'c', and removes its NB route if it has one. */
 static void
 candidate_remove(struct sync_route_state *st, struct learn_candidate *c)
 {
     struct ic_router *r = c->router;
     if (c->nb_row) {
-        if (nbrec_logical_router_static_route_is_deleted(c->nb_row)) {
-            /* Gone already, in this batch of changes. */
-            r->n_statics_gone++;
-        } else {
+        if (!nbrec_logical_router_static_route_is_deleted(c->nb_row)) {
             nb_delete(st, r->lr, c->nb_row);
         }
         hmap_remove(&st->cand_by_nb, &c->by_nb.node);
     }
+    candidate_leave_transit(st, c);
     if (candidate_wanted(c)) {
         st->n_learned--;
     }
@@ -285,6 +296,7 @@ learned_link_row(struct sync_route_state *st,
     if (c && !c->nb_row && candidate_wanted(c)) {
         c->nb_row = sr;
         route_state_seen_back(st, &c->pending);
+        candidate_leave_transit(st, c);
         uuid_node_insert(&st->cand_by_nb, &c->by_nb, &sr->header_.uuid);
         hmapx_add(&st->dirty_learned, c);
     } else {
@@ -381,36 +393,60 @@ learn_full(struct sync_route_state *st)
 
     const struct nbrec_logical_router *lr;
     NBREC_LOGICAL_ROUTER_FOR_EACH (lr, ctx->nb_idl) {
-        for (size_t i = 0; i < lr->n_static_routes; i++) {
+        const struct owned_route *o;
+        ROUTE_OWNED_FOR_EACH (o, route_owners_of_router(ctx->owners,
+                                                        &lr->header_.uuid)) {
             const struct nbrec_logical_router_static_route *sr
-                = lr->static_routes[i];
-            if (smap_get(&sr->external_ids, "ic-learned-route")) {
+                = route_static_row(ctx, &o->route);
+            if (sr && smap_get(&sr->external_ids, "ic-learned-route")) {
                 learned_link_row(st, lr, sr);
             }
         }
     }
 }
 
-/* Writes what candidate 'c' says into NB static route 'sr', which is
- * 'new_row' if this transaction inserts it: then whole columns, since key
- * updates of a new row cost the transaction one more operation per row
- * (the IDL sends them as a "mutate" after the "insert"). */
-static void
-write_learned_route(const struct nbrec_logical_router_static_route *sr,
-                    const struct learn_candidate *c, bool new_row)
+/* Returns the columns of a new NB static route for candidate 'c', to
+ * 'prefix' via 'nexthop', as the JSON of an OVSDB row. */
+static struct json *
+learned_route_json(const struct learn_candidate *c, const char *prefix,
+                   const char *nexthop)
 {
     char uuid[UUID_LEN + 1];
     snprintf(uuid, sizeof uuid, UUID_FMT, UUID_ARGS(&c->route->header_.uuid));
-    if (new_row) {
-        const struct smap ids = SMAP_CONST1(&ids, "ic-learned-route", uuid);
-        nbrec_logical_router_static_route_set_external_ids(sr, &ids);
-        const struct smap options = (route_is_override_connected(c->route)
-            ? SMAP_CONST2(&options, "origin", c->route->origin,
-                          ROUTE_OVERRIDE_CONNECTED, "true")
-            : SMAP_CONST1(&options, "origin", c->route->origin));
-        nbrec_logical_router_static_route_set_options(sr, &options);
-        return;
+
+    struct json *row = json_object_create();
+    json_object_put_string(row, "ip_prefix", prefix);
+    json_object_put_string(row, "nexthop", nexthop);
+    if (c->route_table[0]) {
+        json_object_put_string(row, "route_table", c->route_table);
     }
+    struct json *ids = json_array_create_empty();
+    json_array_add(ids, json_array_create_2(
+                       json_string_create("ic-learned-route"),
+                       json_string_create(uuid)));
+    json_object_put(row, "external_ids", json_array_create_2(
+                        json_string_create("map"), ids));
+    struct json *options = json_array_create_empty();
+    json_array_add(options, json_array_create_2(
+                       json_string_create("origin"),
+                       json_string_create(c->route->origin)));
+    if (route_is_override_connected(c->route)) {
+        json_array_add(options, json_array_create_2(
+                           json_string_create(ROUTE_OVERRIDE_CONNECTED),
+                           json_string_create("true")));
+    }
+    json_object_put(row, "options", json_array_create_2(
+                        json_string_create("map"), options));
+    return row;
+}
+
+/* Writes what candidate 'c' says into its NB static route 'sr'. */
+static void
+write_learned_route(const struct nbrec_logical_router_static_route *sr,
+                    const struct learn_candidate *c)
+{
+    char uuid[UUID_LEN + 1];
+    snprintf(uuid, sizeof uuid, UUID_FMT, UUID_ARGS(&c->route->header_.uuid));
     const char *cur = smap_get(&sr->external_ids, "ic-learned-route");
     if (!cur || strcmp(cur, uuid)) {
         nbrec_logical_router_static_route_update_external_ids_setkey(
@@ -437,12 +473,14 @@ write_learned_route(const struct nbrec_logical_router_static_route *sr,
 void
 learn_write(struct sync_route_state *st)
 {
+    struct route_owners *owners = st->ctx->owners;
     for (size_t i = 0; i < st->n_nb_deletes; i++) {
         const struct nb_delete *d = &st->nb_deletes[i];
         if (nbrec_logical_router_static_route_is_deleted(d->sr)) {
             continue;
         }
-        nbrec_logical_router_update_static_routes_delvalue(d->lr, d->sr);
+        route_owners_txn_remove(owners, &d->lr->header_.uuid,
+                                &d->sr->header_.uuid);
         if (!nb_deleting_find(st, &d->sr->header_.uuid)) {
             struct nb_deleting *nd = xmalloc(sizeof *nd);
             nd->lr = d->lr;
@@ -460,7 +498,7 @@ learn_write(struct sync_route_state *st)
             continue;
         }
         if (c->nb_row) {
-            write_learned_route(c->nb_row, c, false);
+            write_learned_route(c->nb_row, c);
             continue;
         }
         if (c->pending) {
@@ -473,14 +511,11 @@ learn_write(struct sync_route_state *st)
         VLOG_DBG("router %s: learning route %s via %s from transit switch "
                  "%s", c->router->lr->name, ds_cstr(&prefix),
                  ds_cstr(&nexthop), c->route->transit_switch);
-        const struct nbrec_logical_router_static_route *sr
-            = nbrec_logical_router_static_route_insert(st->ctx->nb_txn);
-        nbrec_logical_router_static_route_set_ip_prefix(sr, ds_cstr(&prefix));
-        nbrec_logical_router_static_route_set_nexthop(sr, ds_cstr(&nexthop));
-        nbrec_logical_router_static_route_set_route_table(sr,
-                                                          c->route_table);
-        write_learned_route(sr, c, true);
-        nbrec_logical_router_update_static_routes_addvalue(c->router->lr, sr);
+        size_t i = route_owners_txn_insert(
+            owners, &c->router->lr->header_.uuid,
+            learned_route_json(c, ds_cstr(&prefix), ds_cstr(&nexthop)));
+        ovs_assert(i == st->inserting.n);
+        ptr_array_push(&st->inserting, c);
         c->pending = true;
         st->n_pending++;
         st->n_learned_now++;
@@ -558,7 +593,6 @@ learn_nb_route_gone(struct sync_route_state *st, const struct uuid *uuid)
                                                struct learn_candidate, by_nb);
     if (c) {
         /* Someone else deleted it: put it back. */
-        c->router->n_statics_gone++;
         hmap_remove(&st->cand_by_nb, &c->by_nb.node);
         c->nb_row = NULL;
         hmapx_add(&st->dirty_learned, c);
@@ -566,10 +600,6 @@ learn_nb_route_gone(struct sync_route_state *st, const struct uuid *uuid)
     }
     struct nb_deleting *d = nb_deleting_find(st, uuid);
     if (d) {
-        struct ic_router *r = route_router_find(st, d->lr);
-        if (r) {
-            r->n_statics_gone++;
-        }
         hmap_remove(&st->nb_deleting, &d->by_uuid.node);
         free(d);
         return true;
@@ -646,8 +676,115 @@ learn_local_static_gone(struct sync_route_state *st, const struct uuid *uuid)
                             &ls->key.prefix)) {
             return false;       /* It hid a learnable route. */
         }
-        ls->router->n_statics_gone++;
         local_static_remove(st, ls);
     }
     return true;
+}
+
+/* The learned routes in transit. */
+
+/* Takes the outcome of the transaction that inserted the candidates in
+ * 'st->inserting': 'ok', with the UUIDs of the rows, in order, if it
+ * succeeded.  Returns false if that needs a full run: the transaction
+ * failed. */
+bool
+learn_txn_result(struct sync_route_state *st, bool ok,
+                 const struct uuid *uuids, size_t n)
+{
+    const struct sync_route_ctx *ctx = st->ctx;
+    size_t n_inserting = st->inserting.n;
+    st->inserting.n = 0;
+    if (!ok || n != n_inserting) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct learn_candidate *c
+            = CONST_CAST(struct learn_candidate *, st->inserting.p[i]);
+        const struct uuid *router;
+        if (!c->pending || c->nb_row) {
+            continue;
+        }
+        if (route_owners_count(ctx->owners, &uuids[i], &router)) {
+            uuid_node_insert(&st->in_transit, &c->transit, &uuids[i]);
+            c->in_transit = true;
+        } else {
+            /* Gone already, or its router was: insert it again, if still
+             * wanted. */
+            route_state_seen_back(st, &c->pending);
+            hmapx_add(&st->dirty_learned, c);
+        }
+    }
+    return true;
+}
+
+/* Incremental run: the index took static route 'uuid' out of a router.  If
+ * it is a learned route in transit, it will never be seen: insert it again,
+ * if still wanted. */
+void
+learn_route_left(struct sync_route_state *st, const struct uuid *uuid)
+{
+    struct learn_candidate *c = UUID_NODE_FIND(&st->in_transit, uuid,
+                                               struct learn_candidate,
+                                               transit);
+    if (c) {
+        candidate_leave_transit(st, c);
+        route_state_seen_back(st, &c->pending);
+        hmapx_add(&st->dirty_learned, c);
+    }
+}
+
+/* A learned route in transit, kept over a full run. */
+struct learn_transit {
+    struct uuid row;
+    struct uuid router;
+    struct uuid route;                  /* The IC-SB route. */
+    char *route_table;
+    struct route_prefix prefix;
+    struct in6_addr nexthop;
+};
+
+/* Saves the learned routes in transit, before a full run forgets them. */
+struct learn_transit *
+learn_transit_save(const struct sync_route_state *st, size_t *n)
+{
+    struct learn_transit *saved = xmalloc(
+        (hmap_count(&st->in_transit) + 1) * sizeof *saved);
+    *n = 0;
+    const struct learn_candidate *c;
+    HMAP_FOR_EACH (c, transit.node, &st->in_transit) {
+        saved[(*n)++] = (struct learn_transit) {
+            .row = c->transit.uuid,
+            .router = c->router->lr->header_.uuid,
+            .route = c->route->header_.uuid,
+            .route_table = xstrdup(c->route_table),
+            .prefix = c->prefix,
+            .nexthop = c->nexthop,
+        };
+    }
+    return saved;
+}
+
+/* After a full run: the candidates that the routes in transit install, if
+ * there are any still, wait for them instead of inserting them again.
+ * Frees 'saved'. */
+void
+learn_transit_restore(struct sync_route_state *st,
+                      struct learn_transit *saved, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct learn_transit *t = &saved[i];
+        struct ic_router *r = route_router_find_uuid(st, &t->router);
+        struct learn_candidate *c
+            = r ? learn_find(r, t->route_table, &t->prefix, &t->nexthop,
+                             &t->route)
+                : NULL;
+        if (c && !c->nb_row && !c->pending && candidate_wanted(c)) {
+            c->pending = true;
+            st->n_pending++;
+            uuid_node_insert(&st->in_transit, &c->transit, &t->row);
+            c->in_transit = true;
+        }
+        free(saved[i].route_table);
+    }
+    free(saved);
 }

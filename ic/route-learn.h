@@ -15,6 +15,7 @@
  * The rules on plain values are lib/route-rules.c's. */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct ic_router;
 struct icsbrec_route;
@@ -42,6 +43,17 @@ bool route_unlearn(struct sync_route_state *, const struct icsbrec_route *);
  * change needs a full run, except learn_nb_route_gone(). */
 bool learn_route_new(struct sync_route_state *, const struct icsbrec_route *);
 bool learn_nb_route_gone(struct sync_route_state *, const struct uuid *);
+bool learn_txn_result(struct sync_route_state *, bool ok,
+                      const struct uuid *uuids, size_t n);
+void learn_route_left(struct sync_route_state *, const struct uuid *);
+
+/* The learned routes in transit (see route_state.in_transit), kept over a
+ * full run. */
+struct learn_transit;
+struct learn_transit *learn_transit_save(const struct sync_route_state *,
+                                         size_t *n);
+void learn_transit_restore(struct sync_route_state *,
+                           struct learn_transit *, size_t n);
 bool learn_local_static_new(struct sync_route_state *, struct ic_router *,
                             const struct nbrec_logical_router_static_route *);
 bool learn_local_static_gone(struct sync_route_state *, const struct uuid *);

@@ -17,6 +17,7 @@
 #include "hash.h"
 #include "ic/route-dynamic.h"
 #include "ic/route-learn.h"
+#include "ic/route-owners.h"
 #include "ic/sync-az.h"
 #include "ic/sync-route.h"
 #include "lib/ovn-ic-sb-idl.h"
@@ -215,7 +216,6 @@ router_create(struct sync_route_state *st,
     hmap_init(&r->shadowing);
     hmap_init(&r->dyn);
     route_prefix_list_init(&r->vips);
-    r->n_statics = lr->n_static_routes;
     hmap_insert(&st->routers, &r->node, uuid_hash(&lr->header_.uuid));
 
     /* Connected networks; the transit switch ports are the transport, not
@@ -250,11 +250,13 @@ router_create(struct sync_route_state *st,
         }
     }
 
-    for (size_t i = 0; i < lr->n_static_routes; i++) {
+    const struct owned_route *o;
+    ROUTE_OWNED_FOR_EACH (o, route_owners_of_router(st->ctx->owners,
+                                                    &lr->header_.uuid)) {
         const struct nbrec_logical_router_static_route *sr
-            = lr->static_routes[i];
+            = route_static_row(st->ctx, &o->route);
         struct route_prefix prefix;
-        if (!smap_get(&sr->external_ids, "ic-learned-route")) {
+        if (sr && !smap_get(&sr->external_ids, "ic-learned-route")) {
             local_static_add(st, r, sr,
                              route_prefix_parse(sr->ip_prefix, &prefix)
                              ? &prefix : NULL);
@@ -519,6 +521,44 @@ route_state_build(struct sync_route_state *st,
     }
 
     dyn_build(st, ctx);
+
+    const struct nbrec_logical_router_static_route *sr;
+    NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH (sr, ctx->nb_idl) {
+        const struct uuid *router;
+        if (!route_owners_count(ctx->owners, &sr->header_.uuid, &router)) {
+            route_orphan_add(st, &sr->header_.uuid);
+        }
+    }
+}
+
+/* Returns the main NB replica's static route 'uuid', or NULL if it does not
+ * have it (yet, or any more). */
+const struct nbrec_logical_router_static_route *
+route_static_row(const struct sync_route_ctx *ctx, const struct uuid *uuid)
+{
+    return nbrec_logical_router_static_route_get_for_uuid(ctx->nb_idl, uuid);
+}
+
+void
+route_orphan_add(struct sync_route_state *st, const struct uuid *uuid)
+{
+    if (!UUID_NODE_FIND(&st->orphans, uuid, struct uuid_node, node)) {
+        uuid_node_insert(&st->orphans, xmalloc(sizeof(struct uuid_node)),
+                         uuid);
+    }
+}
+
+/* Forgets orphan 'uuid'.  Returns true if it was one. */
+bool
+route_orphan_remove(struct sync_route_state *st, const struct uuid *uuid)
+{
+    struct uuid_node *n = UUID_NODE_FIND(&st->orphans, uuid,
+                                         struct uuid_node, node);
+    if (n) {
+        hmap_remove(&st->orphans, &n->node);
+        free(n);
+    }
+    return n != NULL;
 }
 
 void
@@ -547,6 +587,8 @@ route_state_init(struct sync_route_state *st)
     hmapx_init(&st->nb_deleted);
     hmapx_init(&st->withdrawn);
     hmap_init(&st->nb_deleting);
+    hmap_init(&st->orphans);
+    hmap_init(&st->in_transit);
 }
 
 void
@@ -619,6 +661,13 @@ route_state_destroy(struct sync_route_state *st)
         free(d);
     }
     hmap_destroy(&st->nb_deleting);
+    struct uuid_node *un;
+    HMAP_FOR_EACH_POP (un, node, &st->orphans) {
+        free(un);
+    }
+    hmap_destroy(&st->orphans);
+    hmap_destroy(&st->in_transit);  /* Its entries were candidates. */
+    free(st->inserting.p);
     free(st->nb_deletes);
     shash_destroy(&st->local_pbs);
     sset_destroy(&st->ts_lrps);
@@ -636,15 +685,24 @@ route_state_reset(struct sync_route_state *st)
 }
 
 /* Forgets what the last run wrote down to do. */
+/* Empties 'map' and gives back its buckets: after a full run it may have
+ * held every route, and walking an empty map walks its buckets. */
+static void
+hmapx_clear_shrink(struct hmapx *map)
+{
+    hmapx_clear(map);
+    hmap_shrink(&map->map);
+}
+
 void
 route_state_end_run(struct sync_route_state *st)
 {
     st->ctx = NULL;
-    hmapx_clear(&st->dirty_adv);
-    hmapx_clear(&st->dirty_learned);
-    hmapx_clear(&st->icsb_deletes);
-    hmapx_clear(&st->nb_deleted);
-    hmapx_clear(&st->withdrawn);
+    hmapx_clear_shrink(&st->dirty_adv);
+    hmapx_clear_shrink(&st->dirty_learned);
+    hmapx_clear_shrink(&st->icsb_deletes);
+    hmapx_clear_shrink(&st->nb_deleted);
+    hmapx_clear_shrink(&st->withdrawn);
     st->n_nb_deletes = 0;
     st->n_advertised_now = st->n_withdrawn_now = 0;
     st->n_learned_now = st->n_unlearned_now = 0;

@@ -44,6 +44,7 @@ struct icsbrec_route;
 struct nbrec_logical_router;
 struct nbrec_logical_router_port;
 struct nbrec_logical_router_static_route;
+struct route_owner_change;
 struct sync_route_ctx;
 
 /* The owner name under which the route step reports problems. */
@@ -149,13 +150,6 @@ struct ic_router {
     bool has_dp;
     struct hmap dyn;                    /* struct dyn_prefix. */
 
-    /* The size of the router's static route set at the end of the last
-     * run, and what this run saw come and go: a set that changed by
-     * something else moved a route between routers, which needs a full
-     * run. */
-    size_t n_statics;
-    size_t n_statics_new;
-    size_t n_statics_gone;
 };
 
 /* A local (not learned) static route of an ic_router.  It keeps IC-SB
@@ -229,6 +223,10 @@ struct learn_candidate {
                                  * refuses it. */
     const struct nbrec_logical_router_static_route *nb_row;
     bool pending;               /* Inserted, not yet seen back. */
+    bool in_transit;            /* 'transit' is in route_state.in_transit:
+                                 * inserted and in its router, but not yet
+                                 * in the main NB replica. */
+    struct uuid_node transit;   /* By the UUID of the row inserted. */
 };
 
 /* The candidates one IC-SB route gives (one per learning router). */
@@ -298,11 +296,29 @@ struct sync_route_state {
     size_t n_pending;
 
     /* Learned NB routes this daemon deleted and has not seen go yet, with
-     * their routers, for the count of each router's static routes. */
+     * their routers. */
     struct hmap nb_deleting;            /* struct nb_deleting, by UUID. */
+
+    /* Which router holds a static route comes from the index of
+     * ic/route-owners.h, and what the route says from the main NB replica;
+     * either may see a change first.  'orphans' are the static routes that
+     * the main replica has and the index puts in no router (yet, or any
+     * more); 'in_transit' the learned routes this daemon inserted that the
+     * index puts in their router and the main replica does not have yet
+     * (struct learn_candidate, by 'transit'). */
+    struct hmap orphans;                /* struct uuid_node, by UUID. */
+    struct hmap in_transit;
+    struct ptr_array inserting;         /* struct learn_candidate * of the
+                                         * transaction in flight, in the
+                                         * order of its insertions. */
 
     /* Valid during a run. */
     const struct sync_route_ctx *ctx;
+    const struct route_owner_change *owner_changes; /* What the index of
+                                                     * routers' static
+                                                     * routes saw since
+                                                     * the last run. */
+    size_t n_owner_changes;
     struct hmapx dirty_adv;             /* struct adv_route to write. */
     struct hmapx dirty_learned;         /* struct learn_candidate to write. */
     struct hmapx icsb_deletes;          /* IC-SB Routes to delete. */
@@ -323,6 +339,10 @@ uint64_t route_structure_signature(const struct sync_route_ctx *);
 void route_state_build(struct sync_route_state *,
                        const struct sync_route_ctx *);
 void route_state_end_run(struct sync_route_state *);
+const struct nbrec_logical_router_static_route *route_static_row(
+    const struct sync_route_ctx *, const struct uuid *);
+bool route_orphan_remove(struct sync_route_state *, const struct uuid *);
+void route_orphan_add(struct sync_route_state *, const struct uuid *);
 bool route_ts_in_scope(const struct sync_route_state *, const char *ts,
                        const char *zone);
 

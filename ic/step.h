@@ -115,6 +115,12 @@ struct ic_table_ref {
 
 #define IC_MAX_PROBES 2
 
+/* A column of a database. */
+struct ic_column_ref {
+    enum ic_db_id db;
+    const struct ovsdb_idl_column *column;
+};
+
 struct ic_step_ctx;
 
 struct ic_step {
@@ -128,6 +134,17 @@ struct ic_step {
      * them? ovsdb_idl_server_has_table() knows only for replicated
      * tables): replicated, but their changes never make the step run. */
     struct ic_table_ref probes[IC_MAX_PROBES];
+
+    /* Optional: a session of the step's own, beside the engine's (the
+     * route step's, ic/route-owners.h, is the one there is).  The engine's
+     * sessions leave 'own_columns' out of their replicas: the step's own
+     * session replicates and writes them instead, and no step may use
+     * them through the engine.  The step runs when 'own_seqno' changes,
+     * and waits while 'own_busy' is true, as for an engine session that
+     * cannot take a transaction (tracked changes are kept for it). */
+    struct ic_column_ref own_columns[IC_MAX_COLUMNS];
+    unsigned int (*own_seqno)(const void *state);
+    bool (*own_busy)(const void *state);
 
     bool needs_az;              /* Runs only once the zone has its AZ. */
     bool global_writer;         /* Runs only in the global writer. */
@@ -180,7 +197,8 @@ struct ic_step_ctx {
 
     const struct icsbrec_availability_zone *az;
     bool recompute;             /* Everything must be recomputed. */
-    uint32_t changed;           /* Bit i: reads[i] changed. */
+    uint32_t changed;           /* Bit i: reads[i] changed; bit
+                                 * IC_MAX_READS: 'own_seqno' did. */
     bool global_writer;         /* This daemon holds the IC-SB lock. */
     struct problem_set *problems;
 };

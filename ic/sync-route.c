@@ -24,6 +24,7 @@
 #include "ic/route-advertise.h"
 #include "ic/route-incremental.h"
 #include "ic/route-learn.h"
+#include "ic/route-owners.h"
 #include "ic/route-state.h"
 #include "ic/step.h"
 #include "lib/metrics.h"
@@ -64,6 +65,8 @@ static const struct ic_table_ref incremental_tables[] = {
 struct route_step {
     struct sync_route_state state;
     struct sync_route_stats stats;
+    struct route_owners *owners;        /* The daemon's (the controller
+                                         * creates it before the engine). */
 };
 
 static void *
@@ -71,7 +74,26 @@ route_step_create(void)
 {
     struct route_step *rs = xzalloc(sizeof *rs);
     route_state_init(&rs->state);
+    rs->owners = route_owners_default();
     return rs;
+}
+
+/* The step runs when the index of routers' static routes changes or its
+ * transaction completes, and waits while that transaction is in flight or
+ * the index is not in sync. */
+static unsigned int
+route_step_own_seqno(const void *rs_)
+{
+    const struct route_step *rs = rs_;
+    return rs->owners ? route_owners_seqno(rs->owners) : 0;
+}
+
+static bool
+route_step_own_busy(const void *rs_)
+{
+    const struct route_step *rs = rs_;
+    return (!rs->owners || !route_owners_is_ready(rs->owners)
+            || route_owners_txn_in_flight(rs->owners));
 }
 
 static void
@@ -98,6 +120,7 @@ sync_route_run(struct ic_step_ctx *step)
         .az = ic_step_az(step),
         .nb_idl = ic_step_idl(step, IC_DB_NB),
         .nb_txn = ic_step_txn(step, IC_DB_NB),
+        .owners = rs->owners,
         .sb_idl = ic_step_idl(step, IC_DB_SB),
         .icnb_idl = ic_step_idl(step, IC_DB_ICNB),
         .icsb_idl = ic_step_idl(step, IC_DB_ICSB),
@@ -108,7 +131,22 @@ sync_route_run(struct ic_step_ctx *step)
     const struct sync_route_ctx *ctx = &ctx_;
     st->ctx = ctx;
 
-    bool full = (ic_step_recompute(step) || !st->valid
+    /* The learned routes' last transaction, and what the index saw. */
+    bool txn_ok = true;
+    if (route_owners_txn_done(rs->owners)) {
+        struct uuid *uuids;
+        size_t n;
+        bool ok = route_owners_txn_take_result(rs->owners, &uuids, &n);
+        txn_ok = learn_txn_result(st, ok, uuids, n);
+        free(uuids);
+    }
+    bool owners_reset;
+    struct route_owner_change *changes = route_owners_take_changes(
+        rs->owners, &st->n_owner_changes, &owners_reset);
+    st->owner_changes = changes;
+
+    bool full = (!txn_ok || owners_reset
+                 || ic_step_recompute(step) || !st->valid
                  || !ic_step_changed_only(step, incremental_tables,
                                           N_INCREMENTAL_TABLES));
     bool signed_skip = false;
@@ -129,19 +167,26 @@ sync_route_run(struct ic_step_ctx *step)
         ctx->stats->signature_skips++;
     }
     if (full) {
+        size_t n_transit;
+        struct learn_transit *transit = learn_transit_save(st, &n_transit);
         route_state_reset(st);
         st->ctx = ctx;
         route_state_build(st, ctx);
         st->signature = route_structure_signature(ctx);
         adv_full(st);
         learn_full(st);
+        learn_transit_restore(st, transit, n_transit);
         st->valid = true;
         ctx->stats->full_runs++;
     } else {
         ctx->stats->incremental_runs++;
     }
+    free(changes);
+    st->owner_changes = NULL;
+    st->n_owner_changes = 0;
     adv_write(st);
     learn_write(st);
+    bool sent = route_owners_txn_commit(rs->owners);
 
     ctx->stats->advertised = hmap_count(&st->advertised);
     ctx->stats->learned = st->n_learned;
@@ -158,7 +203,10 @@ sync_route_run(struct ic_step_ctx *step)
                   st->n_unlearned_now, ctx->stats->learned);
     }
     route_state_end_run(st);
-    return true;
+
+    /* Complete once the learned routes' transaction is done: the step runs
+     * again then. */
+    return !sent;
 }
 
 static void
@@ -204,6 +252,11 @@ const struct ic_step sync_route_step = {
     .description = "advertise and learn routes over transit switches",
     .needs_az = true,
     .tracks_changes = true,
+    .own_columns = {
+        { IC_DB_NB, &nbrec_logical_router_col_static_routes },
+    },
+    .own_seqno = route_step_own_seqno,
+    .own_busy = route_step_own_busy,
     .reads = {
         { IC_DB_NB, &nbrec_table_nb_global },
         { IC_DB_ICSB, &icsbrec_table_availability_zone,

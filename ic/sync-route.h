@@ -95,6 +95,7 @@ struct icsbrec_availability_zone;
 struct ovsdb_idl;
 struct ovsdb_idl_txn;
 struct problem_set;
+struct route_owners;
 
 /* What the last run found, for metrics. */
 struct sync_route_stats {
@@ -115,6 +116,8 @@ struct sync_route_ctx {
     const struct icsbrec_availability_zone *az;
     struct ovsdb_idl *nb_idl;
     struct ovsdb_idl_txn *nb_txn;
+    struct route_owners *owners;        /* Routers of static routes, and
+                                         * learned routes' writes. */
     struct ovsdb_idl *sb_idl;           /* Read only. */
     struct ovsdb_idl *icnb_idl;         /* Read only: switches' scopes. */
     struct ovsdb_idl *icsb_idl;

@@ -35,6 +35,12 @@ check_PROGRAMS += tests/unit/test-engine
 tests_unit_test_engine_SOURCES = tests/unit/test-engine.c tests/unit/tap.h
 tests_unit_test_engine_LDADD = ic/libic.la lib/libovnic.la $(OVS_LIB)
 
+# The index of routers' static routes, fed monitor updates.
+check_PROGRAMS += tests/unit/test-route-owners
+tests_unit_test_route_owners_SOURCES = tests/unit/test-route-owners.c \
+	tests/unit/tap.h
+tests_unit_test_route_owners_LDADD = ic/libic.la lib/libovnic.la $(OVS_LIB)
+
 # Every sync step is idempotent, against real databases, ovn-northd and a
 # second zone's daemon (run as root; see the program's comment).
 check_PROGRAMS += tests/unit/test-steps
