@@ -282,7 +282,10 @@ class Bench:
         _, qt = self.quiet()
         if qt is None:
             return None
-        c0, s0 = self.cpu(), self.step_s()
+        # engine/show first, so that serving it is not counted as the
+        # change's CPU.
+        s0 = self.step_s()
+        c0, d0 = self.cpu(), self.db_cpu()
         t0 = time.time()
         (p,), _ = self.add(1)
         write = time.time() - t0
@@ -291,9 +294,11 @@ class Bench:
             return {"latency": None}
         self.extra += 1
         c1, qt = self.quiet()
+        d1 = self.db_cpu()
         s1 = self.step_s()
         return {"latency": t - t0,
                 "write": write,
+                "db_cpu": [b - a for a, b in zip(d0, d1)],
                 "cpu": [b - a for a, b in zip(c0, c1)],
                 "step": s0 and [b - a for a, b in zip(s0, s1)],
                 "quiet_ok": qt is not None}
@@ -302,7 +307,8 @@ class Bench:
         """Makes 'change', waits until 'cond', and records under 'key' the
         time, the client's write time, and the daemons', servers' and route
         step's time.  Returns the change's result, or None on timeout."""
-        c0, d0, s0 = self.cpu(), self.db_cpu(), self.step_s()
+        s0 = self.step_s()
+        c0, d0 = self.cpu(), self.db_cpu()
         t0 = time.time()
         result = change()
         out[key + "_write"] = time.time() - t0
@@ -440,6 +446,11 @@ def summary(d):
         s["lat"] = statistics.median(t["latency"] for t in ok)
         s["cpu"] = [statistics.median(t["cpu"][i] for t in ok)
                     for i in (0, 1)]
+        s["one_write"] = statistics.median(t["write"] for t in ok)
+        if all(t.get("db_cpu") for t in ok):
+            s["one_db_cpu"] = [
+                statistics.median(t["db_cpu"][i] for t in ok)
+                for i in range(len(ok[0]["db_cpu"]))]
         if all(t.get("step") for t in ok):
             s["step"] = [statistics.median(t["step"][i] for t in ok)
                          for i in (0, 1)]
@@ -511,12 +522,14 @@ def cmd_report(out_dir, kinds, timeout, bulk):
                    "%.0f/%.0f;%.0f/%.0f" % tuple(d["rss"][0] + d["rss"][1]),
                    "%d" % d["nudges"], d["load"]))
     print("where the time goes: the route step's own time in our daemons "
-          "(z1,z2; engine/show), and for the bulk operations the test "
-          "client's write into z2's NB and the CPU of the database servers "
-          "on the path (z2 NB / IC-SB / z1 NB), which no daemon can avoid")
-    f2 = "%-6s %-8s %-19s %-19s %-19s %-26s %s"
-    print(f2 % ("R", "kind", "1-route step z1,z2", "add step z1,z2",
-                "wd step z1,z2", "add: write, DB CPU", "wd: write, DB CPU"))
+          "(z1,z2; engine/show), and the test client's write into z2's NB "
+          "and the CPU of the database servers on the path (z2 NB / IC-SB "
+          "/ z1 NB), which no daemon can avoid (medians per one-route "
+          "change, in ms; totals for the bulk operations)")
+    f2 = "%-6s %-8s %-19s %-26s %-19s %-19s %-26s %s"
+    print(f2 % ("R", "kind", "1-route step z1,z2", "1-route: write, DB CPU",
+                "add step z1,z2", "wd step z1,z2", "add: write, DB CPU",
+                "wd: write, DB CPU"))
 
     def ms(v):
         return "-" if not v else "%.2f,%.2f ms" % (v[0] * 1e3, v[1] * 1e3)
@@ -526,8 +539,13 @@ def cmd_report(out_dir, kinds, timeout, bulk):
             return "-"
         return "%.2f s, %s s" % (s[k + "_write"], "/".join(
             "%.2f" % x for x in s[k + "_db_cpu"]))
+    def floor1(s):
+        if s.get("one_write") is None or s.get("one_db_cpu") is None:
+            return "-"
+        return "%.1f ms, %s ms" % (s["one_write"] * 1e3, "/".join(
+            "%.1f" % (x * 1e3) for x in s["one_db_cpu"]))
     for r, k, d, s in rows():
-        print(f2 % (r, k, ms(s["step"]), ms(s.get("add_step")),
+        print(f2 % (r, k, ms(s["step"]), floor1(s), ms(s.get("add_step")),
                     ms(s.get("del_step")), floor(s, "add"),
                     floor(s, "del")))
     if "ours" in res and "upstream" in res:
