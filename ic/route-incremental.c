@@ -8,8 +8,9 @@
  *
  * An incremental run reads the IDL's tracked changes to Logical_Router,
  * Logical_Router_Static_Route and NB_Global in NB, to Learned_Route in SB
- * and to Route in IC-SB, and handles what the daemon and its peers do all
- * day: static routes, routes from dynamic routing and IC-SB routes that
+ * and to Route in IC-SB, and the changes to routers' static route sets
+ * that the index of ic/route-owners.h saw, and handles what the daemon and
+ * its peers do all day: static routes, routes from dynamic routing and IC-SB routes that
  * come and go.  It first updates the state, without
  * writing; whatever it cannot handle locally (the structure changed, a row
  * was modified in place, a new route overlaps another one, a route that
@@ -248,26 +249,31 @@ route_incremental_run(struct sync_route_state *st)
 
     /* NB before IC-SB, and in each deletions before insertions, so that a
      * row replaced by another with the same key is settled without a full
-     * run.  Rows that came and went unseen are skipped; if one of them was
-     * ours, the pending count below tells. */
+     * run.  Rows that came and went unseen are skipped (if one was a
+     * learned route of ours, the index tells: learn_route_left()).  Then
+     * what the index of routers' static routes saw: the new rows found
+     * their routers in it already, if it had them. */
     struct hmapx new_rows = HMAPX_INITIALIZER(&new_rows);
     bool ok = true;
-    for (int pass = 0; ok && pass < 2; pass++) {
-        const struct nbrec_logical_router_static_route *sr;
-        NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
-            bool is_new = nbrec_logical_router_static_route_is_new(sr);
-            bool is_deleted
-                = nbrec_logical_router_static_route_is_deleted(sr);
+    const struct nbrec_logical_router_static_route *sr;
+    NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
+        if (nbrec_logical_router_static_route_is_deleted(sr)
+            && !nbrec_logical_router_static_route_is_new(sr)
+            && !static_route_gone(st, sr)) {
+            ok = false;
+            break;
+        }
+    }
+    NBREC_LOGICAL_ROUTER_STATIC_ROUTE_FOR_EACH_TRACKED (sr, ctx->nb_idl) {
+        if (!ok) {
+            break;
+        }
+        if (nbrec_logical_router_static_route_is_new(sr)
+            && !nbrec_logical_router_static_route_is_deleted(sr)) {
             const struct nbrec_logical_router *lr;
-            if (pass == 0
-                ? is_deleted && !is_new && !static_route_gone(st, sr)
-                : is_new && !is_deleted
-                  && (!hmapx_add(&new_rows, CONST_CAST(void *, sr))
-                      || !static_route_owner(st, sr, &lr)
-                      || !static_route_new(st, lr, sr))) {
-                ok = false;
-                break;
-            }
+            hmapx_add(&new_rows, CONST_CAST(void *, sr));
+            ok = static_route_owner(st, sr, &lr)
+                 && static_route_new(st, lr, sr);
         }
     }
     for (size_t i = 0; ok && i < st->n_owner_changes; i++) {
