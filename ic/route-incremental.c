@@ -10,8 +10,8 @@
  * Logical_Router_Static_Route and NB_Global in NB, to Learned_Route in SB
  * and to Route in IC-SB, and the changes to routers' static route sets
  * that the index of ic/route-owners.h saw, and handles what the daemon and
- * its peers do all day: static routes, routes from dynamic routing and IC-SB routes that
- * come and go.  It first updates the state, without
+ * its peers do all day: static routes, routes from dynamic routing and
+ * IC-SB routes that come and go.  It first updates the state, without
  * writing; whatever it cannot handle locally (the structure changed, a row
  * was modified in place, a new route overlaps another one, a route that
  * was in conflict goes away, a local static route starts or stops hiding
@@ -60,8 +60,9 @@ row_changed(const struct ovsdb_idl_row *row)
 }
 
 /* True if NB_Global, Logical_Router and Availability_Zone changed only in
- * ways an incremental run handles (routers' static route sets, columns
- * routes do not use: routers' external_ids, zones' nb_ic_cfg; new zones),
+ * ways an incremental run handles (columns routes do not use: routers'
+ * external_ids, zones' nb_ic_cfg; new zones; routers' static route sets
+ * are not in this replica, see ic/route-owners.h),
  * and no
  * static route or IC-SB route was modified in place (or modified, then
  * deleted).  Checked before anything else, since
@@ -117,8 +118,7 @@ structure_unchanged(const struct sync_route_ctx *ctx)
             return false;
         }
         for (int i = 0; i < NBREC_LOGICAL_ROUTER_N_COLUMNS; i++) {
-            if (i != NBREC_LOGICAL_ROUTER_COL_STATIC_ROUTES
-                && i != NBREC_LOGICAL_ROUTER_COL_EXTERNAL_IDS
+            if (i != NBREC_LOGICAL_ROUTER_COL_EXTERNAL_IDS
                 && nbrec_logical_router_is_updated(lr, i)) {
                 return false;
             }

@@ -13,11 +13,13 @@
 #include <string.h>
 
 #include "jsonrpc.h"
+#include "lib/ovn-nb-idl.h"
 #include "openvswitch/dynamic-string.h"
 #include "openvswitch/json.h"
 #include "openvswitch/shash.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-cs.h"
+#include "ovsdb-data.h"
 #include "ovsdb-error.h"
 #include "util.h"
 #include "uuid.h"
@@ -55,7 +57,6 @@ struct router_mutation {
 
 struct route_owners {
     struct ovsdb_cs *cs;
-    char *remote;
 
     struct hmap routers;                /* struct owned_route_set. */
     struct hmap owners;                 /* struct owned_route, by_route. */
@@ -220,50 +221,6 @@ index_clear(struct route_owners *ro)
     }
 }
 
-/* Parses 'json', an OVSDB set of UUIDs (["set", [["uuid", U], ...]] or a
- * single ["uuid", U]), into '*uuids'.  Returns false if it is not one. */
-static bool
-parse_uuid_set(const struct json *json, struct uuid **uuids, size_t *n)
-{
-    *uuids = NULL;
-    *n = 0;
-    if (json->type != JSON_ARRAY || json_array_size(json) != 2
-        || json_array_at(json, 0)->type != JSON_STRING) {
-        return false;
-    }
-    const char *kind = json_string(json_array_at(json, 0));
-    const struct json *elems;
-    size_t n_elems;
-    if (!strcmp(kind, "uuid")) {
-        elems = json;
-        n_elems = 1;
-    } else if (!strcmp(kind, "set")
-               && json_array_at(json, 1)->type == JSON_ARRAY) {
-        elems = json_array_at(json, 1);
-        n_elems = json_array_size(elems);
-    } else {
-        return false;
-    }
-    *uuids = xmalloc((n_elems ? n_elems : 1) * sizeof **uuids);
-    for (size_t i = 0; i < n_elems; i++) {
-        const struct json *e = n_elems == 1 && elems == json
-                               ? json : json_array_at(elems, i);
-        if (e->type != JSON_ARRAY || json_array_size(e) != 2
-            || json_array_at(e, 0)->type != JSON_STRING
-            || strcmp(json_string(json_array_at(e, 0)), "uuid")
-            || json_array_at(e, 1)->type != JSON_STRING
-            || !uuid_from_string(&(*uuids)[*n],
-                                 json_string(json_array_at(e, 1)))) {
-            free(*uuids);
-            *uuids = NULL;
-            *n = 0;
-            return false;
-        }
-        (*n)++;
-    }
-    return true;
-}
-
 /* Applies one row update of Logical_Router. */
 static void
 apply_row_update(struct route_owners *ro,
@@ -286,49 +243,47 @@ apply_row_update(struct route_owners *ro,
     if (!column) {
         return;                 /* Unchanged. */
     }
-    struct uuid *uuids;
-    size_t n;
-    if (!parse_uuid_set(column, &uuids, &n)) {
+    const struct ovsdb_type *type
+        = &nbrec_logical_router_col_static_routes.type;
+    struct ovsdb_datum routes;
+    struct ovsdb_error *error = ovsdb_datum_from_json(&routes, type, column,
+                                                      NULL);
+    if (error) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(1, 5);
-        VLOG_WARN_RL(&rl, "router "UUID_FMT": cannot parse static_routes",
-                     UUID_ARGS(&ru->row_uuid));
+        char *s = ovsdb_error_to_string_free(error);
+        VLOG_WARN_RL(&rl, "router "UUID_FMT": cannot parse static_routes: "
+                     "%s", UUID_ARGS(&ru->row_uuid), s);
+        free(s);
         ovsdb_cs_flag_inconsistency(ro->cs);
         return;
     }
 
-    if (ru->type == OVSDB_CS_ROW_XOR) {
-        /* The elements that came or went. */
-        for (size_t i = 0; i < n; i++) {
-            struct owned_route *o = owner_find(set, &uuids[i]);
-            if (o) {
-                owner_remove(ro, o);
-            } else {
-                owner_add(ro, set, &uuids[i]);
-            }
+    if (ru->type != OVSDB_CS_ROW_XOR) {
+        /* A new row, or the whole new value (monitor version 1): its
+         * difference from what the index holds, applied as a diff. */
+        struct ovsdb_datum old, diff;
+        ovsdb_datum_init_empty(&old);
+        const struct owned_route *o;
+        HMAP_FOR_EACH (o, in_router, &set->routes) {
+            union ovsdb_atom atom = { .uuid = o->route };
+            ovsdb_datum_add_unsafe(&old, &atom, NULL, type, NULL);
         }
-    } else {
-        /* A new row, or the whole new value (monitor version 1). */
-        struct hmap keep = HMAP_INITIALIZER(&keep);
-        for (size_t i = 0; i < n; i++) {
-            struct owned_route *o = owner_find(set, &uuids[i]);
-            if (o) {
-                hmap_remove(&set->routes, &o->in_router);
-                hmap_insert(&keep, &o->in_router, uuid_hash(&o->route));
-            } else {
-                owner_add(ro, set, &uuids[i]);
-                o = owner_find(set, &uuids[i]);
-                hmap_remove(&set->routes, &o->in_router);
-                hmap_insert(&keep, &o->in_router, uuid_hash(&o->route));
-            }
-        }
-        struct owned_route *o;
-        HMAP_FOR_EACH_SAFE (o, in_router, &set->routes) {
-            owner_remove(ro, o);
-        }
-        hmap_swap(&set->routes, &keep);
-        hmap_destroy(&keep);
+        ovsdb_datum_sort_assert(&old, type);
+        ovsdb_datum_diff(&diff, &old, &routes, type);
+        ovsdb_datum_destroy(&old, type);
+        ovsdb_datum_swap(&routes, &diff);
+        ovsdb_datum_destroy(&diff, type);
     }
-    free(uuids);
+    for (size_t i = 0; i < routes.n; i++) {
+        /* An element that came or went. */
+        struct owned_route *o = owner_find(set, &routes.keys[i].uuid);
+        if (o) {
+            owner_remove(ro, o);
+        } else {
+            owner_add(ro, set, &routes.keys[i].uuid);
+        }
+    }
+    ovsdb_datum_destroy(&routes, type);
 }
 
 static void
@@ -409,7 +364,6 @@ route_owners_create(const char *nb_remote)
 {
     struct route_owners *ro = xzalloc(sizeof *ro);
     ro->cs = ovsdb_cs_create(NB_DB, 3, &cs_ops, ro);
-    ro->remote = xstrdup(nb_remote);
     ovsdb_cs_set_remote(ro->cs, nb_remote, true);
     hmap_init(&ro->routers);
     hmap_init(&ro->owners);
@@ -436,7 +390,6 @@ route_owners_destroy(struct route_owners *ro)
         hmap_destroy(&ro->mutations);
         free(ro->changes);
         ovsdb_cs_destroy(ro->cs);
-        free(ro->remote);
         free(ro);
     }
 }
@@ -467,19 +420,22 @@ txn_finish(struct route_owners *ro, const struct jsonrpc_msg *reply)
     }
     ro->inserted = xmalloc((ro->n_inserts_sent ? ro->n_inserts_sent : 1)
                            * sizeof *ro->inserted);
+    static const struct ovsdb_base_type uuid_type = OVSDB_BASE_UUID_INIT;
     for (size_t i = 0; i < ro->n_inserts_sent; i++) {
         const struct json *r = json_array_at(result, i);
         const struct json *u = r->type == JSON_OBJECT
                                ? shash_find_data(json_object(r), "uuid")
                                : NULL;
-        if (!u || u->type != JSON_ARRAY || json_array_size(u) != 2
-            || json_array_at(u, 1)->type != JSON_STRING
-            || !uuid_from_string(&ro->inserted[i],
-                                 json_string(json_array_at(u, 1)))) {
+        union ovsdb_atom atom;
+        struct ovsdb_error *error
+            = u ? ovsdb_atom_from_json(&atom, &uuid_type, u, NULL) : NULL;
+        if (!u || error) {
+            ovsdb_error_destroy(error);
             free(ro->inserted);
             ro->inserted = NULL;
             goto failed;
         }
+        ro->inserted[i] = atom.uuid;
     }
     ro->n_inserted = ro->n_inserts_sent;
     ro->succeeded = true;

@@ -684,7 +684,6 @@ route_state_reset(struct sync_route_state *st)
     route_state_init(st);
 }
 
-/* Forgets what the last run wrote down to do. */
 /* Empties 'map' and gives back its buckets: after a full run it may have
  * held every route, and walking an empty map walks its buckets. */
 static void
@@ -694,6 +693,7 @@ hmapx_clear_shrink(struct hmapx *map)
     hmap_shrink(&map->map);
 }
 
+/* Forgets what the last run wrote down to do. */
 void
 route_state_end_run(struct sync_route_state *st)
 {

@@ -149,7 +149,6 @@ struct ic_router {
                                          * 'has_dp': by its SB datapath. */
     bool has_dp;
     struct hmap dyn;                    /* struct dyn_prefix. */
-
 };
 
 /* A local (not learned) static route of an ic_router.  It keeps IC-SB
