@@ -307,5 +307,7 @@ route_incremental_run(struct sync_route_state *st)
         }
     }
 
-    return true;
+    /* Every IC-SB route inserted by an earlier run must have been seen
+     * back. */
+    return !st->n_pending;
 }

@@ -266,7 +266,6 @@ candidate_remove(struct sync_route_state *st, struct learn_candidate *c)
     if (candidate_wanted(c)) {
         st->n_learned--;
     }
-    st->n_pending -= c->pending;
     hmapx_find_and_delete(&st->dirty_learned, c);
     prefix_index_remove(&r->idx, &c->prefix, c);
     hmap_remove(&r->candidates, &c->node);
@@ -295,7 +294,7 @@ learned_link_row(struct sync_route_state *st,
     }
     if (c && !c->nb_row && candidate_wanted(c)) {
         c->nb_row = sr;
-        route_state_seen_back(st, &c->pending);
+        c->pending = false;
         candidate_leave_transit(st, c);
         uuid_node_insert(&st->cand_by_nb, &c->by_nb, &sr->header_.uuid);
         hmapx_add(&st->dirty_learned, c);
@@ -517,7 +516,6 @@ learn_write(struct sync_route_state *st)
         ovs_assert(i == st->inserting.n);
         ptr_array_push(&st->inserting, c);
         c->pending = true;
-        st->n_pending++;
         st->n_learned_now++;
     }
     ds_destroy(&prefix);
@@ -710,7 +708,7 @@ learn_txn_result(struct sync_route_state *st, bool ok,
         } else {
             /* Gone already, or its router was: insert it again, if still
              * wanted. */
-            route_state_seen_back(st, &c->pending);
+            c->pending = false;
             hmapx_add(&st->dirty_learned, c);
         }
     }
@@ -728,7 +726,7 @@ learn_route_left(struct sync_route_state *st, const struct uuid *uuid)
                                                transit);
     if (c) {
         candidate_leave_transit(st, c);
-        route_state_seen_back(st, &c->pending);
+        c->pending = false;
         hmapx_add(&st->dirty_learned, c);
     }
 }
@@ -780,7 +778,6 @@ learn_transit_restore(struct sync_route_state *st,
                 : NULL;
         if (c && !c->nb_row && !c->pending && candidate_wanted(c)) {
             c->pending = true;
-            st->n_pending++;
             uuid_node_insert(&st->in_transit, &c->transit, &t->row);
             c->in_transit = true;
         }

@@ -288,10 +288,12 @@ struct sync_route_state {
     size_t n_overlapping;               /* Candidates in conflict. */
     size_t n_refused;                   /* Those not installed for it. */
 
-    /* Rows inserted and not yet seen back ('pending' advertised routes and
-     * candidates).  An incremental run must see every one of them back,
-     * since the engine runs the step only once its transactions are done;
-     * one still pending means the row came and went unseen. */
+    /* IC-SB routes inserted and not yet seen back ('pending' advertised
+     * routes).  An incremental run must see every one of them back, since
+     * the engine runs the step only once its IC-SB transaction is done;
+     * one still pending means the row came and went unseen.  (Learned
+     * routes are written over the index's session and may legitimately
+     * arrive later: see 'in_transit'.) */
     size_t n_pending;
 
     /* Learned NB routes this daemon deleted and has not seen go yet, with
