@@ -18,6 +18,7 @@
 #include "lib/ovn-nb-idl.h"
 #include "lib/ts-scope.h"
 #include "openvswitch/dynamic-string.h"
+#include "openvswitch/poll-loop.h"
 #include "openvswitch/vlog.h"
 #include "ovsdb-idl.h"
 #include "smap.h"
@@ -78,6 +79,10 @@ struct condmon_inputs {
     bool has_optional[N_CONDS];
 };
 
+/* How long a session may wait for the server to apply its conditions
+ * before the daemon says so. */
+#define UNSETTLED_WARN_MS 10000
+
 struct ic_condmon {
     bool monitor_all;
     bool started;
@@ -88,6 +93,13 @@ struct ic_condmon {
     uint64_t n_changes;                 /* Rounds that changed a condition. */
     long long int unsettled_since;      /* time_msec(), or 0. */
     bool warned;                        /* About this long wait. */
+
+    /* The IDL sends a condition change that had to wait (for a new
+     * connection's monitor reply, say) only when it runs next, and nothing
+     * may wake the daemon for that: an unsettled session whose replica
+     * moved gets one more round at once. */
+    unsigned int seen_seqno[IC_N_SESSIONS];
+    bool wake;
 };
 
 struct ic_condmon *
@@ -438,7 +450,7 @@ ic_condmon_run(struct ic_condmon *cm, struct ic_db *const sessions[],
         cm->unsettled_since = time_msec();
         cm->warned = false;
     } else if (unsettled && !cm->warned
-               && time_msec() - cm->unsettled_since >= 10000) {
+               && time_msec() - cm->unsettled_since >= UNSETTLED_WARN_MS) {
         /* A server that cannot apply conditions never acknowledges them:
          * say why nothing moves. */
         VLOG_WARN("IC-SB has not applied new monitor conditions for 10 s; "
@@ -447,7 +459,26 @@ ic_condmon_run(struct ic_condmon *cm, struct ic_db *const sessions[],
         cm->warned = true;
     }
     cm->unsettled = unsettled;
+
+    cm->wake = false;
+    for (int s = 0; s < IC_N_SESSIONS; s++) {
+        unsigned int seqno = ovsdb_idl_get_seqno(ic_db_idl(sessions[s]));
+        if (unsettled & (1u << s) && seqno != cm->seen_seqno[s]) {
+            cm->wake = true;
+        }
+        cm->seen_seqno[s] = seqno;
+    }
     return unsettled;
+}
+
+void
+ic_condmon_wait(const struct ic_condmon *cm)
+{
+    if (cm->wake) {
+        poll_immediate_wake();
+    } else if (cm->unsettled && !cm->warned) {
+        poll_timer_wait_until(cm->unsettled_since + UNSETTLED_WARN_MS);
+    }
 }
 
 static size_t

@@ -80,6 +80,10 @@ uint32_t ic_condmon_run(struct ic_condmon *,
                         const struct icsbrec_availability_zone *az,
                         bool global_writer);
 
+/* Arranges to wake up when a session has been unsettled long enough to
+ * be worth a warning. */
+void ic_condmon_wait(const struct ic_condmon *);
+
 /* For "replica/show": the conditions and the rows each session holds. */
 void ic_condmon_format(const struct ic_condmon *,
                        struct ic_db *const sessions[],

@@ -483,6 +483,7 @@ ic_controller_wait(const struct ic_controller *c)
         ic_db_wait(c->sessions[i]);
     }
     route_owners_wait(c->route_owners);
+    ic_condmon_wait(c->condmon);
 }
 
 bool

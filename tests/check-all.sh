@@ -25,6 +25,7 @@ utilities/install-deps.sh
 make -j2
 
 set +e
+touch tests/check-all-start.log
 tests/check-sanitizers.sh 2>&1 | tee tests/check-ours.log
 ours=${PIPESTATUS[0]}
 FUZZ_SECONDS=${FUZZ_SECONDS:-30} tests/fuzz/run-fuzz.sh 2>&1 |
@@ -64,6 +65,18 @@ done
     [ "$current" -eq 0 ] && [ "$vagrant_boot" -eq 0 ] ||
     [ "$failed" -gt 0 ] ||
     failed=1
+# The failed tests' logs end with what their daemons said (see diagnose in
+# tests/lib.sh): show them here, where a CI log's tail has them.
+asan_results=${ASAN_BUILD_DIR:-/tmp/ovn-interconnect-asan}/build/tests/results
+for log in "$asan_results"/ic-*.log tests/results/ic-*.log; do
+    [ -f "$log" ] && [ "$log" -nt tests/check-all-start.log ] || continue
+    echo
+    echo "=== $log"
+    grep -m1 '^FAILED: ' "$log"
+    tail -n 60 "$log"
+done
+rm -f tests/check-all-start.log
+
 echo
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

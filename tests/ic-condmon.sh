@@ -274,3 +274,33 @@ test_transit_router_with_scoped_switch() {
     check_eq gw_west nbctl east get Logical_Router_Port p_west \
         options:requested-chassis
 }
+
+# The IC-SB server comes back while the daemon has work for it and nothing
+# else happens: the daemon gets the lock back before the reply to its new
+# monitor request, so the global session's conditions change while that
+# reply is awaited.  The IDL sends that change only when it runs again, and
+# the daemon must not sleep until something else wakes it (it used to,
+# until the 10 s warning's timer or a test's teardown did).
+test_conditions_sent_after_reconnect_while_idle() {
+    ic_dbs_start
+    zone_start east
+    ic_start east
+    icnbctl ts-add ts1
+    ic_sync
+    # Which of the daemon's two IC-SB sessions gets its reply last varies:
+    # three rounds.
+    local n
+    for n in 2 3 4; do
+        stop_pidfile "$T/icsb.pid"
+        wait_eq "not connected" ic_ctl east ic-sb-connection-status
+        icnbctl ts-add "ts$n"
+        wait_eq "$n" replica_rows east-ic IC-NB Transit_Switch
+        serve_db icsb
+        ic_sync
+        check_eq "$n" count_rows nbctl east list Logical_Switch
+    done
+    if grep -q "has not applied new monitor conditions" "$T/east-ic.log"
+    then
+        fail "the daemon waited for its own condition change"
+    fi
+}

@@ -606,6 +606,24 @@ route_zones_learning() {
     done
 }
 
+# diagnose: prints, for a test that failed, what its daemons say of
+# themselves and the last lines of their logs, before teardown stops them.
+diagnose() {
+    local ctl log
+    for ctl in "$T"/*-ic*.ctl; do
+        [ -S "$ctl" ] || continue
+        echo "--- $(basename "$ctl" .ctl): status/show"
+        timeout 5 ovn-appctl -t "$ctl" status/show 2>&1 | head -n 40
+        echo "--- $(basename "$ctl" .ctl): problems/show"
+        timeout 5 ovn-appctl -t "$ctl" problems/show 2>&1 | head -n 20
+    done
+    for log in "$T"/*-ic*.log; do
+        [ -f "$log" ] || continue
+        echo "--- last lines of $(basename "$log")"
+        tail -n 25 "$log"
+    done
+}
+
 # teardown: stops every daemon of the test, daemons before databases.
 teardown() {
     local f

@@ -43,6 +43,8 @@ record() {                      # record NAME STATUS SECONDS
         failures+=("$1")
         printf 'FAIL %-60s %3ss  (log: %s)\n' "$1" "$3" \
             "${RESULTS#$TOP_BUILDDIR/}/$1.log"
+        grep -m1 '^FAILED: ' "$RESULTS/$1.log" 2>/dev/null |
+            cut -c1-300 | sed 's/^/    /'
     fi
 }
 
@@ -71,7 +73,8 @@ run_e2e() {                     # run_e2e FILE FUNCTION
         . "$TOP_SRCDIR/tests/lib.sh"
         # shellcheck source=/dev/null
         . "$file"
-        trap 'teardown; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+        trap 'rc=$?; [ $rc = 0 ] || [ $rc = 77 ] || diagnose; teardown
+              [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
         set -e
         "$fn"
     ) > "$RESULTS/$name.log" 2>&1
