@@ -15,6 +15,9 @@
 #                      wrapper script is resolved to its .libs/ binary)
 #   OVN_IC_AT_OUT      results directory (default /tmp/ovn-ic-at-MODE-DATE)
 #   OVN_IC_AT_JOBS     testsuite -j (default 2; everything runs under nice -n 19)
+#   OVN_IC_AT_MATCH    run only the groups whose title contains this string
+#                      (for example "ovn_monitor_all=yes": each of upstream's
+#                      tests once, without its second ovn-controller variant)
 #   OVN_CURRENT_CACHE  build cache (see build-ovn.sh)
 #
 # Our daemon is copied (a plain copy, named ovn-ic) into OUT/real/; a small
@@ -113,7 +116,21 @@ first=$(echo "$nums" | head -n 1)
 last=$(echo "$nums" | tail -n 1)
 count=$(echo "$nums" | wc -l)
 [ "$count" -eq $((last - first + 1)) ] || die "ovn-ic.at's groups $first-$last are not contiguous"
-if [ $# -gt 0 ]; then GROUPS_ARGS=("$@"); else GROUPS_ARGS=("$first-$last"); fi
+if [ $# -gt 0 ]; then
+    GROUPS_ARGS=("$@")
+elif [ -n "${OVN_IC_AT_MATCH:-}" ]; then
+    mapfile -t GROUPS_ARGS < <(
+        awk -v f="$first" -v l="$last" -v m="$OVN_IC_AT_MATCH" '
+            { n = $1; sub(":", "", n) }
+            n + 0 >= f && n + 0 <= l && index($0, m) { print n }' \
+            "$OUT/list.txt")
+    [ ${#GROUPS_ARGS[@]} -gt 0 ] ||
+        die "no ovn-ic.at group's title contains \"$OVN_IC_AT_MATCH\""
+    echo "run-ovn-ic-at: ${#GROUPS_ARGS[@]} groups whose title contains" \
+         "\"$OVN_IC_AT_MATCH\""
+else
+    GROUPS_ARGS=("$first-$last")
+fi
 echo "run-ovn-ic-at: ovn $ovn_version, ovn-ic.at = groups $first-$last ($count), -j$JOBS, results in $OUT"
 
 t0=$(date +%s)
