@@ -463,7 +463,7 @@ ic_condmon_run(struct ic_condmon *cm, struct ic_db *const sessions[],
     cm->wake = false;
     for (int s = 0; s < IC_N_SESSIONS; s++) {
         unsigned int seqno = ovsdb_idl_get_seqno(ic_db_idl(sessions[s]));
-        if (unsettled & (1u << s) && seqno != cm->seen_seqno[s]) {
+        if ((unsettled & (1u << s)) && seqno != cm->seen_seqno[s]) {
             cm->wake = true;
         }
         cm->seen_seqno[s] = seqno;

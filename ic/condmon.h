@@ -80,8 +80,10 @@ uint32_t ic_condmon_run(struct ic_condmon *,
                         const struct icsbrec_availability_zone *az,
                         bool global_writer);
 
-/* Arranges to wake up when a session has been unsettled long enough to
- * be worth a warning. */
+/* Arranges to run again at once if a session that waits for the server
+ * has a replica that moved (the IDL may have a condition change to send),
+ * and otherwise to wake up when a session has been unsettled long enough
+ * to be worth a warning. */
 void ic_condmon_wait(const struct ic_condmon *);
 
 /* For "replica/show": the conditions and the rows each session holds. */
