@@ -6,12 +6,12 @@
 #   tests/upstream/check.sh OUR-OVN-IC
 #
 # Every group counts (OVN_IC_AT_MATCH, see run-ovn-ic-at.sh, runs only the
-# groups whose title contains it).  A group that fails is run once more before it counts
-# as failed (the suite's data-plane groups depend on timing).  The setups
-# listed in tests/upstream/known-failures are features ours does not have
-# yet: their groups count as skipped, and one that passes counts as failed
-# until it is taken off the list, so the list never hides progress or a
-# regression.  Ends with "N passed, M failed, K skipped".
+# groups whose title contains it).  A group that fails is run once more
+# before it counts as failed (the suite's data-plane groups depend on
+# timing).  The setups listed in tests/upstream/known-failures are features
+# ours does not have yet: their groups count as skipped, and one that
+# passes counts as failed until it is taken off the list, so the list never
+# hides progress or a regression.  Ends with "N passed, M failed, K skipped".
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
